@@ -1,0 +1,1 @@
+"""OCR: page preprocessing, the Tesseract engine and the searchable-PDF builder."""

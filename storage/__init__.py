@@ -1,0 +1,1 @@
+"""Storage: the object store, the records database and full-text search."""

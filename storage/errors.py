@@ -1,0 +1,106 @@
+"""The root of sohoa's typed errors and the storage package's own errors.
+
+Every package raises subclasses of :class:`SohoaError`, grouped by *kind*. The edges
+(HTTP in ``api.problems``, CLI exit codes in ``api.cli``) map kinds to status codes in one
+place each; domain code never raises HTTP or library errors.
+
+This module lives in ``storage`` because ``storage`` sits at the bottom of the dependency
+graph; it imports nothing but the standard library, so every package may import it.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class SohoaError(Exception):
+    """Base of every error sohoa raises on purpose.
+
+    ``kind`` tells the edges how to report it; ``subject`` names the file, key, setting or
+    record the error is about, so messages say *what* is wrong with *which* thing.
+    """
+
+    kind: ClassVar[str] = "internal"
+    title: ClassVar[str] = "Internal error"
+
+    def __init__(self, message: str, *, subject: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.subject = subject
+
+    def __str__(self) -> str:
+        if self.subject:
+            return f"{self.subject}: {self.message}"
+        return self.message
+
+
+class BadInputError(SohoaError):
+    """The caller gave something unusable: a bad file, value or request."""
+
+    kind = "bad_input"
+    title = "Bad input"
+
+
+class NotFoundError(SohoaError):
+    """The thing asked for does not exist (or the caller may not see it)."""
+
+    kind = "not_found"
+    title = "Not found"
+
+
+class ConflictError(SohoaError):
+    """The request conflicts with the current state (duplicate, wrong status, ...)."""
+
+    kind = "conflict"
+    title = "Conflict"
+
+
+class AuthenticationError(SohoaError):
+    """No valid credentials were presented."""
+
+    kind = "unauthenticated"
+    title = "Authentication required"
+
+
+class PermissionDeniedError(SohoaError):
+    """The user is known but their role does not allow this."""
+
+    kind = "forbidden"
+    title = "Forbidden"
+
+
+class UnavailableError(SohoaError):
+    """A dependency (database, queue, object store, tool) cannot be reached."""
+
+    kind = "unavailable"
+    title = "Service unavailable"
+
+
+class ConfigurationError(SohoaError):
+    """A setting is missing or wrong; ``subject`` names the setting."""
+
+    kind = "configuration"
+    title = "Configuration error"
+
+
+# --- object storage -------------------------------------------------------------------
+
+
+class StorageError(SohoaError):
+    """Base of the object store's internal failures."""
+
+
+class ObjectNotFoundError(NotFoundError):
+    """No object is stored under the given key."""
+
+
+class HashMismatchError(BadInputError):
+    """The bytes written do not have the SHA-256 the caller declared."""
+
+
+class InvalidKeyError(BadInputError):
+    """An object key is malformed (path tricks, wrong shape)."""
+
+
+class StorageUnavailableError(UnavailableError):
+    """The object store cannot be reached or refused the operation."""
