@@ -1,0 +1,272 @@
+"""The S3 backend, through the minio client (MinIO, SeaweedFS, AWS or any S3 server).
+
+A write is spooled to a local temporary file while it is hashed (the key is only known once
+the whole stream is read), then uploaded with a known length in fixed-size parts. S3 makes a
+PUT or a completed multipart upload visible all at once, and minio aborts a failed multipart
+upload, so no half-written or wrongly hashed object is ever visible. The SHA-256 is also kept
+as the object's ``x-amz-meta-sha256`` metadata. minio and urllib3 errors never leave this
+module: they become :mod:`storage.errors` errors that name the endpoint.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, suppress
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+import certifi
+import urllib3
+from minio import Minio
+from minio.error import MinioException, S3Error
+
+from storage.errors import ObjectNotFoundError, StorageUnavailableError
+from storage.objects.base import CHUNK_SIZE, ObjectInfo, S3StoreConfig, object_key
+from storage.objects.common import (
+    check_key,
+    check_lifetime,
+    check_list_prefix,
+    check_put_args,
+    copy_hashing,
+    is_key,
+    verify_hash,
+)
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
+
+MIN_PART_SIZE = 5 * 1024 * 1024
+MAX_PARTS = 10_000
+CONNECT_TIMEOUT = 3.0
+READ_TIMEOUT = 120.0
+_NOT_FOUND = {"NoSuchKey", "NoSuchObject", "NoSuchBucket", "ResourceNotFound"}
+_BUCKET_TAKEN = {"BucketAlreadyOwnedByYou", "BucketAlreadyExists"}
+
+
+def _http_client(secure: bool) -> urllib3.PoolManager:
+    """A connection pool that gives up on an unreachable server within a few seconds."""
+    retries = urllib3.Retry(
+        total=3, connect=1, read=1, backoff_factor=0.2, status_forcelist=[500, 502, 503, 504]
+    )
+    timeout = urllib3.Timeout(connect=CONNECT_TIMEOUT, read=READ_TIMEOUT)
+    if secure:
+        return urllib3.PoolManager(
+            timeout=timeout,
+            retries=retries,
+            maxsize=16,
+            cert_reqs="CERT_REQUIRED",
+            ca_certs=os.environ.get("SSL_CERT_FILE") or certifi.where(),
+        )
+    return urllib3.PoolManager(timeout=timeout, retries=retries, maxsize=16)
+
+
+class S3ObjectStore:
+    """An :class:`~storage.objects.base.ObjectStore` keeping objects in one S3 bucket.
+
+    ``spool_dir`` is where writes are spooled while hashed (default: the system temp dir);
+    it needs free space for the largest object being written.
+    """
+
+    def __init__(self, config: S3StoreConfig, *, spool_dir: Path | None = None) -> None:
+        self.config = config
+        self.bucket = config.bucket
+        self.spool_dir = spool_dir
+        self.url = f"{'https' if config.secure else 'http'}://{config.endpoint}"
+        self._client = Minio(
+            config.endpoint,
+            access_key=config.access_key,
+            secret_key=config.secret_key,
+            secure=config.secure,
+            region=config.region,
+            http_client=_http_client(config.secure),
+        )
+        self._bucket_ready = False
+
+    @contextmanager
+    def _errors(self, subject: str) -> Iterator[None]:
+        """Translate minio and urllib3 errors into the project's errors."""
+        try:
+            yield
+        except S3Error as exc:
+            if exc.code in _NOT_FOUND:
+                raise ObjectNotFoundError("no such object", subject=subject) from exc
+            raise StorageUnavailableError(
+                f"S3 server {self.url} refused the operation on bucket {self.bucket}: "
+                f"{exc.code}: {exc.message}",
+                subject=subject,
+            ) from exc
+        except MinioException as exc:
+            raise StorageUnavailableError(
+                f"S3 server {self.url} failed: {exc}", subject=subject
+            ) from exc
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            reason = getattr(exc, "reason", None) or exc
+            raise StorageUnavailableError(
+                f"cannot reach S3 server {self.url}: {reason}", subject=subject
+            ) from exc
+
+    # --- writes --------------------------------------------------------------------------
+
+    def put(
+        self,
+        prefix: str,
+        stream: BinaryIO,
+        *,
+        expected_sha256: str | None = None,
+        suffix: str = "",
+        content_type: str = "application/octet-stream",
+    ) -> ObjectInfo:
+        """Store the stream under ``prefix/sha256(stream)suffix``; see ``ObjectStore.put``."""
+        expected = check_put_args(prefix, suffix, expected_sha256)
+        self._ensure_bucket()
+        where = f"spool directory {self.spool_dir or tempfile.gettempdir()}"
+        with self._spool_file(where) as spool:
+            sha, size = copy_hashing(stream, spool, where=where)
+            verify_hash(sha, expected, prefix)
+            key = object_key(prefix, sha, suffix)
+            with suppress(ObjectNotFoundError):
+                return self.stat(key)  # same content already stored: nothing to do
+            spool.seek(0)
+            with self._errors(key):
+                self._client.put_object(
+                    self.bucket,
+                    key,
+                    spool,
+                    length=size,
+                    content_type=content_type,
+                    metadata={"sha256": sha},
+                    part_size=_part_size(size),
+                    num_parallel_uploads=1,
+                )
+        return self.stat(key)
+
+    def _spool_file(self, where: str) -> BinaryIO:
+        """An anonymous temporary file (deleted on close) to hold a write while it is hashed."""
+        try:
+            return tempfile.TemporaryFile(prefix="sohoa-put-", dir=self.spool_dir)
+        except OSError as exc:
+            raise StorageUnavailableError(f"cannot create a file: {exc}", subject=where) from exc
+
+    def delete(self, key: str) -> None:
+        """Remove an object; an absent object (or bucket) is not an error."""
+        check_key(key)
+        with suppress(ObjectNotFoundError), self._errors(key):
+            self._client.remove_object(self.bucket, key)
+
+    # --- reads ---------------------------------------------------------------------------
+
+    def open(self, key: str) -> AbstractContextManager[BinaryIO]:
+        """Open an object for streaming reads; ``ObjectNotFoundError`` if absent."""
+        check_key(key)
+        with self._errors(key):
+            response = self._client.get_object(self.bucket, key)
+        raw = _ResponseReader(response, key, self.url)
+        return io.BufferedReader(raw, buffer_size=256 * 1024)
+
+    def stat(self, key: str) -> ObjectInfo:
+        """Info about one object; ``ObjectNotFoundError`` if absent."""
+        key_sha = check_key(key)
+        with self._errors(key):
+            obj = self._client.stat_object(self.bucket, key)
+        headers = {name.lower(): value for name, value in (obj.metadata or {}).items()}
+        sha = headers.get("x-amz-meta-sha256")
+        return ObjectInfo(
+            key=key,
+            size=obj.size or 0,
+            sha256=sha if isinstance(sha, str) and sha else key_sha,
+            content_type=obj.content_type or "application/octet-stream",
+            modified=obj.last_modified or datetime.now(UTC),
+        )
+
+    def exists(self, key: str) -> bool:
+        """Whether an object is stored under ``key``."""
+        try:
+            self.stat(key)
+        except ObjectNotFoundError:
+            return False
+        return True
+
+    def list(self, prefix: str) -> Iterator[ObjectInfo]:
+        """Every object whose key starts with ``prefix`` (recursive), in key order.
+
+        Not every S3 server lists in key order (SeaweedFS walks directories), so the names
+        are collected and sorted first; each object's info is then fetched lazily.
+        """
+        check_list_prefix(prefix)
+        names: list[str] = []
+        with suppress(ObjectNotFoundError), self._errors(prefix or self.bucket):
+            for obj in self._client.list_objects(self.bucket, prefix=prefix, recursive=True):
+                name = obj.object_name
+                if name and not obj.is_dir and is_key(name):
+                    names.append(name)
+        for name in sorted(names):
+            with suppress(ObjectNotFoundError):  # deleted since the listing
+                yield self.stat(name)
+
+    def download_url(self, key: str, expires: timedelta) -> str:
+        """A presigned GET URL for the object, valid for ``expires`` (at most 7 days)."""
+        check_lifetime(expires)
+        self.stat(key)
+        with self._errors(key):
+            return self._client.presigned_get_object(self.bucket, key, expires=expires)
+
+    def check(self) -> str:
+        """Reach the server and create the bucket if missing; return a description."""
+        with self._errors(f"{self.url}/{self.bucket}"):
+            if not self._client.bucket_exists(self.bucket):
+                try:
+                    self._client.make_bucket(self.bucket, location=self.config.region)
+                except S3Error as exc:
+                    if exc.code not in _BUCKET_TAKEN:
+                        raise
+        self._bucket_ready = True
+        return f"S3 bucket {self.bucket} at {self.url}"
+
+    def _ensure_bucket(self) -> None:
+        if not self._bucket_ready:
+            self.check()
+
+
+def _part_size(size: int) -> int:
+    """Multipart part size: :data:`CHUNK_SIZE` (at least 5 MiB), larger for huge objects."""
+    part = max(CHUNK_SIZE, MIN_PART_SIZE)
+    if size > part * MAX_PARTS:
+        part = math.ceil(size / MAX_PARTS / MIN_PART_SIZE) * MIN_PART_SIZE
+    return part
+
+
+class _ResponseReader(io.RawIOBase):
+    """A raw binary stream over a minio GET response; closing it releases the connection."""
+
+    def __init__(self, response: urllib3.BaseHTTPResponse, key: str, url: str) -> None:
+        super().__init__()
+        self._response = response
+        self._key = key
+        self._url = url
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        view = memoryview(buffer).cast("B")
+        try:
+            data = self._response.read(len(view))
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            raise StorageUnavailableError(
+                f"reading from S3 server {self._url} failed: {exc}", subject=self._key
+            ) from exc
+        view[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        if not self.closed:
+            try:
+                self._response.close()
+                self._response.release_conn()
+            finally:
+                super().close()

