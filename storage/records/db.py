@@ -1,0 +1,229 @@
+"""Opening the records database (SQLite or PostgreSQL), sessions, health and migrations."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, exc, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+from storage.errors import ConfigurationError, ConflictError, UnavailableError
+
+SETTING = "SOHOA_DATABASE_URL"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+CONNECT_TIMEOUT_SECONDS = 3
+# pg_advisory_lock key serialising schema upgrades across processes ("sohoa-mi" in ASCII).
+MIGRATION_LOCK_KEY = 0x736F686F612D6D69
+
+
+@dataclass(frozen=True)
+class DatabaseConfig:
+    """Where the records database is: an SQLAlchemy URL (``sqlite:///...``, ``postgresql://``)."""
+
+    url: str
+
+
+def _first_line(error: BaseException) -> str:
+    cause = getattr(error, "orig", None) or error
+    lines = str(cause).strip().splitlines()
+    return lines[0] if lines else type(cause).__name__
+
+
+class Database:
+    """An open records database: an engine plus a session factory."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @property
+    def backend(self) -> str:
+        """``"sqlite"`` or ``"postgresql"``."""
+        return self.engine.dialect.name
+
+    @property
+    def url_for_display(self) -> str:
+        """The URL with any password masked, safe for logs and error messages."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def location(self) -> str:
+        """``host:port/dbname`` for PostgreSQL, the file path for SQLite."""
+        url = self.engine.url
+        if self.backend == "sqlite":
+            return url.database or ":memory:"
+        return f"{url.host or 'localhost'}:{url.port or 5432}/{url.database or ''}"
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        """Yield a session; commit if the block succeeds, roll back if it raises.
+
+        Integrity violations leave as :class:`ConflictError` and lost connections or locks
+        as :class:`UnavailableError`; other errors pass through unchanged.
+        """
+        session = self._sessions()
+        try:
+            yield session
+            session.commit()
+        except exc.IntegrityError as error:
+            session.rollback()
+            raise ConflictError(_first_line(error)) from error
+        except (exc.OperationalError, exc.InterfaceError) as error:
+            session.rollback()
+            raise unavailable(self, error) from error
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def check(self) -> str:
+        """Run ``SELECT 1``; return a one-line description or raise :class:`UnavailableError`."""
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+                version = connection.dialect.server_version_info or ()
+        except (exc.DBAPIError, OSError) as error:
+            raise unavailable(self, error) from error
+        shown = " ".join([self.backend, ".".join(str(part) for part in version)]).strip()
+        return f"{shown} at {self.location}"
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+def unavailable(db: Database, error: BaseException) -> UnavailableError:
+    """An :class:`UnavailableError` naming the database's address and the driver's reason."""
+    return UnavailableError(
+        f"cannot use the {db.backend} database at {db.location}: {_first_line(error)}",
+        subject=SETTING,
+    )
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+    finally:
+        cursor.close()
+
+
+def _parse(raw: str) -> URL:
+    try:
+        url = make_url(raw)
+    except exc.ArgumentError as error:
+        raise ConfigurationError(f"not a database URL: {error}", subject=SETTING) from error
+    backend = url.get_backend_name()
+    if backend in ("postgresql", "postgres"):
+        return url.set(drivername="postgresql+psycopg")
+    if backend == "sqlite":
+        return url
+    raise ConfigurationError(
+        f"unsupported database {backend!r}: use sqlite:/// or postgresql://", subject=SETTING
+    )
+
+
+def open_database(config: DatabaseConfig) -> Database:
+    """Create the engine for ``config.url`` (no connection is made yet; see ``check``)."""
+    url = _parse(config.url)
+    if url.get_backend_name() == "postgresql":
+        engine = create_engine(
+            url, pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS}
+        )
+        return Database(engine)
+    path = url.database or ""
+    if path in ("", ":memory:"):
+        engine = create_engine(url, connect_args={"check_same_thread": False}, poolclass=StaticPool)
+    else:
+        try:
+            Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise UnavailableError(
+                f"cannot create the directory of the sqlite database {path}: {error}",
+                subject=SETTING,
+            ) from error
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+    event.listen(engine, "connect", _sqlite_pragmas)
+    return Database(engine)
+
+
+@contextlib.contextmanager
+def _sqlite_file_lock(db: Database) -> Iterator[None]:
+    path = db.engine.url.database or ""
+    if path in ("", ":memory:"):
+        yield
+        return
+    with open(f"{path}.migrate-lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def upgrade_schema(db: Database) -> None:
+    """Bring the schema to the newest migration; safe on every start and from many processes.
+
+    PostgreSQL upgrades hold a session advisory lock; SQLite ones a lock file beside the DB.
+    """
+    config = _alembic_config()
+    try:
+        if db.backend == "postgresql":
+            with db.engine.connect() as connection:
+                connection.execute(
+                    text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+                )
+                connection.commit()
+                try:
+                    config.attributes["connection"] = connection
+                    command.upgrade(config, "head")
+                    connection.commit()
+                finally:
+                    # A broken connection drops the lock with the session anyway.
+                    with contextlib.suppress(exc.DBAPIError):
+                        connection.rollback()
+                        connection.execute(
+                            text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY}
+                        )
+                        connection.commit()
+        else:
+            with _sqlite_file_lock(db), db.engine.connect() as connection:
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+                connection.commit()
+    except (exc.OperationalError, exc.InterfaceError, OSError) as error:
+        raise unavailable(db, error) from error
+
+
+def current_revision(db: Database) -> str | None:
+    """The Alembic revision the database is at, or ``None`` for an empty database."""
+    try:
+        with db.engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    except (exc.OperationalError, exc.InterfaceError) as error:
+        raise unavailable(db, error) from error
+
+
+def head_revision() -> str | None:
+    """The newest revision shipped in the package's migrations."""
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()

@@ -1,0 +1,299 @@
+"""The records schema (SQLite and PostgreSQL): units, users, dossiers, documents, jobs, audit.
+
+Datetimes are stored as UTC and read back timezone-aware; enums are strings with a CHECK.
+The Alembic migrations create the schema; ``Base.metadata.create_all`` gives the same one
+(``storage.records.audit`` adds the audit head row and append-only triggers to it).
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.mutable import MutableDict
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION: dict[str, str] = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+GENESIS_HASH = "0" * 64  # prev_hash of the first audit entry, last_hash of an empty log
+
+
+def utcnow() -> datetime:
+    """Return the current time as a timezone-aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """A datetime stored as UTC, returned aware (UTC) on SQLite too; naive ones are refused."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: pass a timezone-aware datetime")
+        value = value.astimezone(UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# JSONB on PostgreSQL, JSON elsewhere; audit details stay plain JSON (read back as hashed).
+JSONDict = MutableDict.as_mutable(sa.JSON().with_variant(JSONB(), "postgresql"))
+
+
+def _str_enum(enum_class: type[enum.StrEnum], name: str) -> sa.Enum:
+    return sa.Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        validate_strings=True,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a constraint naming convention (portable migrations)."""
+
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Role(enum.StrEnum):
+    """What a user may do: receive dossiers, lead a unit, process work, administer."""
+
+    intake = "intake"
+    leader = "leader"
+    clerk = "clerk"
+    admin = "admin"
+
+
+class DossierStatus(enum.StrEnum):
+    """Where a dossier (hồ sơ) is in its life."""
+
+    received = "received"
+    digitising = "digitising"
+    digitised = "digitised"
+    in_progress = "in_progress"
+    result_signed = "result_signed"
+    returned = "returned"
+
+
+class DocumentStatus(enum.StrEnum):
+    """Where a document is in digitisation or drafting."""
+
+    received = "received"
+    queued = "queued"
+    processing = "processing"
+    digitised = "digitised"
+    failed = "failed"
+    draft = "draft"
+    signed = "signed"
+
+
+class JobStatus(enum.StrEnum):
+    """State of a background job."""
+
+    queued = "queued"
+    running = "running"
+    done = "done"
+    failed = "failed"
+
+
+class Unit(Base):
+    """An administrative unit (ward, district office, department); units form a tree."""
+
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(255))
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    parent: Mapped[Unit | None] = relationship(back_populates="children", remote_side=[id])
+    children: Mapped[list[Unit]] = relationship(back_populates="parent")
+
+
+class User(Base):
+    """A person who signs in; belongs to exactly one unit."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(sa.String(255))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[Role] = mapped_column(_str_enum(Role, "role"))
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    unit: Mapped[Unit] = relationship()
+
+
+class ApiToken(Base):
+    """A bearer token, stored only as the SHA-256 hex of its value."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True, index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()
+
+
+class Dossier(Base):
+    """An application dossier (hồ sơ thủ tục hành chính) received by a unit."""
+
+    __tablename__ = "dossiers"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    procedure_code: Mapped[str] = mapped_column(sa.String(64))
+    procedure_name: Mapped[str] = mapped_column(sa.String(512), default="")
+    applicant_name: Mapped[str] = mapped_column(sa.String(255))
+    processing_days: Mapped[int] = mapped_column(sa.Integer)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    due_date: Mapped[date] = mapped_column(sa.Date)
+    status: Mapped[DossierStatus] = mapped_column(
+        _str_enum(DossierStatus, "dossier_status"), default=DossierStatus.received, index=True
+    )
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    unit: Mapped[Unit] = relationship()
+    documents: Mapped[list[Document]] = relationship(back_populates="dossier")
+
+
+class Document(Base):
+    """A document: scanned into a dossier, or drafted and signed as outgoing."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    dossier_id: Mapped[int | None] = mapped_column(sa.ForeignKey("dossiers.id"), index=True)
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    media_type: Mapped[str] = mapped_column(sa.String(127))
+    doc_type: Mapped[str | None] = mapped_column(sa.String(32))
+    fields: Mapped[dict[str, Any]] = mapped_column(JSONDict, default=dict)
+    confidence: Mapped[float | None] = mapped_column()
+    needs_review: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[DocumentStatus] = mapped_column(
+        _str_enum(DocumentStatus, "document_status"), index=True
+    )
+    page_count: Mapped[int | None] = mapped_column(sa.Integer)
+    current_version: Mapped[int] = mapped_column(sa.Integer, default=1)
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    dossier: Mapped[Dossier | None] = relationship(back_populates="documents")
+    files: Mapped[list[DocumentFile]] = relationship(
+        back_populates="document",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="(DocumentFile.version, DocumentFile.role)",
+    )
+
+
+class DocumentFile(Base):
+    """One stored object of one version of a document (original, searchable PDF, ...)."""
+
+    __tablename__ = "document_files"
+    __table_args__ = (sa.UniqueConstraint("document_id", "version", "role"),)
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(sa.ForeignKey("documents.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(sa.Integer)
+    role: Mapped[str] = mapped_column(sa.String(32))
+    object_key: Mapped[str] = mapped_column(sa.String(512))
+    sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
+    size: Mapped[int] = mapped_column(sa.BigInteger)
+    media_type: Mapped[str] = mapped_column(sa.String(127))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    document: Mapped[Document] = relationship(back_populates="files")
+
+
+class Job(Base):
+    """A background job; ``id`` is deterministic (``"fixity:document:12"``) to dedupe."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(sa.String(128), primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(64))
+    document_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("documents.id", ondelete="SET NULL"), index=True
+    )
+    dossier_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("dossiers.id", ondelete="SET NULL")
+    )
+    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id", ondelete="SET NULL"))
+    status: Mapped[JobStatus] = mapped_column(_str_enum(JobStatus, "job_status"), index=True)
+    progress_done: Mapped[int] = mapped_column(sa.Integer, default=0)
+    progress_total: Mapped[int] = mapped_column(sa.Integer, default=0)
+    attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSONDict)
+    worker: Mapped[str | None] = mapped_column(sa.String(255))
+    enqueued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class AuditEntry(Base):
+    """One link of the hash-chained, append-only audit log. Write via ``append_audit``."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (sa.Index("ix_audit_log_subject", "subject_type", "subject_id"),)
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(sa.String(64))
+    action: Mapped[str] = mapped_column(sa.String(64))
+    subject_type: Mapped[str] = mapped_column(sa.String(32))
+    subject_id: Mapped[str] = mapped_column(sa.String(64))
+    details: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    prev_hash: Mapped[str] = mapped_column(sa.String(64))
+    hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+
+
+class AuditHead(Base):
+    """The single row (id=1) naming the last audit entry, so trailing deletes show."""
+
+    __tablename__ = "audit_head"
+    __table_args__ = (sa.CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
+    last_id: Mapped[int] = mapped_column(sa.Integer)
+    last_hash: Mapped[str] = mapped_column(sa.String(64))
