@@ -1,0 +1,1 @@
+"""The edges: settings, the FastAPI app, the CLI and the worker wiring."""

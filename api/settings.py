@@ -1,0 +1,92 @@
+"""The one settings object, read from ``SOHOA_*`` variables and an optional ``.env``.
+
+Built once at the edge (CLI, app factory, worker) and turned into the plain config objects
+the domain packages take; nothing below ``api`` reads the environment.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from storage.objects import LocalStoreConfig, S3StoreConfig, StoreConfig
+from storage.records import DatabaseConfig
+
+
+class Settings(BaseSettings):
+    """Every setting of sohoa. With none set, everything runs embedded under ``data_dir``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SOHOA_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    data_dir: Path = Field(default=Path("sohoa-data"), description="Embedded data directory")
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL; default SQLite")
+    redis_url: str | None = Field(default=None, description="Redis URL; default embedded Valkey")
+    s3_endpoint: str | None = Field(default=None, description="host:port of an S3 server")
+    s3_access_key: str = ""
+    s3_secret_key: SecretStr = SecretStr("")
+    s3_bucket: str = "sohoa"
+    s3_secure: bool = False
+    s3_region: str | None = None
+    queue_name: str = "sohoa"
+    secret_key: SecretStr | None = Field(
+        default=None, description="Signs download URLs; default a random key kept in data_dir"
+    )
+    public_url: str = Field(default="http://127.0.0.1:8000", description="Base URL of the API")
+    token_hours: int = Field(default=12, ge=1, le=24 * 30)
+    tesseract_cmd: str = "tesseract"
+    job_retries: int = Field(default=3, ge=0, le=20)
+    job_timeout_seconds: int = Field(default=3600, ge=10)
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to SQLite in the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'sohoa.db').resolve()}"
+
+    @property
+    def uses_embedded_redis(self) -> bool:
+        """Whether ``sohoa`` must start its own Redis-compatible server."""
+        return not self.redis_url
+
+    def database_config(self) -> DatabaseConfig:
+        """Plain config for :mod:`storage.records`."""
+        return DatabaseConfig(url=self.resolved_database_url)
+
+    def store_config(self) -> StoreConfig:
+        """Plain config for :mod:`storage.objects`: S3 when an endpoint is set, else local."""
+        if self.s3_endpoint:
+            return S3StoreConfig(
+                endpoint=self.s3_endpoint,
+                access_key=self.s3_access_key,
+                secret_key=self.s3_secret_key.get_secret_value(),
+                bucket=self.s3_bucket,
+                secure=self.s3_secure,
+                region=self.s3_region,
+            )
+        return LocalStoreConfig(
+            root=(self.data_dir / "objects").resolve(),
+            url_secret=self.url_secret(),
+            url_base=f"{self.public_url.rstrip('/')}/objects",
+        )
+
+    def url_secret(self) -> bytes:
+        """The HMAC key for download URLs: the configured one, or one kept in ``data_dir``."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value().encode()
+        path = self.data_dir / "secret.key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_hex(32))
+            path.chmod(0o600)
+        return path.read_text().strip().encode()
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build the settings from the environment, ``.env`` and explicit overrides."""
+    return Settings(**overrides)  # type: ignore[arg-type]
