@@ -1,0 +1,5 @@
+"""``python -m api`` is the ``sohoa`` command."""
+
+from api.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,163 @@
+"""Units, users, passwords and bearer tokens: the service functions behind login and roles.
+
+Shared by the API and the CLI (``sohoa user add``). Passwords are hashed with Argon2id;
+bearer tokens are random, shown once, and stored only as their SHA-256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.errors import (
+    AuthenticationError,
+    BadInputError,
+    ConflictError,
+    NotFoundError,
+)
+from storage.records import ApiToken, Role, Unit, User, append_audit, unit_subtree_ids
+
+_hasher = PasswordHasher()
+MIN_PASSWORD_LENGTH = 8
+
+
+def nfc(text: str) -> str:
+    """Unicode NFC with surrounding whitespace removed."""
+    return unicodedata.normalize("NFC", text).strip()
+
+
+def hash_password(password: str) -> str:
+    """An Argon2id hash of the password."""
+    return _hasher.hash(password)
+
+
+def password_matches(password_hash: str, password: str) -> bool:
+    """Whether ``password`` matches the stored hash."""
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def create_unit(session: Session, code: str, name: str, parent_code: str | None = None,
+                *, actor: str = "system") -> Unit:
+    """Add a unit (agency or department), optionally below a parent unit."""
+    code = code.strip()
+    if not code or len(code) > 32:
+        raise BadInputError("a unit code has 1 to 32 characters", subject="unit code")
+    if session.scalar(select(Unit).where(Unit.code == code)) is not None:
+        raise ConflictError("a unit with this code exists already", subject=code)
+    parent = None
+    if parent_code:
+        parent = find_unit(session, parent_code)
+    unit = Unit(code=code, name=nfc(name), parent_id=parent.id if parent else None)
+    session.add(unit)
+    session.flush()
+    append_audit(session, actor=actor, action="unit_created", subject_type="unit",
+                 subject_id=unit.id, details={"code": code, "parent": parent_code})
+    return unit
+
+
+def find_unit(session: Session, code: str) -> Unit:
+    """The unit with this code, or ``NotFoundError``."""
+    unit = session.scalar(select(Unit).where(Unit.code == code))
+    if unit is None:
+        raise NotFoundError("no unit with this code", subject=code)
+    return unit
+
+
+def create_user(session: Session, *, username: str, password: str, role: Role | str,
+                unit_code: str, full_name: str = "", actor: str = "system") -> User:
+    """Add a user with a hashed password, a role and a unit."""
+    username = username.strip()
+    if not username or len(username) > 64 or not username.isprintable() or " " in username:
+        raise BadInputError("a username has 1 to 64 printable characters, no spaces",
+                            subject=username or "username")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise BadInputError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters",
+                            subject=username)
+    try:
+        role = Role(role)
+    except ValueError as error:
+        roles = ", ".join(r.value for r in Role)
+        raise BadInputError(f"unknown role {role!r} (one of {roles})", subject=username) from error
+    if session.scalar(select(User).where(User.username == username)) is not None:
+        raise ConflictError("a user with this name exists already", subject=username)
+    unit = find_unit(session, unit_code)
+    user = User(username=username, full_name=nfc(full_name or username),
+                password_hash=hash_password(password), role=role, unit_id=unit.id)
+    session.add(user)
+    session.flush()
+    append_audit(session, actor=actor, action="user_created", subject_type="user",
+                 subject_id=user.id, details={"username": username, "role": role.value,
+                                              "unit": unit_code})
+    return user
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A bearer token as handed to the client (the only time it is visible)."""
+
+    token: str
+    expires_at: datetime
+
+
+def login(session: Session, username: str, password: str, hours: int) -> IssuedToken:
+    """Check the password and issue a bearer token; ``AuthenticationError`` otherwise."""
+    user = session.scalar(select(User).where(User.username == username.strip()))
+    if user is None or not user.active or not password_matches(user.password_hash, password):
+        raise AuthenticationError("wrong username or password")
+    token = secrets.token_urlsafe(32)
+    expires_at = datetime.now(UTC) + timedelta(hours=hours)
+    session.add(ApiToken(token_hash=_token_digest(token), user_id=user.id,
+                         expires_at=expires_at))
+    append_audit(session, actor=user.username, action="login", subject_type="user",
+                 subject_id=user.id)
+    return IssuedToken(token=token, expires_at=expires_at)
+
+
+def revoke(session: Session, token: str) -> None:
+    """Revoke a bearer token (logout)."""
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_digest(token)))
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    """The authenticated user of a request and the units they may see."""
+
+    id: int
+    username: str
+    role: Role
+    unit_id: int
+    visible_unit_ids: frozenset[int]
+
+    def can_see_unit(self, unit_id: int | None) -> bool:
+        """Whether records of ``unit_id`` are visible to this user."""
+        return unit_id is not None and unit_id in self.visible_unit_ids
+
+
+def authenticate(session: Session, token: str) -> CurrentUser:
+    """The user a bearer token belongs to; ``AuthenticationError`` if invalid or expired."""
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_digest(token)))
+    if row is None or row.revoked_at is not None or row.expires_at <= datetime.now(UTC):
+        raise AuthenticationError("the token is invalid, revoked or expired")
+    user = session.get(User, row.user_id)
+    if user is None or not user.active:
+        raise AuthenticationError("the token's user is disabled")
+    visible = frozenset(unit_subtree_ids(session, user.unit_id))
+    return CurrentUser(id=user.id, username=user.username, role=Role(user.role),
+                       unit_id=user.unit_id, visible_unit_ids=visible)

@@ -1,0 +1,145 @@
+"""The ``sohoa`` command (contract: ``shared/spec/cli.md``).
+
+Errors are mapped to exit codes here, once: bad input, usage and configuration exit 2,
+an unreachable dependency or an internal failure exits 1, each with one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from storage.errors import SohoaError
+
+EXIT_BAD_INPUT = 2
+EXIT_FAILURE = 1
+EXIT_CODE_BY_KIND = {"unavailable": EXIT_FAILURE, "internal": EXIT_FAILURE}
+
+NOT_YET = {
+    "demo": "seed a demo unit, users, PKI and sample documents",
+    "ingest": "store files, split scanned stacks and queue OCR",
+    "search": "full-text search over OCR text and fields",
+    "stats": "the office's figures",
+    "watch": "ingest files that scanners drop into a folder",
+    "ocr": "make a searchable PDF from a scan",
+    "classify": "tell a document's type and fields",
+    "sign": "sign a PDF (PAdES)",
+    "verify": "verify a signed PDF",
+}
+
+
+def _not_yet(name: str) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        print(f"sohoa {name}: not available yet in this version", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+    return run
+
+
+def _command(name: str) -> Callable[[argparse.Namespace], int]:
+    """A command body from :mod:`api.cli_commands`, imported only when it runs (so that
+    ``--help`` and usage errors answer at once)."""
+
+    def run(args: argparse.Namespace) -> int:
+        from api import cli_commands
+
+        body: Callable[[argparse.Namespace], int] = getattr(cli_commands, name)
+        return body(args)
+
+    return run
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line usage errors and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _add_service_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
+    serve = sub.add_parser("serve", help="API, web UI and a background worker")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1,
+                       help="background worker processes to start (0: none)")
+    serve.set_defaults(run=_command("cmd_serve"))
+    worker = sub.add_parser("worker", help="an RQ worker for the same configuration")
+    worker.add_argument("--burst", action="store_true", help="exit when the queue is empty")
+    worker.add_argument("--name", default=None, help="worker name (default: random)")
+    worker.set_defaults(run=_command("cmd_worker"))
+
+
+def _add_admin_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
+    user = sub.add_parser("user", help="manage users").add_subparsers(dest="action",
+                                                                      required=True)
+    add = user.add_parser("add", help="add a user")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=["intake", "leader", "clerk", "admin"])
+    add.add_argument("--unit", required=True, help="unit code")
+    add.add_argument("--full-name", default="")
+    add.add_argument("--password", default=None,
+                     help="default: $SOHOA_PASSWORD, else asked on the terminal")
+    add.set_defaults(run=_command("cmd_user_add"))
+    unit = sub.add_parser("unit", help="manage units").add_subparsers(dest="action",
+                                                                      required=True)
+    unit_add = unit.add_parser("add", help="add a unit (agency or department)")
+    unit_add.add_argument("code")
+    unit_add.add_argument("name")
+    unit_add.add_argument("--parent", default=None, help="parent unit code")
+    unit_add.set_defaults(run=_command("cmd_unit_add"))
+    audit = sub.add_parser("audit", help="the audit log").add_subparsers(dest="action",
+                                                                        required=True)
+    audit.add_parser("verify", help="check the audit log's hash chain").set_defaults(
+        run=_command("cmd_audit_verify"))
+
+
+def _add_dossier_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
+    dossier = sub.add_parser("dossier", help="dossiers").add_subparsers(dest="action",
+                                                                       required=True)
+    new = dossier.add_parser("new", help="register a dossier")
+    new.add_argument("--procedure", required=True, help="procedure code")
+    new.add_argument("--applicant", required=True)
+    new.add_argument("--procedure-name", default="")
+    new.add_argument("--days", type=int, default=0, help="processing time in working days")
+    new.add_argument("--unit", default=None, help="receiving unit code (default: the root)")
+    new.add_argument("--json", action="store_true")
+    new.set_defaults(run=_command("cmd_dossier_new"))
+    cover = dossier.add_parser("cover-sheet", help="print a dossier's cover sheet")
+    cover.add_argument("id")
+    cover.add_argument("-o", "--output", required=True)
+    cover.set_defaults(run=_not_yet("dossier cover-sheet"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every sohoa command."""
+    parser = _Parser(prog="sohoa", description="Digitise, sign and exchange documents.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    _add_service_commands(sub)
+    _add_admin_commands(sub)
+    _add_dossier_commands(sub)
+    pki = sub.add_parser("pki", help="demo PKI").add_subparsers(dest="action", required=True)
+    for action in ("init", "serve"):
+        pki_cmd = pki.add_parser(action, help=f"pki {action}")
+        pki_cmd.add_argument("args", nargs=argparse.REMAINDER)
+        pki_cmd.set_defaults(run=_not_yet(f"pki {action}"))
+    for name, summary in NOT_YET.items():
+        command = sub.add_parser(name, help=f"{summary} (not available yet)")
+        command.add_argument("args", nargs=argparse.REMAINDER)
+        command.set_defaults(run=_not_yet(name))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run a sohoa command and return its exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except SohoaError as error:
+        print(f"sohoa {args.command}: {error}", file=sys.stderr)
+        return EXIT_CODE_BY_KIND.get(error.kind, EXIT_BAD_INPUT)
+    except KeyboardInterrupt:
+        return 130
+    return code
+
+

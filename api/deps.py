@@ -1,0 +1,61 @@
+"""FastAPI dependencies: the runtime, a database session, the current user, role checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.orm import Session
+
+from api.accounts import CurrentUser, authenticate
+from api.runtime import Runtime
+from storage.errors import AuthenticationError, PermissionDeniedError
+from storage.records import Role
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
+
+
+def get_runtime(request: Request) -> Runtime:
+    """The runtime the app was started with."""
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def get_session(runtime: RuntimeDep) -> Iterator[Session]:
+    """A database session for one request, committed when the handler succeeds."""
+    with runtime.db.session() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_current_user(
+    runtime: RuntimeDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> CurrentUser:
+    """The user of the bearer token; 401 without a valid one."""
+    if not token:
+        raise AuthenticationError("log in first: send 'Authorization: Bearer <token>'")
+    with runtime.db.session() as session:
+        return authenticate(session, token)
+
+
+UserDep = Annotated[CurrentUser, Depends(get_current_user)]
+
+
+def require_roles(*roles: Role) -> Callable[[CurrentUser], CurrentUser]:
+    """A dependency that lets only users with one of ``roles`` (or admins) through."""
+    allowed = {*roles, Role.admin}
+
+    def check(user: UserDep) -> CurrentUser:
+        if user.role not in allowed:
+            names = ", ".join(sorted(role.value for role in allowed))
+            raise PermissionDeniedError(f"this needs the role {names}; you are {user.role.value}")
+        return user
+
+    return check

@@ -1,0 +1,60 @@
+"""Login, logout and who-am-I."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from fastapi.security import OAuth2PasswordRequestForm
+from pydantic import BaseModel
+
+from api.accounts import login, revoke
+from api.deps import RuntimeDep, SessionDep, UserDep, oauth2_scheme
+from storage.records import Unit
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+
+class TokenOut(BaseModel):
+    """A bearer token for the ``Authorization`` header."""
+
+    access_token: str
+    token_type: str = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret
+    expires_at: datetime
+
+
+class MeOut(BaseModel):
+    """The logged-in user."""
+
+    id: int
+    username: str
+    role: str
+    unit_id: int
+    unit_code: str
+    visible_unit_ids: list[int]
+
+
+@router.post("/token", response_model=TokenOut, summary="Log in with a password")
+def issue_token(form: Annotated[OAuth2PasswordRequestForm, Depends()], session: SessionDep,
+                runtime: RuntimeDep) -> TokenOut:
+    """Exchange username and password for a bearer token (OAuth2 password flow)."""
+    issued = login(session, form.username, form.password, runtime.settings.token_hours)
+    return TokenOut(access_token=issued.token, expires_at=issued.expires_at)
+
+
+@router.post("/logout", status_code=204, summary="Revoke the current token")
+def logout(user: UserDep, session: SessionDep,
+           token: Annotated[str | None, Depends(oauth2_scheme)]) -> None:
+    """Revoke the bearer token used for this request."""
+    if token:
+        revoke(session, token)
+
+
+@router.get("/me", response_model=MeOut, summary="The logged-in user")
+def me(user: UserDep, session: SessionDep) -> MeOut:
+    """Who the token belongs to and which units they can see."""
+    unit = session.get(Unit, user.unit_id)
+    return MeOut(id=user.id, username=user.username, role=user.role.value, unit_id=user.unit_id,
+                 unit_code=unit.code if unit else "",
+                 visible_unit_ids=sorted(user.visible_unit_ids))

