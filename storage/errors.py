@@ -28,6 +28,10 @@ class SohoaError(Exception):
         self.message = message
         self.subject = subject
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Keep ``subject`` when the error crosses a process boundary (OCR page workers)."""
+        return (self.__class__, (self.message,), {"subject": self.subject})
+
     def __str__(self) -> str:
         if self.subject:
             return f"{self.subject}: {self.message}"
