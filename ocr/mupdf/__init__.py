@@ -1,0 +1,28 @@
+"""Everything that touches PyMuPDF: reading input PDFs and writing searchable ones.
+
+This package is the only place that imports ``pymupdf``; its exceptions become our typed
+errors (subclasses of :class:`~ocr.errors.OcrInputError` from :mod:`ocr.images`, with
+``subject`` = the file name). Split in two modules to keep each one short:
+:mod:`ocr.mupdf.reader` and :mod:`ocr.mupdf.writer`.
+"""
+
+from ocr.images import encode_page_image
+from ocr.mupdf.reader import (
+    MIN_SCAN_TEXT_CHARS,
+    PdfPageInfo,
+    PdfReader,
+    open_pdf,
+    text_layer_page,
+)
+from ocr.mupdf.writer import SearchablePdfWriter, find_text_font
+
+__all__ = [
+    "MIN_SCAN_TEXT_CHARS",
+    "PdfPageInfo",
+    "PdfReader",
+    "SearchablePdfWriter",
+    "encode_page_image",
+    "find_text_font",
+    "open_pdf",
+    "text_layer_page",
+]
