@@ -1,0 +1,212 @@
+"""Reading order of the words of one page, for the Decree 30 layout.
+
+Words are grouped into lines by vertical position, and lines into *segments* where a wide
+horizontal gap splits them. Rows whose segments leave a common vertical gutter near the
+middle of the text form a two-column *band*: the header (agency and "Số: ..." on the left,
+national motto and "Place, ngày ..." on the right) and the signer block ("Nơi nhận:" on the
+left, position and name on the right). A band reads as its left column, then its right
+column, then whatever hangs in the left column below the right column's end (a công văn's
+"V/v ..." summary). Everything else reads top to bottom, a line at a time.
+"""
+
+from __future__ import annotations
+
+import statistics
+import unicodedata
+from dataclasses import dataclass, field, replace
+
+from ocr.model import Word
+
+COLUMN_GAP = 0.8
+"""A gap wider than this many word heights splits a line into segments."""
+
+BAND_GAP = 2.5
+"""A band does not grow across a vertical gap of more than this many word heights."""
+
+COLUMN_WIDTH = 0.55
+"""A segment wider than this share of the text's width is no column of a band."""
+
+KEEP_GAP = 0.3
+"""A row joins a band only if this share of the seed row's column gap stays free."""
+
+
+@dataclass
+class _Segment:
+    words: list[Word]
+
+    @property
+    def left(self) -> int:
+        return min(w.left for w in self.words)
+
+    @property
+    def right(self) -> int:
+        return max(w.left + w.width for w in self.words)
+
+    @property
+    def top(self) -> int:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> int:
+        return max(w.top + w.height for w in self.words)
+
+
+@dataclass
+class _Row:
+    segments: list[_Segment] = field(default_factory=list)
+    gap: tuple[float, float] | None = None  # the column gap when the row is two-sided
+
+    @property
+    def top(self) -> int:
+        return min(s.top for s in self.segments)
+
+    @property
+    def bottom(self) -> int:
+        return max(s.bottom for s in self.segments)
+
+    @property
+    def words(self) -> list[Word]:
+        return sorted((w for s in self.segments for w in s.words), key=lambda w: w.left)
+
+
+def _centre(word: Word) -> float:
+    return word.top + word.height / 2.0
+
+
+def group_lines(words: list[Word], height: float) -> list[list[Word]]:
+    """Words whose vertical centres lie within half a word height of a line's centre
+    join that line; lines come out top to bottom, words left to right."""
+    lines: list[tuple[float, list[Word]]] = []  # (mean centre, words)
+    for word in sorted(words, key=_centre):
+        y = _centre(word)
+        candidates = [i for i in range(len(lines)) if abs(lines[i][0] - y) <= 0.5 * height]
+        if candidates:
+            i = min(candidates, key=lambda k: abs(lines[k][0] - y))
+            mean, members = lines[i]
+            members.append(word)
+            lines[i] = (mean + (y - mean) / len(members), members)
+        else:
+            lines.append((y, [word]))
+    return [sorted(members, key=lambda w: w.left) for _, members in lines]
+
+
+def split_segments(line: list[Word], height: float) -> list[_Segment]:
+    """Cut a line (words left to right) where the horizontal gap is a column gap."""
+    segments = [_Segment([line[0]])]
+    for word in line[1:]:
+        if word.left - segments[-1].right > COLUMN_GAP * height:
+            segments.append(_Segment([word]))
+        else:
+            segments[-1].words.append(word)
+    return segments
+
+
+def _gap(row: _Row, low: float, high: float) -> tuple[float, float] | None:
+    """The widest gap between a row's segments, as (left x, right x), when its middle lies
+    in [low, high]."""
+    gaps = [(a.right, b.left) for a, b in zip(row.segments, row.segments[1:], strict=False)]
+    if not gaps:
+        return None
+    gap = max(gaps, key=lambda g: g[1] - g[0])
+    return gap if low <= (gap[0] + gap[1]) / 2.0 <= high else None
+
+
+def _narrow(
+    row: _Row, gap: tuple[float, float], least: float, widest: float
+) -> tuple[float, float] | None:
+    """The column gap left free when ``row`` joins a band, or None when it closes it
+    (a segment too wide for a column, or too little gap left)."""
+    low, high = gap
+    middle = (low + high) / 2.0
+    for segment in row.segments:
+        if segment.right - segment.left > widest:
+            return None
+        if (segment.left + segment.right) / 2.0 < middle:
+            low = max(low, segment.right)
+        else:
+            high = min(high, segment.left)
+    return (low, high) if high - low >= least else None
+
+
+def find_bands(rows: list[_Row], height: float, span: float) -> list[tuple[int, int, float]]:
+    """Runs of rows (first, last, gutter x) that read as two columns: seeded by a row with
+    a column gap near the middle and no segment wider than :data:`COLUMN_WIDTH` of the
+    text ``span``, grown up and down over near rows that leave enough of the gap free."""
+    bands: list[tuple[int, int, float]] = []
+    widest = COLUMN_WIDTH * span
+    for seed, row in enumerate(rows):
+        if row.gap is None or (bands and seed <= bands[-1][1]):
+            continue
+        if _narrow(row, row.gap, 0.0, widest) is None:
+            continue
+        gap: tuple[float, float] | None = row.gap
+        least = max(0.5 * height, KEEP_GAP * (row.gap[1] - row.gap[0]))
+        first = last = seed
+        limit = bands[-1][1] + 1 if bands else 0
+        while first > limit and gap is not None and _near(rows[first - 1], rows[first], height):
+            wider = _narrow(rows[first - 1], gap, least, widest)
+            if wider is None:
+                break
+            gap, first = wider, first - 1
+        while last + 1 < len(rows) and gap is not None and _near(rows[last + 1], rows[last],
+                                                                 height):
+            wider = _narrow(rows[last + 1], gap, least, widest)
+            if wider is None:
+                break
+            gap, last = wider, last + 1
+        assert gap is not None
+        bands.append((first, last, (gap[0] + gap[1]) / 2.0))
+    return bands
+
+
+def _near(row: _Row, neighbour: _Row, height: float) -> bool:
+    return max(row.top - neighbour.bottom, neighbour.top - row.bottom) <= BAND_GAP * height
+
+
+def _band_lines(rows: list[_Row], gutter: float) -> list[list[Word]]:
+    """Left column, then right column, then the left column's lines below the right's."""
+    left: list[_Segment] = []
+    right: list[_Segment] = []
+    for row in rows:
+        for segment in row.segments:
+            (left if (segment.left + segment.right) / 2.0 < gutter else right).append(segment)
+    if not right or not left:
+        return [row.words for row in rows]
+    right_end = max(s.bottom for s in right)
+    beside = [s for s in left if s.top < right_end]
+    below = [s for s in left if s.top >= right_end]
+    return [s.words for s in (*beside, *right, *below)]
+
+
+def reading_order(words: list[Word], page_width: int) -> tuple[list[Word], str]:
+    """Order a page's words for reading (see the module docstring).
+
+    Returns the words with ``line`` renumbered from 1 in reading order, and the page text:
+    lines joined by newlines, words by single spaces, NFC.
+    """
+    words = [w for w in words if w.text.strip()]
+    if not words:
+        return [], ""
+    height = statistics.median(w.height for w in words)
+    text_left = min(w.left for w in words)
+    text_right = max(w.left + w.width for w in words)
+    span = max(text_right - text_left, 1, page_width // 10)
+    low, high = text_left + 0.25 * span, text_left + 0.75 * span
+    rows = []
+    for line in group_lines(words, height):
+        row = _Row(split_segments(line, height))
+        row.gap = _gap(row, low, high)
+        rows.append(row)
+    ordered_lines: list[list[Word]] = []
+    cursor = 0
+    for first, last, gutter in find_bands(rows, height, span):
+        ordered_lines.extend(row.words for row in rows[cursor:first])
+        ordered_lines.extend(_band_lines(rows[first : last + 1], gutter))
+        cursor = last + 1
+    ordered_lines.extend(row.words for row in rows[cursor:])
+    numbered: list[Word] = []
+    texts: list[str] = []
+    for number, line in enumerate(ordered_lines, 1):
+        numbered.extend(replace(w, line=number) for w in line)
+        texts.append(" ".join(w.text for w in line))
+    return numbered, unicodedata.normalize("NFC", "\n".join(texts))

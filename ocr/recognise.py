@@ -1,0 +1,124 @@
+"""Recognise one prepared page: Tesseract, boxes back to the display image, reading order."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import replace
+
+from ocr import tesseract
+from ocr.layout import reading_order
+from ocr.model import Image, OcrLimits, PageResult, PreparedPage, Word
+
+PAGE_SEGMENTATION = 3
+"""Tesseract's fully automatic page segmentation (see ``benchmarks/ocr_quality.py``)."""
+
+
+ACCENT_HEIGHT = 0.45
+"""A Tesseract line whose words are all lower than this share of the page's median word
+height, right above another line, is that line's diacritics split off."""
+
+
+def _box(words: list[Word]) -> tuple[int, int, int, int]:
+    return (min(w.left for w in words), min(w.top for w in words),
+            max(w.left + w.width for w in words), max(w.top + w.height for w in words))
+
+
+def _segments(words: list[Word], height: float) -> list[list[Word]]:
+    """Tesseract's lines cut where words are more than ``height`` apart (columns)."""
+    lines: dict[int, list[Word]] = {}
+    for word in words:
+        lines.setdefault(word.line, []).append(word)
+    segments: list[list[Word]] = []
+    for members in lines.values():
+        members.sort(key=lambda w: w.left)
+        segments.append([members[0]])
+        for word in members[1:]:
+            previous = segments[-1][-1]
+            if word.left - (previous.left + previous.width) > height:
+                segments.append([word])
+            else:
+                segments[-1].append(word)
+    return segments
+
+
+def find_split_accents(words: list[Word]) -> list[tuple[list[Word], list[Word]]]:
+    """Pairs (accent words, text words) where Tesseract's layout analysis cut the
+    diacritics of a line of capitals (``PHÓ CHỦ TỊCH``) into a line of their own and read
+    the letters without them: a run of tiny words right above a run of text."""
+    if not words:
+        return []
+    height = statistics.median(w.height for w in words)
+    segments = _segments(words, height)
+    pairs: dict[int, tuple[list[Word], list[Word]]] = {}
+    for accents in segments:
+        if max(w.height for w in accents) >= ACCENT_HEIGHT * height:
+            continue
+        left, _, right, bottom = _box(accents)
+        below = [seg for seg in segments if seg is not accents
+                 and -0.3 * height <= _box(seg)[1] - bottom <= 0.5 * height
+                 and _box(seg)[0] < right and _box(seg)[2] > left]
+        if below:
+            text = min(below, key=lambda seg: _box(seg)[1])
+            pairs.setdefault(id(text), ([], text))[0].extend(accents)
+    return list(pairs.values())
+
+
+def repair_split_accents(words: list[Word], image: Image, lang: str,
+                         timeout: float) -> list[Word]:
+    """Read again, as one line (``--psm 7``), every run of text found by
+    :func:`find_split_accents`, together with its accents; keep the better reading."""
+    for accents, text in find_split_accents(words):
+        left, top, right, bottom = _box(accents + text)
+        pad = max(4, (bottom - top) // 4)
+        x0, y0 = max(left - pad, 0), max(top - pad, 0)
+        crop = image[y0 : bottom + pad, x0 : right + pad]
+        new = [replace(w, left=w.left + x0, top=w.top + y0, block=text[0].block,
+                       line=text[0].line)
+               for w in tesseract.recognise(crop, lang=lang, psm=7, timeout=timeout)]
+        if new and _mean(new) >= _mean(text):
+            gone = {id(w) for w in accents + text}
+            words = [w for w in words if id(w) not in gone] + new
+    return words
+
+
+def _mean(words: list[Word]) -> float:
+    return sum(w.confidence for w in words) / len(words) if words else 0.0
+
+
+def to_display(word: Word, scale: float) -> Word:
+    """A word's box in display-image pixels, from OCR-image pixels (``scale`` = OCR/display)."""
+    if scale == 1.0:
+        return word
+    left, top = round(word.left / scale), round(word.top / scale)
+    right = round((word.left + word.width) / scale)
+    bottom = round((word.top + word.height) / scale)
+    return replace(word, left=left, top=top, width=max(right - left, 1),
+                   height=max(bottom - top, 1))
+
+
+def recognise_page(prepared: PreparedPage, lang: str, limits: OcrLimits) -> PageResult:
+    """One Tesseract pass over ``prepared.ocr_image``; words in reading order with boxes in
+    ``prepared.display`` pixels and the page's mean word confidence (0 when empty).
+
+    Raises :class:`ocr.errors.OcrInputError` when the page exceeds
+    ``limits.page_timeout_seconds`` and :class:`ocr.errors.OcrUnavailableError` when
+    Tesseract cannot run.
+    """
+    found = tesseract.recognise(prepared.ocr_image, lang=lang, psm=PAGE_SEGMENTATION,
+                                timeout=limits.page_timeout_seconds)
+    found = repair_split_accents(found, prepared.ocr_image, lang, limits.page_timeout_seconds)
+    height, width = prepared.display.shape[:2]
+    words, text = reading_order([to_display(w, prepared.ocr_scale) for w in found], width)
+    mean = _mean(words)
+    return PageResult(
+        index=prepared.index,
+        width=width,
+        height=height,
+        dpi=prepared.dpi,
+        rotation=prepared.rotation,
+        skew=prepared.skew,
+        mean_confidence=mean,
+        words=words,
+        text=text,
+        source="ocr",
+    )
