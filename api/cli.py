@@ -7,6 +7,7 @@ an unreachable dependency or an internal failure exits 1, each with one line on 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Callable, Sequence
 
@@ -22,7 +23,6 @@ NOT_YET = {
     "search": "full-text search over OCR text and fields",
     "stats": "the office's figures",
     "watch": "ingest files that scanners drop into a folder",
-    "ocr": "make a searchable PDF from a scan",
     "classify": "tell a document's type and fields",
     "sign": "sign a PDF (PAdES)",
     "verify": "verify a signed PDF",
@@ -37,14 +37,13 @@ def _not_yet(name: str) -> Callable[[argparse.Namespace], int]:
     return run
 
 
-def _command(name: str) -> Callable[[argparse.Namespace], int]:
-    """A command body from :mod:`api.cli_commands`, imported only when it runs (so that
-    ``--help`` and usage errors answer at once)."""
+def _command(name: str, module: str = "api.cli_commands") -> Callable[[argparse.Namespace], int]:
+    """A command body, imported only when it runs (so that ``--help`` and usage errors
+    answer at once and each command loads only what it needs)."""
 
     def run(args: argparse.Namespace) -> int:
-        from api import cli_commands
-
-        body: Callable[[argparse.Namespace], int] = getattr(cli_commands, name)
+        body: Callable[[argparse.Namespace], int] = getattr(importlib.import_module(module),
+                                                            name)
         return body(args)
 
     return run
@@ -111,6 +110,17 @@ def _add_dossier_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
     cover.set_defaults(run=_not_yet("dossier cover-sheet"))
 
 
+def _add_ocr_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
+    ocr = sub.add_parser("ocr", help="make a searchable PDF from a scan (PDF, PNG, JPEG, TIFF)")
+    ocr.add_argument("input")
+    ocr.add_argument("-o", "--output", required=True, help="the searchable PDF to write")
+    ocr.add_argument("--text", default=None, help="also write the text (UTF-8, NFC)")
+    ocr.add_argument("--json", default=None, help="also write pages and words as JSON")
+    ocr.add_argument("--lang", default="vie+eng", help="Tesseract languages (default vie+eng)")
+    ocr.add_argument("--jobs", type=int, default=None, help="parallel pages (default: cores)")
+    ocr.set_defaults(run=_command("cmd_ocr", "api.cli_ocr"))
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every sohoa command."""
     parser = _Parser(prog="sohoa", description="Digitise, sign and exchange documents.")
@@ -118,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_service_commands(sub)
     _add_admin_commands(sub)
     _add_dossier_commands(sub)
+    _add_ocr_commands(sub)
     pki = sub.add_parser("pki", help="demo PKI").add_subparsers(dest="action", required=True)
     for action in ("init", "serve"):
         pki_cmd = pki.add_parser(action, help=f"pki {action}")

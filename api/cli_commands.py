@@ -164,3 +164,4 @@ def cmd_dossier_new(args: argparse.Namespace) -> int:
     else:
         print(f"dossier {out['id']} received, due {out['due_date']}")
     return 0
+

@@ -7,12 +7,16 @@ so a job killed mid-way and retried completes exactly once.
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import socket
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from rq import get_current_job
@@ -21,9 +25,17 @@ from sqlalchemy.orm import Session
 
 from api.runtime import Runtime, open_runtime
 from api.settings import load_settings
-from storage.errors import NotFoundError
+from storage.errors import BadInputError, NotFoundError
 from storage.fixity import check_fixity
-from storage.records import Document, DocumentFile, Job, JobStatus, append_audit
+from storage.objects import CHUNK_SIZE
+from storage.records import (
+    Document,
+    DocumentFile,
+    DocumentStatus,
+    Job,
+    JobStatus,
+    append_audit,
+)
 
 _worker_runtime: Runtime | None = None
 
@@ -51,6 +63,11 @@ def worker_runtime() -> Runtime:
 def now() -> datetime:
     """The current time, UTC."""
     return datetime.now(UTC)
+
+
+def ocr_job_id(document_id: int, version: int) -> str:
+    """The deterministic id of the OCR of one version of a document."""
+    return f"ocr-document-{document_id}-v{version}"
 
 
 def fixity_job_id(document_id: int) -> str:
@@ -120,6 +137,14 @@ class JobTracker:
         job.error = None
         job.finished_at = job.updated_at = now()
 
+    def give_up(self, session: Session, error: BaseException) -> None:
+        """Mark the job failed for good (bad input: retrying cannot help), in the caller's
+        transaction."""
+        job = self._load(session)
+        job.status = JobStatus.failed
+        job.error = str(error)[:2000]
+        job.finished_at = job.updated_at = now()
+
     def fail(self, error: BaseException) -> None:
         """Record a failure: queued again while RQ has retries left, else failed."""
         rq_job = get_current_job()
@@ -185,4 +210,84 @@ def check_document_fixity(document_id: int) -> dict[str, Any]:
                          subject_type="document", subject_id=document_id,
                          details={"ok": result["ok"], "files": len(results)})
             tracker.finish(session, result)
+        return result
+
+
+def _store_file(runtime: Runtime, session: Session, document: Document, role: str,
+                path: Path, suffix: str, media_type: str) -> None:
+    """Store one derived file beside the original and record it (replacing an earlier run's)."""
+    prefix = f"dossiers/{document.dossier_id}/documents/{document.id}" if document.dossier_id \
+        else f"units/{document.unit_id}/documents/{document.id}"
+    with path.open("rb") as stream:
+        info = runtime.store.put(prefix, stream, suffix=suffix, content_type=media_type)
+    row = session.scalar(select(DocumentFile).where(
+        DocumentFile.document_id == document.id, DocumentFile.version == document.current_version,
+        DocumentFile.role == role))
+    if row is None:
+        row = DocumentFile(document_id=document.id, version=document.current_version, role=role)
+        session.add(row)
+    row.object_key, row.sha256, row.size, row.media_type = (
+        info.key, info.sha256, info.size, media_type)
+
+
+def ocr_document(document_id: int, version: int) -> dict[str, Any]:
+    """Job: OCR a stored document's original into a searchable PDF, text and words JSON,
+    stored next to the original; progress is pages done of the total."""
+    from ocr.pipeline import OcrOptions, ocr_file
+
+    job_id = ocr_job_id(document_id, version)
+    with tracked(job_id) as (runtime, tracker, earlier):
+        if earlier is not None:
+            return earlier
+        with runtime.db.session() as session:
+            original = session.scalar(select(DocumentFile).where(
+                DocumentFile.document_id == document_id, DocumentFile.role == "original",
+                DocumentFile.version <= version).order_by(DocumentFile.version.desc()))
+            if original is None:
+                raise NotFoundError("the document has no original", subject=job_id)
+            key, filename = original.object_key, f"original-{document_id}"
+            document = session.get(Document, document_id)
+            if document is not None:
+                document.status = DocumentStatus.processing
+        with tempfile.TemporaryDirectory(prefix="sohoa-ocr-") as work:
+            source, out = Path(work) / filename, Path(work) / "out"
+            out.mkdir()
+            with runtime.store.open(key) as stream, source.open("wb") as target:
+                shutil.copyfileobj(stream, target, CHUNK_SIZE)
+            try:
+                outcome = ocr_file(source, out / "searchable.pdf",
+                                   OcrOptions(lang=runtime.settings.ocr_lang,
+                                              jobs=runtime.settings.ocr_jobs or None),
+                                   progress=tracker.progress)
+            except BadInputError as error:
+                with runtime.db.session() as session:
+                    document = session.get(Document, document_id)
+                    if document is not None:
+                        document.status = DocumentStatus.failed
+                    append_audit(session, actor="system", action="document_ocr_refused",
+                                 subject_type="document", subject_id=document_id,
+                                 details={"error": str(error)})
+                    tracker.give_up(session, error)
+                return {"document": document_id, "version": version, "error": str(error)}
+            (out / "text.txt").write_text(outcome.text, encoding="utf-8")
+            (out / "words.json").write_text(json.dumps(outcome.words_json(), ensure_ascii=False),
+                                            encoding="utf-8")
+            result = {"document": document_id, "version": version, "pages": len(outcome.pages),
+                      "mean_confidence": outcome.mean_confidence,
+                      "seconds": round(outcome.seconds, 2)}
+            with runtime.db.session() as session:
+                document = session.get(Document, document_id)
+                if document is None:
+                    raise NotFoundError("document no longer exists", subject=job_id)
+                _store_file(runtime, session, document, "searchable_pdf", out / "searchable.pdf",
+                            ".pdf", "application/pdf")
+                _store_file(runtime, session, document, "text", out / "text.txt", ".txt",
+                            "text/plain; charset=utf-8")
+                _store_file(runtime, session, document, "words", out / "words.json", ".json",
+                            "application/json")
+                document.page_count = len(outcome.pages)
+                document.status = DocumentStatus.digitised
+                append_audit(session, actor="system", action="document_ocr",
+                             subject_type="document", subject_id=document_id, details=result)
+                tracker.finish(session, result)
         return result

@@ -11,10 +11,16 @@ from pydantic import BaseModel
 
 from api.accounts import CurrentUser
 from api.deps import RuntimeDep, SessionDep, UserDep
-from api.jobs import check_document_fixity, fixity_job_id, record_enqueued
+from api.jobs import (
+    check_document_fixity,
+    fixity_job_id,
+    ocr_document,
+    ocr_job_id,
+    record_enqueued,
+)
 from api.routes.dossiers import DocumentOut, document_out
 from storage.errors import NotFoundError
-from storage.records import Document, Job
+from storage.records import Document, DocumentStatus, Job
 
 router = APIRouter(tags=["documents"])
 
@@ -85,6 +91,23 @@ def queue_fixity(document_id: int, user: UserDep, session: SessionDep,
                           dossier_id=document.dossier_id, unit_id=document.unit_id)
     session.commit()
     runtime.queue.enqueue_once(check_document_fixity, job_id, document.id, rerun_finished=True)
+    session.refresh(row)
+    return job_out(row)
+
+
+@router.post("/documents/{document_id}/ocr", response_model=JobOut, status_code=202,
+             summary="Queue OCR of a document")
+def queue_ocr(document_id: int, user: UserDep, session: SessionDep,
+              runtime: RuntimeDep) -> JobOut:
+    """Queue the job that makes the searchable PDF, text and words of the current version."""
+    document = visible_document(session, user, document_id)
+    job_id = ocr_job_id(document.id, document.current_version)
+    row = record_enqueued(session, job_id, "ocr", document_id=document.id,
+                          dossier_id=document.dossier_id, unit_id=document.unit_id)
+    document.status = DocumentStatus.queued
+    session.commit()
+    runtime.queue.enqueue_once(ocr_document, job_id, document.id, document.current_version,
+                               rerun_finished=True)
     session.refresh(row)
     return job_out(row)
 
