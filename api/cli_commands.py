@@ -9,9 +9,12 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import FrameType
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from api.accounts import create_unit, create_user, find_unit
 from api.runtime import open_records, open_runtime
@@ -96,39 +99,38 @@ def _password(args: argparse.Namespace) -> str:
     return first
 
 
-def cmd_user_add(args: argparse.Namespace) -> int:
-    """Create a user with a role in a unit."""
+@contextmanager
+def records_session() -> Iterator[Session]:
+    """A session on the configured records database (schema upgraded), closed after."""
     db = open_records(load_settings())
     try:
         with db.session() as session:
-            user = create_user(session, username=args.username, password=_password(args),
-                               role=args.role, unit_code=args.unit, full_name=args.full_name)
-            print(f"user {user.username} ({args.role}) added to unit {args.unit}")
+            yield session
     finally:
         db.dispose()
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    """Create a user with a role in a unit."""
+    with records_session() as session:
+        user = create_user(session, username=args.username, password=_password(args),
+                           role=args.role, unit_code=args.unit, full_name=args.full_name)
+        print(f"user {user.username} ({args.role}) added to unit {args.unit}")
     return 0
 
 
 def cmd_unit_add(args: argparse.Namespace) -> int:
     """Create a unit, optionally below a parent."""
-    db = open_records(load_settings())
-    try:
-        with db.session() as session:
-            unit = create_unit(session, args.code, args.name, args.parent)
-            print(f"unit {unit.code} added (id {unit.id})")
-    finally:
-        db.dispose()
+    with records_session() as session:
+        unit = create_unit(session, args.code, args.name, args.parent)
+        print(f"unit {unit.code} added (id {unit.id})")
     return 0
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     """Check the audit log's hash chain; exit 3 if it was tampered with."""
-    db = open_records(load_settings())
-    try:
-        with db.session() as session:
-            check = verify_audit_chain(session)
-    finally:
-        db.dispose()
+    with records_session() as session:
+        check = verify_audit_chain(session)
     if check.ok:
         print(f"audit log intact: {check.entries} entries")
         return 0
@@ -138,27 +140,23 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 def cmd_dossier_new(args: argparse.Namespace) -> int:
     """Register a dossier and print it."""
-    db = open_records(load_settings())
-    try:
-        with db.session() as session:
-            unit: Unit | None = find_unit(session, args.unit) if args.unit else session.scalar(
-                select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id))
-            if unit is None:
-                raise NotFoundError("no unit exists: add one with 'sohoa unit add'",
-                                    subject="--unit")
-            dossier = create_dossier(
-                session,
-                NewDossier(procedure_code=args.procedure, applicant_name=args.applicant,
-                           processing_days=args.days, unit_id=unit.id,
-                           procedure_name=args.procedure_name),
-                actor="cli", created_by_id=None)
-            out = {"id": dossier.id, "due_date": dossier.due_date.isoformat(),
-                   "unit": unit.code, "procedure_code": dossier.procedure_code,
-                   "procedure_name": dossier.procedure_name,
-                   "applicant_name": dossier.applicant_name, "status": str(dossier.status),
-                   "received_at": dossier.received_at.isoformat()}
-    finally:
-        db.dispose()
+    with records_session() as session:
+        unit: Unit | None = find_unit(session, args.unit) if args.unit else session.scalar(
+            select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id))
+        if unit is None:
+            raise NotFoundError("no unit exists: add one with 'sohoa unit add'",
+                                subject="--unit")
+        dossier = create_dossier(
+            session,
+            NewDossier(procedure_code=args.procedure, applicant_name=args.applicant,
+                       processing_days=args.days, unit_id=unit.id,
+                       procedure_name=args.procedure_name),
+            actor="cli", created_by_id=None)
+        out = {"id": dossier.id, "due_date": dossier.due_date.isoformat(),
+               "unit": unit.code, "procedure_code": dossier.procedure_code,
+               "procedure_name": dossier.procedure_name,
+               "applicant_name": dossier.applicant_name, "status": str(dossier.status),
+               "received_at": dossier.received_at.isoformat()}
     if args.json:
         print_json(out)
     else:
