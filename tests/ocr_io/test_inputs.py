@@ -153,6 +153,27 @@ def test_jpeg2000(tmp_path: Path) -> None:
         assert np.abs(page.image.astype(int) - image).mean() < 3
 
 
+def test_jpeg2000_inside_a_pdf(tmp_path: Path) -> None:
+    image = page_with_boxes()
+    cv2.imwrite(str(tmp_path / "page.jp2"), image)
+    height, width = image.shape[:2]
+    document = pymupdf.open()
+    page = document.new_page(width=width * 72 / 300, height=height * 72 / 300)
+    page.insert_image(page.rect, filename=str(tmp_path / "page.jp2"))
+    document.save(tmp_path / "jpx.pdf")
+    with pymupdf.open(tmp_path / "jpx.pdf") as check:  # the image really is JPX in the PDF
+        xref = check[0].get_images(full=True)[0][0]
+        assert check.extract_image(xref)["ext"] in ("jpx", "jp2")
+    assert plan_pages(tmp_path / "jpx.pdf") == ["image"]
+    loaded = load_page(tmp_path / "jpx.pdf", 0)
+    assert abs(loaded.dpi - 300) < 2
+    assert loaded.image.shape[:2] == (height, width)
+    gray = loaded.image if loaded.image.ndim == 2 else cv2.cvtColor(loaded.image,
+                                                                    cv2.COLOR_BGR2GRAY)
+    original = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    assert np.abs(gray.astype(int) - original).mean() < 6
+
+
 def test_content_decides_not_the_name(tmp_path: Path, real_scans: Path, vi_admin: Path) -> None:
     disguised = tmp_path / "photo.jpg"
     shutil.copy(real_scans / "ccitt.pdf", disguised)
