@@ -1,0 +1,169 @@
+"""The parts of a Decree 30 page, found from the words and their positions.
+
+Header (agency and "Số:" top left, national motto and "Place, ngày ..." top right), title
+line, summary under it (or "V/v ..." under the number in a công văn), body, and the signer
+block at the bottom right of the last page ("Nơi nhận:" at its left). Every finder works
+with geometry when OCR or a text layer gave it, and falls back to the words' order for
+plain text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ingest.classify.lines import Line, ReadDocument
+from ingest.classify.text import find_keyword, fold, is_upper_line
+from ingest.classify.vocabulary import AUTHORITY_PREFIXES, NATIONAL_MOTTO, TITLES
+
+HEADER_SCAN = 14
+"""The title is looked for among this many first lines of the first page."""
+
+MIN_TEXT_HEIGHT = 4.0
+"""Points: a "line" lower than this is a speck (body text is about 9-11 pt high)."""
+
+_NUMBER_LABEL = re.compile(r"^\s*s\s*[o06]\s*[:;.,]?\s*(?=\S*\d)")
+_VV = re.compile(r"^\s*v\s*[/|l1i]\s*v\b")
+
+
+@dataclass(frozen=True)
+class TitleMatch:
+    """The title line, the doc_type its words name, and how well they matched (0..1)."""
+
+    index: int  # in the first page's lines
+    doc_type: str
+    score: float
+
+
+def is_motto(line: Line) -> bool:
+    """Whether the line is the national motto or its subtitle."""
+    return any(find_keyword(line.text, motto, threshold=0.75, anchored=True) and
+               len(fold(line.text)) <= len(motto) + 6 for motto in NATIONAL_MOTTO)
+
+
+def find_title(document: ReadDocument) -> TitleMatch | None:
+    """The title line (QUYẾT ĐỊNH, TỜ KHAI, ...) near the top of the first page."""
+    page = document.pages[0] if document.pages else []
+    best: TitleMatch | None = None
+    for index, line in enumerate(page[:HEADER_SCAN]):
+        if not is_upper_line(line.text) or is_motto(line) or number_line(line):
+            continue
+        for title, doc_type in TITLES:
+            match = find_keyword(line.text, title, threshold=0.8, anchored=True)
+            if match is None:
+                continue
+            # the title fills most of its line; a long line that merely starts so is a body
+            score = match.score * (1.0 if len(line.text) <= len(title) + 45 else 0.6)
+            if best is None or score > best.score + 0.05:
+                best = TitleMatch(index, doc_type, score)
+            break
+        if best is not None and best.score >= 0.95:
+            break
+    return best
+
+
+def number_line(line: Line) -> str | None:
+    """What follows ``Số:`` when the line is the number/symbol line, else None."""
+    folded = fold(line.text)
+    match = _NUMBER_LABEL.match(folded)
+    if match is None or "/" not in folded:
+        return None
+    return line.text[match.end():].strip()
+
+
+def find_number_line(document: ReadDocument) -> int | None:
+    """Index on the first page of the ``Số: N/SYMBOL`` line."""
+    page = document.pages[0] if document.pages else []
+    for index, line in enumerate(page[:HEADER_SCAN + 4]):
+        if number_line(line) is not None:
+            return index
+    return None
+
+
+def in_left_column(line: Line, width: float) -> bool:
+    """Whether a header line sits in the left column (always true without geometry)."""
+    return not line.has_geometry or width <= 0 or line.centre < 0.5 * width
+
+
+def in_right_half(line: Line, width: float) -> bool:
+    """Whether a line's centre lies right of the page's middle."""
+    return line.has_geometry and width > 0 and line.centre > 0.52 * width
+
+
+def is_vv_line(line: Line) -> bool:
+    """Whether the line starts a công văn summary (``V/v ...``)."""
+    return _VV.match(fold(line.text)) is not None
+
+
+def follows_closely(previous: Line, line: Line, *, factor: float = 0.9) -> bool:
+    """Whether ``line`` continues the block of ``previous``: the gap between them is at most
+    ``factor`` line heights (summaries are set apart from the body by a larger gap)."""
+    if not (previous.has_geometry and line.has_geometry) or previous.page != line.page:
+        return True
+    height = max(previous.height, line.height)
+    return 0 <= line.top - previous.bottom <= factor * height * 1.25
+
+
+def take_block(lines: list[Line], start: int, keep: Callable[[Line], bool],
+               limit: int) -> list[Line]:
+    """Lines from ``start`` on that ``keep`` accepts and that follow each other closely."""
+    block: list[Line] = []
+    for line in lines[start:]:
+        if len(block) >= limit or not keep(line):
+            break
+        if block and not follows_closely(block[-1], line):
+            break
+        block.append(line)
+    return block
+
+
+def is_authority_line(text: str) -> bool:
+    """Whether a signer-block line is the authority line (``KT. GIÁM ĐỐC``, ``TM. ...``)."""
+    head = text.strip().split(" ", 1)[0].upper().rstrip(".,")
+    return any(head == prefix.rstrip(".") for prefix in AUTHORITY_PREFIXES)
+
+
+def is_junk(line: Line) -> bool:
+    """Specks and seal fragments OCR read as text: too few letters, or far too small."""
+    letters = sum(char.isalpha() for char in line.text)
+    return letters < 2 or (line.has_geometry and line.height < MIN_TEXT_HEIGHT)
+
+
+def signer_lines(document: ReadDocument) -> list[Line]:
+    """The right column of the signer block on the last page with one, top to bottom:
+    authority line (if any), position, name. Empty when there is no such block."""
+    for page_index in range(len(document.pages) - 1, -1, -1):
+        page = document.pages[page_index]
+        width = document.page_widths[page_index]
+        if not page:
+            continue
+        if any(line.has_geometry for line in page) and width > 0:
+            column = [line for line in page if in_right_half(line, width) and not is_junk(line)]
+            column = _below_last_wide_line(page, column, width)
+        else:
+            column = _after_recipients(page)
+        if column:
+            return column[-6:]
+    return []
+
+
+def _below_last_wide_line(page: list[Line], column: list[Line], width: float) -> list[Line]:
+    """Right-half lines below the body: below the last line that spans most of the page."""
+    wide_bottoms = [line.bottom for line in page if line.right - line.left > 0.5 * width]
+    floor = max(wide_bottoms, default=0.0)
+    below = sorted((line for line in column if line.top >= floor), key=lambda line: line.top)
+    return below
+
+
+def _after_recipients(page: list[Line]) -> list[Line]:
+    """Without geometry: the lines after the "Nơi nhận:" list, else the page's last lines."""
+    start = None
+    for index, line in enumerate(page):
+        if find_keyword(line.text, "Nơi nhận", threshold=0.8, anchored=True):
+            start = index + 1
+    if start is None:
+        return page[-4:]
+    while start < len(page) and page[start].text.lstrip().startswith(("-", "+", "*", "“")):
+        start += 1
+    return page[start:]
