@@ -23,7 +23,6 @@ NOT_YET = {
     "search": "full-text search over OCR text and fields",
     "stats": "the office's figures",
     "watch": "ingest files that scanners drop into a folder",
-    "classify": "tell a document's type and fields",
     "sign": "sign a PDF (PAdES)",
     "verify": "verify a signed PDF",
 }
@@ -119,6 +118,14 @@ def _add_ocr_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
     ocr.add_argument("--lang", default="vie+eng", help="Tesseract languages (default vie+eng)")
     ocr.add_argument("--jobs", type=int, default=None, help="parallel pages (default: cores)")
     ocr.set_defaults(run=_command("cmd_ocr", "api.cli_ocr"))
+    classify = sub.add_parser("classify", help="tell a document's type and fields")
+    classify.add_argument("input", help="a scan, a PDF (scanned or with text) or a .txt")
+    classify.add_argument("--json", action="store_true", help="one line of JSON")
+    classify.add_argument("--lang", default=None, help="Tesseract languages for scans")
+    classify.add_argument("--jobs", type=int, default=None, help="parallel OCR pages")
+    classify.set_defaults(run=_command("cmd_classify", "api.cli_classify"))
+    retrain = sub.add_parser("retrain", help="train a new classifier version now")
+    retrain.set_defaults(run=_command("cmd_retrain", "api.cli_classify"))
 
 
 def build_parser() -> argparse.ArgumentParser:

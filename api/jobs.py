@@ -275,6 +275,9 @@ def ocr_document(document_id: int, version: int) -> dict[str, Any]:
             result = {"document": document_id, "version": version, "pages": len(outcome.pages),
                       "mean_confidence": outcome.mean_confidence,
                       "seconds": round(outcome.seconds, 2)}
+            classification = classify_outcome(runtime, outcome.words_json(),
+                                              out / "searchable.pdf")
+            result["doc_type"] = classification["doc_type"]
             with runtime.db.session() as session:
                 document = session.get(Document, document_id)
                 if document is None:
@@ -286,8 +289,59 @@ def ocr_document(document_id: int, version: int) -> dict[str, Any]:
                 _store_file(runtime, session, document, "words", out / "words.json", ".json",
                             "application/json")
                 document.page_count = len(outcome.pages)
+                apply_classification(document, classification)
                 document.status = DocumentStatus.digitised
                 append_audit(session, actor="system", action="document_ocr",
                              subject_type="document", subject_id=document_id, details=result)
                 tracker.finish(session, result)
+        return result
+
+
+def classify_outcome(runtime: Runtime, words: dict[str, Any], searchable: Path) -> dict[str, Any]:
+    """Classify an OCR'd document with the newest model (lines re-read from ``searchable``)."""
+    from ingest.classify import read_words_json
+    from ingest.classify.reading import line_rereader
+    from ingest.classify.registry import MODELS
+    from ocr.zones import LineReader
+
+    with runtime.db.session() as session:
+        classifier = MODELS.classifier(session, runtime.store)
+    with LineReader(searchable) as reader:
+        answer = classifier.classify(read_words_json(words), line_rereader(reader))
+    return answer.to_json()
+
+
+def apply_classification(document: Document, classification: dict[str, Any]) -> None:
+    """Store a classification's type, fields and confidence on the document record."""
+    document.doc_type = classification["doc_type"]
+    document.fields = dict(classification["fields"])
+    document.confidence = classification["confidence"]
+    document.needs_review = bool(classification["needs_review"])
+    document.classification = classification
+
+
+def retrain_job_id(last_example_id: int) -> str:
+    """One retraining per state of the training data."""
+    return f"retrain-classifier-{last_example_id}"
+
+
+def retrain_classifier(last_example_id: int) -> dict[str, Any]:
+    """Job: train a new classifier version from the generated set and stored corrections."""
+    from ingest.classify.registry import latest_example_id, train_version
+
+    job_id = retrain_job_id(last_example_id)
+    with tracked(job_id) as (runtime, tracker, earlier):
+        if earlier is not None:
+            return earlier
+        with runtime.db.session() as session:
+            if latest_example_id(session) > last_example_id:
+                result: dict[str, Any] = {
+                    "skipped": "newer corrections arrived; their job retrains"}
+            else:
+                row = train_version(session, runtime.store, progress=tracker.progress)
+                result = {"version": row.version, "examples": row.examples}
+                append_audit(session, actor="system", action="classifier_trained",
+                             subject_type="classifier", subject_id=str(row.version),
+                             details=result)
+            tracker.finish(session, result)
         return result

@@ -40,7 +40,8 @@ class Runtime:
             self.embedded_redis.stop()
 
 
-def _open_store(settings: Settings) -> ObjectStore:
+def open_store(settings: Settings) -> ObjectStore:
+    """The configured object store, checked (an unreachable one names its setting)."""
     config = settings.store_config()
     store = open_object_store(config)
     try:
@@ -90,7 +91,7 @@ def open_runtime(settings: Settings, *, start_embedded_redis: bool = True,
     """
     db = open_records(settings, upgrade=upgrade)
     try:
-        store = _open_store(settings)
+        store = open_store(settings)
         client, redis_url, embedded = _open_redis(settings, start_embedded_redis)
     except BaseException:
         db.dispose()

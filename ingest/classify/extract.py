@@ -23,19 +23,35 @@ from ingest.classify.validate import (
     valid_position,
     valid_symbol,
 )
-from ingest.classify.vocabulary import ADMINISTRATIVE_TYPES, CITIZEN_TYPES
+from ingest.classify.vocabulary import ADMINISTRATIVE_TYPES
 
 Reread = Callable[[Line], str | None]
 """Reads one line's image again on its own; None when it cannot."""
 
+_LIST_NUMBER = re.compile(r"^\s*(\d{1,2}|[a-zđ])[.)]\s+")
 _DATE = re.compile(r"ngay\s*(\w{1,2})\s*thang\s*(\w{1,2})\s*nam\s*(\w{4})")
 _NAME_LABELS = ("Họ và tên người đề nghị", "Họ, chữ đệm và tên", "Họ và tên người khai",
-                "Họ và tên", "Họ tên", "Tên tổ chức, cá nhân")
+                "Họ, chữ đệm, tên người yêu cầu", "Họ và tên", "Họ tên", "Tên tôi là",
+                "Chủ hộ kinh doanh", "Tên chủ xe", "Chủ cơ sở", "Tên người sử dụng đất",
+                "Người đại diện theo pháp luật", "Chứng nhận", "Cấp cho", "Ông", "Bà")
 _ID_LABELS = ("Số định danh cá nhân", "Số định danh", "Số căn cước công dân", "Số căn cước",
               "Số CCCD", "Số CMND", "CCCD")
 _STOP_LABELS = ("Kính gửi", "Căn cứ", "Họ và tên", "Họ, chữ đệm", "Số định danh", "Điều 1")
 _PARENT_WORDS = ("uy ban nhan dan", "hoi dong nhan dan")
-_CONNECTORS = (" va", " cua", " -")
+_JOINS_AFTER = (" va", " cua", " cac", " -", " ve", " tren", " thuoc", ",")
+_JOINS_BEFORE = ("va ", "cua ", "cac ", "- ", "ve ", "tren ", "thuoc ", "tinh ", "thanh pho ",
+                 "huyen ", "quan ", "thi xa ", "thi tran ", "xa ", "phuong ")
+_AGENCY_HEADS = tuple(f"{fold(word)} " for word in (
+    "SỞ", "PHÒNG", "BAN", "TRUNG TÂM", "CHI CỤC", "CỤC", "TỔNG CỤC", "VỤ", "VĂN PHÒNG",
+    "CÔNG AN", "KHO BẠC", "BỆNH VIỆN", "TRƯỜNG", "ỦY BAN", "UBND", "HỘI ĐỒNG", "HĐND",
+    "THANH TRA", "ĐÀI", "BỘ", "VIỆN", "BẢO HIỂM", "CHI NHÁNH", "ĐẢNG ỦY", "TÒA ÁN",
+    "BỘ CHỈ HUY", "BAN CHỈ HUY", "NGÂN HÀNG", "CÔNG TY", "HỌC VIỆN", "ĐẠI HỌC", "QUỸ",
+    "TRẠM", "HẠT", "ĐỘI", "BƯU ĐIỆN", "LIÊN ĐOÀN", "MẶT TRẬN", "TỈNH ĐOÀN", "HỘI", "CHI",
+    "TRUNG ƯƠNG", "ĐOÀN", "KIỂM TOÁN", "THÔNG TẤN", "BÁO", "NHÀ", "CẢNG", "KHU",
+))
+_HONORIFICS = re.compile(r"^(ông|bà|ông/bà|ông \(bà\))\s+", re.IGNORECASE)
+_NEXT_LABEL = re.compile(r"(,|;|\s+(giới tính|năm sinh|sinh ngày|ngày sinh|quốc tịch|dân tộc)"
+                         r"\b).*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -83,9 +99,16 @@ class FieldExtractor:
             found = {"so_ky_hieu": self.symbol(), "ngay_ban_hanh": self.date(),
                      "co_quan_ban_hanh": self.agency(), "trich_yeu": self.summary()}
             found.update(self.signer())
-        elif self.doc_type in CITIZEN_TYPES:
+        elif self.doc_type in ("don_de_nghi", "to_khai"):
             found = {"ho_ten": self.applicant(), "so_dinh_danh": self.personal_number(),
                      "trich_yeu": self.request()}
+        elif self.doc_type == "giay_to_tuy_than":
+            found = {"ho_ten": self.applicant(signed=False),
+                     "so_dinh_danh": self.personal_number()}
+        elif self.doc_type == "giay_chung_nhan":
+            found = {"ho_ten": self.applicant(signed=False),
+                     "so_dinh_danh": self.personal_number(), "co_quan_ban_hanh": self.agency(),
+                     "so_ky_hieu": self.symbol(), "ngay_ban_hanh": self.date()}
         return {name: value for name, value in found.items() if value is not None}
 
     # -- administrative documents -------------------------------------------------------
@@ -100,8 +123,11 @@ class FieldExtractor:
         return FieldValue(value, 0.95 * _ocr_certainty([line])) if value else None
 
     def date(self) -> FieldValue | None:
-        """``ngay_ban_hanh``: the "Place, ngày DD tháng MM năm YYYY" line of the header."""
-        for line in self.first[: layout.HEADER_SCAN + 4]:
+        """``ngay_ban_hanh``: the "Place, ngày DD tháng MM năm YYYY" line of the header (on
+        a certificate, wherever it is)."""
+        lines = self.document.lines if self.doc_type == "giay_chung_nhan" else (
+            self.first[: layout.HEADER_SCAN + 4])
+        for line in lines:
             match = _DATE.search(fold(line.text))
             if match:
                 value = valid_date(*match.groups())
@@ -110,21 +136,21 @@ class FieldExtractor:
         return None
 
     def agency(self) -> FieldValue | None:
-        """``co_quan_ban_hanh``: the issuing agency, the last capitalised header line above
-        "Số:" (the parent agency above it is not the issuer)."""
-        number = layout.find_number_line(self.document)
-        if number is None:
+        """``co_quan_ban_hanh``: the issuing agency, the capitalised header lines above
+        "Số:" (or above the title) in the left column, without the parent agency line."""
+        end = layout.find_number_line(self.document)
+        if end is None:
+            title = layout.find_title(self.document)
+            end = title.index if title is not None else None
+        if end is None:
             return None
-        above = [line for line in self.first[:number]
+        above = [line for line in self.first[:end]
                  if layout.in_left_column(line, self.width) and is_upper_line(line.text)
-                 and not layout.is_motto(line) and not layout.is_junk(line)]
+                 and not layout.is_motto(line) and not layout.is_junk(line)
+                 and not _DATE.search(fold(line.text))]
         if not above:
             return None
-        chosen = above[-1:]
-        if len(above) >= 2:
-            previous = fold(above[-2].text).strip()
-            if previous in _PARENT_WORDS or previous.endswith(_CONNECTORS):
-                chosen = above[-2:]
+        chosen = _agency_lines(above)
         value = tidy(" ".join(_better_reading(line, self.reread) for line in chosen)).upper()
         return FieldValue(value, 0.9 * _ocr_certainty(chosen)) if len(value) >= 3 else None
 
@@ -180,21 +206,24 @@ class FieldExtractor:
         return {"nguoi_ky": name, "chuc_vu": position}
 
     # -- citizens' forms ----------------------------------------------------------------
-    def applicant(self) -> FieldValue | None:
-        """``ho_ten``: after the "Họ và tên ...:" label, else the name signed at the end."""
+    def applicant(self, *, signed: bool = True) -> FieldValue | None:
+        """``ho_ten``: after the "Họ và tên ...:" label, else (``signed``: on a citizen's own
+        form) the name signed at the end."""
         for line in self.document.lines:
+            text = _LIST_NUMBER.sub("", line.text)
             for label in _NAME_LABELS:
-                match = find_keyword(line.text, label, anchored=True, threshold=0.85)
-                if match is None:
+                match = find_keyword(text, label, anchored=True, threshold=0.85)
+                if match is None or (len(label) < 10 and not fold(text).startswith(fold(label))):
                     continue
-                text = _better_reading(line, self.reread)
-                rest = text.split(":", 1)[1] if ":" in text else text[match.end:]
-                value = valid_name(rest)
+                reading = _LIST_NUMBER.sub("", _better_reading(line, self.reread))
+                value = _name_after_label(reading, match.end)
                 if value:
                     return FieldValue(value, 0.95 * _ocr_certainty([line]))
                 break
-        _, signed = _find_name(layout.signer_lines(self.document), self.reread)
-        return FieldValue(signed.value, 0.6 * signed.confidence) if signed else None
+        if not signed:
+            return None
+        _, name = _find_name(layout.signer_lines(self.document), self.reread)
+        return FieldValue(name.value, 0.6 * name.confidence) if name else None
 
     def personal_number(self) -> FieldValue | None:
         """``so_dinh_danh``: the 12 digits after the personal number's label."""
@@ -218,12 +247,41 @@ class FieldExtractor:
         return self.summary()
 
 
+def _agency_lines(above: list[Line]) -> list[Line]:
+    """The issuing agency's lines: the last header line, and the lines above it that it
+    continues. An agency's name starts with a word such as SỞ, PHÒNG, TRUNG TÂM, ỦY BAN;
+    a line that does not (HÀNH CHÍNH CÔNG, TỈNH KHÁNH HÒA, VÀ XÃ HỘI) wraps the one above."""
+    chosen = [above[-1]]
+    for line in reversed(above[:-1]):
+        previous, current = fold(line.text).strip(), fold(chosen[0].text).strip()
+        continues = (previous in _PARENT_WORDS or previous.endswith(_JOINS_AFTER)
+                     or current.startswith(_JOINS_BEFORE)
+                     or not f"{current} ".startswith(_AGENCY_HEADS))
+        if not continues:
+            break
+        chosen.insert(0, line)
+        if f"{previous} ".startswith(_AGENCY_HEADS) and previous not in _PARENT_WORDS:
+            break
+    return chosen
+
+
+def _name_after_label(text: str, label_end: int) -> str | None:
+    """The person's name in a labelled line ("Họ và tên: X   Giới tính: Nam", "Ông: X, năm
+    sinh ...", "Chứng nhận: Bà X")."""
+    if ":" not in text[label_end - 1:]:
+        return None  # a heading such as "Người đại diện theo pháp luật của công ty"
+    rest = text[label_end - 1:].split(":", 1)[1]
+    rest = _NEXT_LABEL.sub("", rest.strip())
+    rest = _HONORIFICS.sub("", rest.strip())
+    return valid_name(rest)
+
+
 def _summary_without_geometry(lines: list[Line], keep: Callable[[Line], bool]) -> list[Line]:
     """Plain text: a summary line is followed by another only when it was wrapped (long)
     and the next is no longer than it (body lines run the full width)."""
     block: list[Line] = []
-    for line in lines[:3]:
-        if not keep(line):
+    for line in lines[:4]:
+        if not keep(line) or is_upper_line(line.text):
             break
         if block and (len(block[-1].text) < 40 or len(line.text) > len(block[-1].text) + 5):
             break

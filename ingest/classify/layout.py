@@ -46,8 +46,10 @@ def find_title(document: ReadDocument) -> TitleMatch | None:
     """The title line (QUYẾT ĐỊNH, TỜ KHAI, ...) near the top of the first page."""
     page = document.pages[0] if document.pages else []
     best: TitleMatch | None = None
+    header_end = max((index for index, line in enumerate(page[:HEADER_SCAN])
+                      if is_motto(line) or number_line(line) is not None), default=-1)
     for index, line in enumerate(page[:HEADER_SCAN]):
-        if not is_upper_line(line.text) or is_motto(line) or number_line(line):
+        if index <= header_end or not is_upper_line(line.text):
             continue
         for title, doc_type in TITLES:
             match = find_keyword(line.text, title, threshold=0.8, anchored=True)
@@ -126,7 +128,7 @@ def is_authority_line(text: str) -> bool:
 
 def is_junk(line: Line) -> bool:
     """Specks and seal fragments OCR read as text: too few letters, or far too small."""
-    letters = sum(char.isalpha() for char in line.text)
+    letters = sum(char.isalnum() for char in line.text)
     return letters < 2 or (line.has_geometry and line.height < MIN_TEXT_HEIGHT)
 
 

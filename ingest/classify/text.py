@@ -59,15 +59,25 @@ def find_keyword(line: str, keyword: str, *, threshold: float = 0.8,
     if not folded_key or not folded_line:
         return None
     exact = folded_line.find(folded_key)
-    if exact >= 0 and (not anchored or exact <= 3):
+    if exact >= 0 and (not anchored or _only_junk(folded_line[:exact])):
         return KeywordMatch(exact, exact + len(folded_key), 1.0)
     haystack = folded_line[: len(folded_key) + 4] if anchored else folded_line
+    if len(haystack) < len(folded_key):
+        # a line shorter than the keyword: compare whole strings, so that a few shared
+        # words ("XÃ HỘI") never pass for the whole keyword
+        score = fuzz.ratio(folded_key, haystack) / 100.0
+        return KeywordMatch(0, len(haystack), score) if score >= threshold else None
     alignment = fuzz.partial_ratio_alignment(folded_key, haystack, score_cutoff=threshold * 100)
     if alignment is None:
         return None
-    if anchored and alignment.dest_start > 3:
+    if anchored and not _only_junk(folded_line[: alignment.dest_start]):
         return None
     return KeywordMatch(alignment.dest_start, alignment.dest_end, alignment.score / 100.0)
+
+
+def _only_junk(prefix: str) -> bool:
+    """Whether what precedes an anchored keyword is only specks OCR put there."""
+    return len(prefix) <= 3 and not any(char.isalnum() for char in prefix)
 
 
 def similarity(left: str, right: str) -> float:

@@ -87,24 +87,30 @@ def valid_position(text: str) -> tuple[str, float] | None:
     """An official position (``PHÓ CHỦ TỊCH``), snapped to the list of positions when OCR
     mangled it; returns the value and how closely it matched."""
     upper = squash(text).upper()
+    acting = re.match(r"^Q\s*[.,]\s*", upper)
+    if acting:
+        upper = upper[acting.end():]
+        found = valid_position(upper)
+        return (f"Q. {found[0]}", found[1]) if found else None
     if not upper or any(char.isdigit() for char in upper):
         return None
     best, score = max(((position, similarity(upper, position)) for position in POSITIONS),
                       key=lambda pair: pair[1])
-    if score >= 0.85:
-        return best, score
-    if len(upper) >= 4 and fold(upper) != upper.lower():
-        return upper, 0.6  # an unusual position read with its diacritics: keep it as read
+    read_with_marks = fold(upper) != upper.lower()
+    if score >= 0.999 or (score >= 0.85 and not read_with_marks):
+        return best, score  # the same letters (marks restored), or a bare near-miss
+    if read_with_marks and len(upper) >= 4:
+        return upper, 0.8 if score < 0.85 else 0.75  # as read: OCR kept its diacritics
     return None
 
 
 def check_field(doc_type: str, name: str, value: str) -> str:
     """A value a person entered for ``name``, normalised (NFC, single spaces), or
     :class:`~ingest.errors.IntakeInputError` naming the field and what is wrong."""
-    from ingest.classify.classifier import expected_fields
+    from ingest.classify.classifier import allowed_fields
     from ingest.errors import IntakeInputError
 
-    allowed = expected_fields(doc_type)
+    allowed = allowed_fields(doc_type)
     if name not in allowed:
         raise IntakeInputError(f"a {doc_type} document has no such field (it has: "
                                f"{', '.join(allowed) or 'none'})", subject=name)

@@ -53,7 +53,8 @@ ABBREVIATION_OF: dict[str, str] = {kind: abbr for abbr, kind in ABBREVIATIONS.it
 
 NATIONAL_MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 
-AUTHORITY_PREFIXES = ("KT.", "TM.", "TL.", "TUQ.", "Q.", "KT", "TM", "TL", "TUQ")
+AUTHORITY_PREFIXES = ("KT.", "TM.", "TL.", "TUQ.", "KT", "TM", "TL", "TUQ")
+"""Lines that say on whose behalf one signs; "Q." (acting) belongs to the position itself."""
 
 _POSITION_HEADS = (
     "CHỦ TỊCH", "GIÁM ĐỐC", "CHÁNH VĂN PHÒNG", "CHÁNH THANH TRA", "TRƯỞNG PHÒNG",
@@ -62,6 +63,7 @@ _POSITION_HEADS = (
     "TRƯỞNG ĐOÀN", "BÍ THƯ", "CHỦ NHIỆM", "TRƯỞNG TRẠM", "ĐỘI TRƯỞNG", "TRƯỞNG CÔNG AN",
     "CHÁNH ÁN", "VIỆN TRƯỞNG VIỆN KIỂM SÁT", "CHỦ TỊCH HỘI ĐỒNG", "TRƯỞNG THÔN",
     "GIÁM ĐỐC TRUNG TÂM", "KẾ TOÁN TRƯỞNG", "THƯ KÝ", "CHỦ TỌA", "NGƯỜI LẬP BIÊN BẢN",
+    "TỔ TRƯỞNG", "TRƯỞNG KHU PHỐ", "TRƯỞNG ẤP", "CHÁNH VĂN PHÒNG UBND", "TRƯỞNG CHI NHÁNH",
 )
 POSITIONS: tuple[str, ...] = tuple(
     sorted({*_POSITION_HEADS, *(f"PHÓ {head}" for head in _POSITION_HEADS

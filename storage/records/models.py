@@ -205,6 +205,7 @@ class Document(Base):
     fields: Mapped[dict[str, Any]] = mapped_column(JSONDict, default=dict)
     confidence: Mapped[float | None] = mapped_column()
     needs_review: Mapped[bool] = mapped_column(default=False)
+    classification: Mapped[dict[str, Any] | None] = mapped_column(JSONDict, nullable=True)
     status: Mapped[DocumentStatus] = mapped_column(
         _str_enum(DocumentStatus, "document_status"), index=True
     )
@@ -297,3 +298,35 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
     last_id: Mapped[int] = mapped_column(sa.Integer)
     last_hash: Mapped[str] = mapped_column(sa.String(64))
+
+
+class TrainingExample(Base):
+    """A document's type and fields as staff confirmed or corrected them: training data for
+    the classifier, with the text it was read from."""
+
+    __tablename__ = "training_examples"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    document_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("documents.id", ondelete="SET NULL"), index=True)
+    doc_type: Mapped[str] = mapped_column(sa.String(32))
+    fields: Mapped[dict[str, Any]] = mapped_column(JSONDict, default=dict)
+    text: Mapped[str] = mapped_column(sa.Text)
+    source: Mapped[str] = mapped_column(sa.String(16))  # "correction" or "confirmation"
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ClassifierModel(Base):
+    """One trained version of the classification model, stored in the object store."""
+
+    __tablename__ = "classifier_models"
+
+    version: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    object_key: Mapped[str] = mapped_column(sa.String(512))
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    size: Mapped[int] = mapped_column(sa.BigInteger)
+    examples: Mapped[int] = mapped_column(sa.Integer)  # labelled texts it was trained on
+    last_example_id: Mapped[int] = mapped_column(sa.Integer, default=0)  # newest correction in it
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

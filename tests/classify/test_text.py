@@ -9,8 +9,14 @@ import pytest
 
 from ingest.classify import Classifier, read_text
 from ingest.classify.text import find_keyword, fold, same_value
-from ingest.classify.validate import (check_field, valid_date, valid_name,
-                                      valid_personal_number, valid_position, valid_symbol)
+from ingest.classify.validate import (
+    check_field,
+    valid_date,
+    valid_name,
+    valid_personal_number,
+    valid_position,
+    valid_symbol,
+)
 from ingest.errors import IntakeInputError
 
 DECISION = """UBND TỈNH LÂM ĐỒNG

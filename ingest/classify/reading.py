@@ -1,0 +1,43 @@
+"""Turning an input file into lines to classify: plain text as it is, anything else through
+OCR (text-layer pages keep their text), with zonal re-reading of single lines."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ingest.classify.extract import Reread
+from ingest.classify.lines import Line, ReadDocument, read_text, read_words_json
+from ingest.errors import IntakeInputError
+from ocr.pipeline import OcrOptions, ocr_file
+from ocr.zones import LineReader
+
+TEXT_SUFFIXES = (".txt", ".text")
+
+
+def line_rereader(reader: LineReader) -> Reread:
+    """A :data:`Reread` that reads a line's box again from an OCR'd PDF."""
+    def reread(line: Line) -> str | None:
+        return reader.read(line.page, line.pixel_box) if line.pixel_box else None
+    return reread
+
+
+@contextmanager
+def read_file(path: Path, options: OcrOptions | None = None,
+              progress: Callable[[int, int], None] | None = None,
+              ) -> Iterator[tuple[ReadDocument, Reread | None]]:
+    """The lines of ``path`` and a way to re-read single lines (None for plain text)."""
+    if path.suffix.lower() in TEXT_SUFFIXES:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as error:
+            raise IntakeInputError("not UTF-8 text", subject=path.name) from error
+        yield read_text(text), None
+        return
+    with tempfile.TemporaryDirectory(prefix="sohoa-classify-") as work:
+        searchable = Path(work) / "searchable.pdf"
+        outcome = ocr_file(path, searchable, options, progress=progress)
+        with LineReader(searchable) as reader:
+            yield read_words_json(outcome.words_json()), line_rereader(reader)
