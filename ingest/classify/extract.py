@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from ingest.classify import layout
 from ingest.classify.lines import Line, ReadDocument
+from ingest.classify.syllables import merge_readings
 from ingest.classify.text import find_keyword, fold, is_upper_line, similarity, tidy
 from ingest.classify.validate import (
     valid_date,
@@ -67,19 +68,12 @@ def _ocr_certainty(lines: list[Line]) -> float:
 
 
 def _better_reading(line: Line, reread: Reread | None) -> str:
-    """The line's text, or its second reading when that one agrees on the letters and
-    carries more of the diacritics (full-page OCR drops them on bold lines)."""
+    """The line's text, improved word by word from a second reading of it alone (full-page
+    OCR drops diacritics on bold lines; see :func:`merge_readings`)."""
     if reread is None or not line.has_geometry:
         return line.text
     second = reread(line)
-    if not second:
-        return line.text
-    second = " ".join(second.split())
-    if similarity(second, line.text) < 0.8:
-        return line.text
-    marks = sum(1 for char in second if fold(char) != char.lower())
-    return second if marks > sum(1 for char in line.text if fold(char) != char.lower()) else (
-        line.text)
+    return merge_readings(line.text, second) if second else line.text
 
 
 class FieldExtractor:

@@ -69,9 +69,16 @@ def valid_name(text: str) -> str | None:
     if not 2 <= len(words) <= 6 or not all(_NAME_WORD.match(word) for word in words):
         return None
     words = [word[:1].upper() + word[1:].lower() for word in words]
-    words[0] = _restore(words[0], SURNAMES)
+    words[0] = _surname(words[0])
     words[1:] = [_restore(word, NAME_SYLLABLES) for word in words[1:]]
     return " ".join(words)
+
+
+def _surname(word: str) -> str:
+    """A surname in its one spelling: Vietnamese surnames are a closed set with no two alike
+    but for diacritics, so OCR's "Tran", "Trân" or "Lé" can only be "Trần" or "Lê"."""
+    matches = {entry for entry in SURNAMES if fold(entry) == fold(word)}
+    return matches.pop() if len(matches) == 1 else word
 
 
 def _restore(word: str, vocabulary: tuple[str, ...]) -> str:
