@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ingest.classify import layout
 from ingest.classify.lines import Line, ReadDocument
 from ingest.classify.syllables import merge_readings
-from ingest.classify.text import find_keyword, fold, is_upper_line, similarity, tidy
+from ingest.classify.text import find_keyword, fold, is_upper_line, tidy
 from ingest.classify.validate import (
     valid_date,
     valid_name,
@@ -165,7 +165,9 @@ class FieldExtractor:
                 return layout.take_block(
                     self.first, index,
                     lambda candidate: layout.in_left_column(candidate, self.width)
-                    and not layout.is_motto(candidate), limit=4)
+                    and not layout.is_motto(candidate)
+                    and (not candidate.has_geometry or candidate.right < 0.6 * self.width),
+                    limit=4)
         return []
 
     def _title_summary(self) -> list[Line]:
@@ -173,13 +175,21 @@ class FieldExtractor:
         if title is None:
             return []
         start = title.index + 1
-        if self.document.has_geometry:
-            return layout.take_block(self.first, start, self._summary_line, limit=3)
-        return _summary_without_geometry(self.first[start:], self._summary_line)
+        if not self.document.has_geometry:
+            return _summary_without_geometry(self.first[start:], self._summary_line)
+        block = layout.take_block(self.first, start, self._summary_line, limit=4)
+        margins = layout.text_margins(self.first, self.width)
+        for index in range(1, len(block)):
+            ends_sentence = block[index].text.rstrip().endswith((".", ";", ":"))
+            if ends_sentence or not layout.aligned_like(block[index], block[0], margins,
+                                                        self.width):
+                return block[:index]
+        return block
 
     def _summary_line(self, line: Line) -> bool:
         return not any(find_keyword(line.text, label, anchored=True, threshold=0.85)
-                       for label in _STOP_LABELS) and not layout.is_junk(line)
+                       for label in _STOP_LABELS) and not layout.is_junk(line) and (
+            not is_upper_line(line.text))
 
     def signer(self) -> dict[str, FieldValue | None]:
         """``chuc_vu`` and ``nguoi_ky`` from the signer block: the name is its last line,

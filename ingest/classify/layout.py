@@ -120,6 +120,26 @@ def take_block(lines: list[Line], start: int, keep: Callable[[Line], bool],
     return block
 
 
+def text_margins(page: list[Line], width: float) -> tuple[float, float]:
+    """The left and right edges of the page's text (of the lines spanning most of it)."""
+    wide = [line for line in page if line.has_geometry and line.right - line.left > 0.5 * width]
+    if not wide:
+        return 0.0, width
+    return min(line.left for line in wide), max(line.right for line in wide)
+
+
+def aligned_like(line: Line, first: Line, margins: tuple[float, float], width: float) -> bool:
+    """Whether ``line`` continues a summary that started with ``first``: centred on the same
+    axis (and not spanning the text, as a justified body line does), or left-aligned with
+    ``first``."""
+    left, right = margins
+    tolerance = 0.012 * width
+    inset_left, inset_right = line.left - left, right - line.right
+    centred = abs(line.centre - first.centre) <= 2 * tolerance and min(
+        inset_left, inset_right) > 2 * tolerance
+    return centred or abs(line.left - first.left) <= tolerance
+
+
 def is_authority_line(text: str) -> bool:
     """Whether a signer-block line is the authority line (``KT. GIÁM ĐỐC``, ``TM. ...``)."""
     head = text.strip().split(" ", 1)[0].upper().rstrip(".,")

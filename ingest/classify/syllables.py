@@ -16,7 +16,7 @@ from ingest.classify.text import fold, similarity
 
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 _ONSET = "ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|b|c|d|đ|g|h|k|l|m|n|p|r|s|t|v|x"
-_RHYMES = (
+_RHYMES = (  # noqa: SIM905 - a word list reads better as one string
     "a ac ach ai am an ang anh ao ap at au ay ăc ăm ăn ăng ăp ăt âc âm ân âng âp ât âu ây "
     "e ec em en eng eo ep et ê êch êm ên ênh êp êt êu i ia ich iêc iêm iên iêng iêp iêt iêu "
     "im in inh ip it iu o oa oac oach oai oam oan oang oanh oao oap oat oay oăc oăm oăn "
