@@ -75,15 +75,15 @@ def train_version(session: Session, store: ObjectStore, *,
     """Train a new model version on the generated set plus the stored examples, store it
     and record it (the caller commits)."""
     if progress:
-        progress(0, 3)
+        progress(0, 2)
     last_id = latest_example_id(session)
     examples = synthetic_examples(synthetic_count) + stored_examples(session)
     if progress:
-        progress(1, 3)
+        progress(1, 2)
     model = train(examples)
     data = model.to_bytes()
     if progress:
-        progress(2, 3)
+        progress(2, 2)  # the last report: the session below may hold the database's lock
     info = store.put(MODEL_PREFIX, io.BytesIO(data), suffix=".pkl")
     version = int(session.scalar(select(func.coalesce(func.max(ClassifierModel.version), 0)))
                   or 0) + 1
@@ -91,8 +91,6 @@ def train_version(session: Session, store: ObjectStore, *,
                           size=info.size, examples=len(examples), last_example_id=last_id)
     session.add(row)
     session.flush()
-    if progress:
-        progress(3, 3)
     return row
 
 
