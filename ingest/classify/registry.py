@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ingest.classify.classifier import SNAP_FIELDS, Classifier
@@ -119,8 +120,7 @@ class ModelCache:
             if newest is None:
                 if not train_if_missing:
                     return Classifier(known_values=_known_values(session))
-                newest = train_version(session, store)
-                session.commit()
+                newest = _train_first(session, store)
             if self._loaded is None or self._loaded.version != newest.version:
                 self._loaded = _Loaded(newest.version, _read_model(store, newest))
             example_id = latest_example_id(session)
@@ -129,6 +129,20 @@ class ModelCache:
                 self._loaded.memory_id = example_id
             return Classifier(self._loaded.model, version=self._loaded.version,
                               known_values=_known_values(session))
+
+
+def _train_first(session: Session, store: ObjectStore) -> ClassifierModel:
+    """Version 1; when another worker recorded it first, theirs is used."""
+    try:
+        row = train_version(session, store)
+        session.commit()
+        return row
+    except IntegrityError:
+        session.rollback()
+        first = session.get(ClassifierModel, 1)
+        if first is None:
+            raise
+        return first
 
 
 def _read_model(store: ObjectStore, row: ClassifierModel) -> TextModel:

@@ -38,8 +38,8 @@ EXPECTED_COLUMNS = {
     },
     "documents": {
         "id", "unit_id", "dossier_id", "filename", "media_type", "doc_type", "fields",
-        "confidence", "needs_review", "status", "page_count", "current_version",
-        "created_by_id", "created_at", "updated_at",
+        "confidence", "needs_review", "classification", "status", "page_count",
+        "current_version", "created_by_id", "created_at", "updated_at",
     },
     "document_files": {
         "id", "document_id", "version", "role", "object_key", "sha256", "size", "media_type",
@@ -55,6 +55,13 @@ EXPECTED_COLUMNS = {
         "hash",
     },
     "audit_head": {"id", "last_id", "last_hash"},
+    "training_examples": {
+        "id", "document_id", "doc_type", "fields", "text", "source", "created_by_id",
+        "created_at",
+    },
+    "classifier_models": {
+        "version", "object_key", "sha256", "size", "examples", "last_example_id", "created_at",
+    },
 }  # fmt: skip
 
 
@@ -63,7 +70,7 @@ def test_upgrade_from_empty_creates_every_table(empty_database_url: str) -> None
     try:
         assert current_revision(db) is None
         upgrade_schema(db)
-        assert current_revision(db) == head_revision() == "0001"
+        assert current_revision(db) == head_revision() == "0002"
         inspector = inspect(db.engine)
         assert set(EXPECTED_COLUMNS) <= set(inspector.get_table_names())
         for table, columns in EXPECTED_COLUMNS.items():
