@@ -8,7 +8,16 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.problems import install_problem_handlers
-from api.routes import admin, auth, classification, documents, dossiers, health, objects
+from api.routes import (
+    admin,
+    auth,
+    classification,
+    documents,
+    dossiers,
+    figures,
+    health,
+    objects,
+)
 from api.runtime import Runtime, open_runtime
 from api.settings import Settings, load_settings
 
@@ -37,6 +46,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     )
     app.state.runtime = runtime
     install_problem_handlers(app)
-    for module in (health, auth, admin, dossiers, documents, classification, objects):
+    for module in (health, auth, admin, dossiers, documents, classification, figures, objects):
         app.include_router(module.router)
     return app

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from api.runtime import Runtime, open_runtime
 from api.settings import load_settings
+from ingest.lifecycle import note_document_digitised
 from storage.errors import BadInputError, NotFoundError
 from storage.fixity import check_fixity
 from storage.objects import CHUNK_SIZE
@@ -291,6 +292,9 @@ def ocr_document(document_id: int, version: int) -> dict[str, Any]:
                 document.page_count = len(outcome.pages)
                 apply_classification(document, classification)
                 document.status = DocumentStatus.digitised
+                if document.dossier_id is not None:
+                    session.flush()
+                    note_document_digitised(session, document.dossier_id, actor="system")
                 append_audit(session, actor="system", action="document_ocr",
                              subject_type="document", subject_id=document_id, details=result)
                 tracker.finish(session, result)

@@ -20,6 +20,7 @@ from storage.errors import SohoaError
 PROBLEM_JSON = "application/problem+json"
 STATUS_BY_KIND = {
     "bad_input": 422,
+    "too_large": 413,
     "not_found": 404,
     "conflict": 409,
     "unauthenticated": 401,

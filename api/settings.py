@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     ocr_lang: str = Field(default="vie+eng", description="Tesseract languages")
     ocr_jobs: int = Field(default=0, ge=0, description="OCR processes per job; 0: all cores")
     job_retries: int = Field(default=3, ge=0, le=20)
+    max_upload_mb: int = Field(default=200, ge=1, le=100_000,
+                               description="largest file accepted by an upload, in MB")
     job_timeout_seconds: int = Field(default=3600, ge=10)
 
     @property

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ingest.errors import IntakeInputError
+from storage.errors import TooLargeError
 from storage.objects import ObjectStore
 from storage.records import Document, DocumentFile, DocumentStatus, Dossier, append_audit
 
@@ -47,22 +48,38 @@ def sniff_media_type(head: bytes) -> tuple[str, str]:
 
 
 class _Peekable:
-    """Lets the first bytes of a stream be inspected and still be read once in full."""
+    """Lets the first bytes of a stream be inspected and still be read once in full; stops
+    a stream that runs past ``limit`` bytes."""
 
-    def __init__(self, stream: BinaryIO, head_size: int = 2048) -> None:
+    def __init__(self, stream: BinaryIO, name: str, limit: int | None = None,
+                 head_size: int = 2048) -> None:
         self.stream = stream
+        self.name = name
+        self.limit = limit
         self.head = stream.read(head_size)
         self._head_left = self.head
+        self.count = len(self.head)
+        self._check()
+
+    def _check(self) -> None:
+        if self.limit is not None and self.count > self.limit:
+            raise TooLargeError(f"larger than the limit of {self.limit // 1_000_000} MB",
+                                subject=self.name)
 
     def read(self, size: int = -1) -> bytes:
         if self._head_left:
             if size < 0 or size >= len(self._head_left):
                 data, self._head_left = self._head_left, b""
-                rest = self.stream.read(-1 if size < 0 else size - len(data))
-                return data + rest
+                return data + self._more(-1 if size < 0 else size - len(data))
             data, self._head_left = self._head_left[:size], self._head_left[size:]
             return data
-        return self.stream.read(size)
+        return self._more(size)
+
+    def _more(self, size: int) -> bytes:
+        data = self.stream.read(size) if size else b""
+        self.count += len(data)
+        self._check()
+        return data
 
 
 @dataclass(frozen=True)
@@ -74,10 +91,12 @@ class StoredOriginal:
 
 
 def store_original(session: Session, store: ObjectStore, *, dossier: Dossier, filename: str,
-                   stream: BinaryIO, actor: str, user_id: int | None) -> StoredOriginal:
-    """Store an uploaded file for a dossier and record a ``received`` document for it."""
+                   stream: BinaryIO, actor: str, user_id: int | None,
+                   max_bytes: int | None = None) -> StoredOriginal:
+    """Store an uploaded file for a dossier and record a ``received`` document for it;
+    a file over ``max_bytes`` is refused (:class:`TooLargeError`) and nothing is kept."""
     name = safe_filename(filename)
-    peek = _Peekable(stream)
+    peek = _Peekable(stream, name, max_bytes)
     if not peek.head:
         raise IntakeInputError("the file is empty", subject=name)
     media_type, suffix = sniff_media_type(peek.head)

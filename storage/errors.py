@@ -45,6 +45,13 @@ class BadInputError(SohoaError):
     title = "Bad input"
 
 
+class TooLargeError(BadInputError):
+    """The caller sent more bytes than the configured limit allows."""
+
+    kind = "too_large"
+    title = "Too large"
+
+
 class NotFoundError(SohoaError):
     """The thing asked for does not exist (or the caller may not see it)."""
 

@@ -12,10 +12,12 @@ from sqlalchemy.orm import Session
 
 from api.accounts import CurrentUser
 from api.deps import RuntimeDep, SessionDep, UserDep, require_roles
+from api.jobs import ocr_document, ocr_job_id, record_enqueued
 from ingest.dossiers import NewDossier, create_dossier
 from ingest.intake import store_original
+from ingest.lifecycle import move_dossier, note_upload
 from storage.errors import NotFoundError, PermissionDeniedError
-from storage.records import Document, Dossier, DossierStatus, Role, Unit
+from storage.records import Document, DocumentStatus, Dossier, DossierStatus, Role, Unit
 
 router = APIRouter(tags=["dossiers"])
 IntakeDep = Annotated[CurrentUser, Depends(require_roles(Role.intake))]
@@ -137,10 +139,43 @@ def upload_documents(dossier_id: int, files: list[UploadFile], user: IntakeDep,
     """Store each file's original by SHA-256 and record it; the same content twice is
     reported as a duplicate of the existing document."""
     dossier = visible_dossier(session, user, dossier_id)
-    stored = []
+    limit = runtime.settings.max_upload_mb * 1_000_000
+    stored, queued = [], []
     for upload in files:
         result = store_original(session, runtime.store, dossier=dossier,
                                 filename=upload.filename or "upload", stream=upload.file,
-                                actor=user.username, user_id=user.id)
-        stored.append(document_out(result.document, result.duplicate))
-    return stored
+                                actor=user.username, user_id=user.id, max_bytes=limit)
+        if not result.duplicate:
+            queued.append(result.document)
+        stored.append(result)
+    if queued:
+        note_upload(session, dossier, actor=user.username)
+    jobs = [(ocr_job_id(document.id, document.current_version), document)
+            for document in queued]
+    for job_id, document in jobs:
+        record_enqueued(session, job_id, "ocr", document_id=document.id,
+                        dossier_id=document.dossier_id, unit_id=document.unit_id)
+        document.status = DocumentStatus.queued
+    session.commit()
+    for job_id, document in jobs:
+        runtime.queue.enqueue_once(ocr_document, job_id, document.id, document.current_version)
+    return [document_out(result.document, result.duplicate) for result in stored]
+
+
+class StatusIn(BaseModel):
+    """A move of a dossier to its next status."""
+
+    status: DossierStatus
+    note: str = Field(default="", max_length=500)
+
+
+@router.post("/dossiers/{dossier_id}/status", response_model=DossierOut,
+             summary="Move a dossier to another status")
+def change_status(dossier_id: int, body: StatusIn, user: UserDep,
+                  session: SessionDep) -> DossierOut:
+    """Move the dossier along its life (received → digitising → digitised → in progress →
+    result signed → returned); a move its life does not allow answers 409. Audited."""
+    dossier = visible_dossier(session, user, dossier_id)
+    move_dossier(session, dossier, body.status, actor=user.username, note=body.note)
+    session.commit()
+    return dossier_out(dossier)

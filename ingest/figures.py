@@ -1,0 +1,133 @@
+"""The office's figures, as provinces report them: dossiers received, resolved (early, on
+time, late), overdue now, the share digitised and the share of results signed digitally,
+per unit and in total."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Collection
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.records import Document, DocumentStatus, Dossier, DossierStatus, Unit
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+CLOSED = (DossierStatus.result_signed, DossierStatus.returned)
+
+
+@dataclass
+class UnitFigures:
+    """One unit's figures for a period (``unit_code`` "*" for the total)."""
+
+    unit_code: str
+    unit_name: str
+    received: int = 0
+    resolved: int = 0
+    resolved_early: int = 0
+    resolved_on_time: int = 0
+    resolved_late: int = 0
+    overdue_now: int = 0
+    digitised: int = 0
+    signed_digitally: int = 0
+    share_digitised: float = 0.0
+    share_signed_digitally: float = 0.0
+
+    def add(self, other: UnitFigures) -> None:
+        """Add ``other``'s counts to these (shares are recomputed by :meth:`finish`)."""
+        for name in ("received", "resolved", "resolved_early", "resolved_on_time",
+                     "resolved_late", "overdue_now", "digitised", "signed_digitally"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def finish(self) -> None:
+        """Compute the shares from the counts."""
+        self.share_digitised = round(self.digitised / self.received, 4) if self.received else 0.0
+        self.share_signed_digitally = (round(self.signed_digitally / self.resolved, 4)
+                                       if self.resolved else 0.0)
+
+
+@dataclass
+class Figures:
+    """Figures per unit and their total, for ``date_from``..``date_to`` (Vietnam dates)."""
+
+    date_from: date | None
+    date_to: date | None
+    today: date
+    units: list[UnitFigures] = field(default_factory=list)
+    total: UnitFigures = field(default_factory=lambda: UnitFigures("*", "Tổng cộng"))
+
+    def to_json(self) -> dict[str, object]:
+        """JSON-ready figures."""
+        return {"from": self.date_from.isoformat() if self.date_from else None,
+                "to": self.date_to.isoformat() if self.date_to else None,
+                "today": self.today.isoformat(), "units": [asdict(u) for u in self.units],
+                "total": asdict(self.total)}
+
+    def to_csv(self) -> str:
+        """One row per unit and a total row, with a header."""
+        buffer = io.StringIO()
+        names = list(asdict(self.total))
+        writer = csv.DictWriter(buffer, fieldnames=names, lineterminator="\n")
+        writer.writeheader()
+        for row in [*self.units, self.total]:
+            writer.writerow(asdict(row))
+        return buffer.getvalue()
+
+
+def _local_day(moment: datetime) -> date:
+    return moment.astimezone(VIETNAM).date()
+
+
+def _in_period(day: date, start: date | None, end: date | None) -> bool:
+    return (start is None or day >= start) and (end is None or day <= end)
+
+
+def compute_figures(session: Session, unit_ids: Collection[int], *, date_from: date | None,
+                    date_to: date | None, today: date | None = None) -> Figures:
+    """The figures of the units in ``unit_ids`` for the period (both ends included)."""
+    today = today or datetime.now(VIETNAM).date()
+    figures = Figures(date_from=date_from, date_to=date_to, today=today)
+    units = session.scalars(select(Unit).where(Unit.id.in_(list(unit_ids)))
+                            .order_by(Unit.code)).all()
+    by_unit = {unit.id: UnitFigures(unit.code, unit.name) for unit in units}
+    dossiers = session.scalars(select(Dossier).where(Dossier.unit_id.in_(list(by_unit)))).all()
+    documents = _document_states(session, [d.id for d in dossiers])
+    for dossier in dossiers:
+        row = by_unit[dossier.unit_id]
+        if _in_period(_local_day(dossier.received_at), date_from, date_to):
+            row.received += 1
+            states = documents.get(dossier.id, [])
+            row.digitised += bool(states) and all(
+                s in (DocumentStatus.digitised, DocumentStatus.signed) for s in states)
+        resolved = dossier.resolved_at
+        if resolved is not None and _in_period(_local_day(resolved), date_from, date_to):
+            day = _local_day(resolved)
+            row.resolved += 1
+            row.resolved_early += day < dossier.due_date
+            row.resolved_on_time += day == dossier.due_date
+            row.resolved_late += day > dossier.due_date
+            row.signed_digitally += DocumentStatus.signed in documents.get(dossier.id, [])
+        if resolved is None and dossier.status not in CLOSED and dossier.due_date < today:
+            row.overdue_now += 1
+    for row in by_unit.values():
+        row.finish()
+        figures.total.add(row)
+        figures.units.append(row)
+    figures.total.finish()
+    return figures
+
+
+def _document_states(session: Session, dossier_ids: list[int]) -> dict[int, list[DocumentStatus]]:
+    states: dict[int, list[DocumentStatus]] = {}
+    if not dossier_ids:
+        return states
+    rows = session.execute(select(Document.dossier_id, Document.status)
+                           .where(Document.dossier_id.in_(dossier_ids)))
+    for dossier_id, status in rows:
+        if dossier_id is not None:
+            states.setdefault(int(dossier_id), []).append(status)
+    return states
