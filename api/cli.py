@@ -21,7 +21,6 @@ NOT_YET = {
     "demo": "seed a demo unit, users, PKI and sample documents",
     "ingest": "store files, split scanned stacks and queue OCR",
     "search": "full-text search over OCR text and fields",
-    "stats": "the office's figures",
     "watch": "ingest files that scanners drop into a folder",
     "sign": "sign a PDF (PAdES)",
     "verify": "verify a signed PDF",
@@ -107,6 +106,12 @@ def _add_dossier_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
     cover.add_argument("id")
     cover.add_argument("-o", "--output", required=True)
     cover.set_defaults(run=_not_yet("dossier cover-sheet"))
+    stats = sub.add_parser("stats", help="the office's figures")
+    stats.add_argument("--unit", default=None, help="a unit code and the units below it")
+    stats.add_argument("--from", dest="date_from", default=None, help="YYYY-MM-DD")
+    stats.add_argument("--to", dest="date_to", default=None, help="YYYY-MM-DD")
+    stats.add_argument("--json", action="store_true")
+    stats.set_defaults(run=_command("cmd_stats", "api.cli_figures"))
 
 
 def _add_ocr_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
