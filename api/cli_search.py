@@ -1,0 +1,32 @@
+"""``sohoa search``: full-text search on the configured records, no server needed."""
+
+from __future__ import annotations
+
+import argparse
+import html
+import re
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    """Print the documents whose text or fields hold every word of the query."""
+    from api.cli_commands import print_json, records_session
+    from storage.errors import BadInputError
+    from storage.search import search
+
+    if not 1 <= args.limit <= 200:
+        raise BadInputError("must be between 1 and 200", subject="--limit")
+    with records_session() as session:
+        hits = search(session, " ".join(args.query), limit=args.limit)
+    rows = [{"dossier": hit.dossier_id, "document": hit.document_id, "doc_type": hit.doc_type,
+             "filename": hit.filename, "score": round(hit.score, 4), "snippet": hit.snippet}
+            for hit in hits]
+    if args.json:
+        print_json(rows)
+        return 0
+    for row in rows:
+        plain = html.unescape(re.sub(r"</?mark>", "*", str(row["snippet"])))
+        print(f"{row['score']:>8} dossier {row['dossier']} document {row['document']} "
+              f"[{row['doc_type']}] {row['filename']}\n         {plain}")
+    if not rows:
+        print("no documents found")
+    return 0

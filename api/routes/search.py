@@ -1,0 +1,55 @@
+"""Full-text search over OCR text and fields, insensitive to case and diacritics."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+from sqlalchemy import select
+
+from api.deps import SessionDep, UserDep
+from storage.errors import NotFoundError
+from storage.records import Unit
+from storage.records.units import unit_subtree_ids
+from storage.search import SearchFilters, search
+
+router = APIRouter(tags=["search"])
+
+
+class HitOut(BaseModel):
+    """One document found, best first."""
+
+    document_id: int
+    dossier_id: int | None
+    doc_type: str | None
+    filename: str
+    score: float
+    snippet: str  # HTML: matches in <mark>, the rest escaped
+
+
+@router.get("/search", response_model=list[HitOut], summary="Search documents")
+def search_documents(
+        user: UserDep, session: SessionDep,
+        q: Annotated[str, Query(min_length=1, max_length=500, description="words to find")],
+        unit: Annotated[str | None, Query(description="unit code (and the units below)")] = None,
+        doc_type: str | None = None, status: str | None = None, dossier: int | None = None,
+        date_from: Annotated[date | None, Query(alias="from")] = None,
+        date_to: Annotated[date | None, Query(alias="to")] = None,
+        limit: Annotated[int, Query(ge=1, le=200)] = 20,
+        offset: Annotated[int, Query(ge=0)] = 0) -> list[HitOut]:
+    """Documents of the user's units whose text or fields hold every word of ``q`` ("ho so
+    dat dai" finds "hồ sơ đất đai"), ranked, each with a highlighted snippet."""
+    unit_ids: set[int] = set(user.visible_unit_ids)
+    if unit:
+        found = session.scalar(select(Unit).where(Unit.code == unit))
+        if found is None or not user.can_see_unit(found.id):
+            raise NotFoundError("no such unit", subject=unit)
+        unit_ids = unit_subtree_ids(session, found.id) & unit_ids
+    filters = SearchFilters(unit_ids=unit_ids, doc_type=doc_type, date_from=date_from,
+                            date_to=date_to, status=status, dossier_id=dossier)
+    hits = search(session, q, filters, limit=limit, offset=offset)
+    return [HitOut(document_id=hit.document_id, dossier_id=hit.dossier_id, doc_type=hit.doc_type,
+                   filename=hit.filename, score=round(hit.score, 4), snippet=hit.snippet)
+            for hit in hits]
