@@ -7,6 +7,7 @@ errors (subclasses of :class:`~ocr.errors.OcrInputError` from :mod:`ocr.images`,
 """
 
 from ocr.images import encode_page_image
+from ocr.mupdf.pages import extract_pages, image_to_pdf, write_cover_sheet
 from ocr.mupdf.reader import (
     MIN_SCAN_TEXT_CHARS,
     PdfPageInfo,
@@ -22,7 +23,10 @@ __all__ = [
     "PdfReader",
     "SearchablePdfWriter",
     "encode_page_image",
+    "extract_pages",
     "find_text_font",
+    "image_to_pdf",
     "open_pdf",
     "text_layer_page",
+    "write_cover_sheet",
 ]
