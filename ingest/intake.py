@@ -8,16 +8,21 @@ by its hash and not stored or processed again.
 from __future__ import annotations
 
 import re
+import tempfile
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 from typing import BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ingest.errors import IntakeInputError
+from ocr.errors import OcrInputError
+from ocr.inputs import detect_format, load_page, page_sources
+from ocr.model import OcrLimits
 from storage.errors import TooLargeError
-from storage.objects import ObjectStore
+from storage.objects import CHUNK_SIZE, ObjectStore
 from storage.records import Document, DocumentFile, DocumentStatus, Dossier, append_audit
 
 _MAGIC = (
@@ -27,16 +32,38 @@ _MAGIC = (
     (b"II*\x00", "image/tiff", ".tif"),
     (b"MM\x00*", "image/tiff", ".tif"),
 )
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_TRUNCATION_TAIL = 1 << 16
 
 
 def safe_filename(name: str) -> str:
-    """The file's base name, NFC, without path parts or control characters."""
-    base = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
-    base = _UNSAFE.sub("_", base).strip(" .")
-    if not base:
-        raise IntakeInputError("the file name is empty or only path characters", subject=name)
-    return base[:255]
+    """The file's name in NFC, refused (naming it, made printable) when it has control
+    characters or path parts ("../", "/", "\\"): a file name is never a path."""
+    value = unicodedata.normalize("NFC", name).strip()
+    shown = _CONTROL.sub("?", value)[:255] or "(no name)"
+    if _CONTROL.search(value):
+        raise IntakeInputError("the file name contains control characters", subject=shown)
+    if "/" in value or "\\" in value or value in (".", ".."):
+        raise IntakeInputError("the file name contains a path ('/', '\\' or '..'): send the "
+                               "file's own name", subject=shown)
+    if not value.strip(" ."):
+        raise IntakeInputError("the file name is empty", subject=shown)
+    if len(value.encode("utf-8")) > 255:
+        raise IntakeInputError("the file name is longer than 255 bytes", subject=shown[:80])
+    return value
+
+
+def _check_complete(path: Path, name: str) -> None:
+    """Refuse a JPEG without its end marker or a PNG without its end chunk: a truncated
+    upload that image decoders would half-show without complaint."""
+    with path.open("rb") as file:
+        head = file.read(8)
+        file.seek(max(0, path.stat().st_size - _TRUNCATION_TAIL))
+        tail = file.read()
+    if head.startswith(b"\xff\xd8\xff") and b"\xff\xd9" not in tail:
+        raise IntakeInputError("truncated JPEG: the image's end marker is missing", subject=name)
+    if head.startswith(b"\x89PNG") and b"IEND" not in tail:
+        raise IntakeInputError("truncated PNG: the image's end chunk is missing", subject=name)
 
 
 def sniff_media_type(head: bytes) -> tuple[str, str]:
@@ -47,41 +74,6 @@ def sniff_media_type(head: bytes) -> tuple[str, str]:
     return "application/octet-stream", ""
 
 
-class _Peekable:
-    """Lets the first bytes of a stream be inspected and still be read once in full; stops
-    a stream that runs past ``limit`` bytes."""
-
-    def __init__(self, stream: BinaryIO, name: str, limit: int | None = None,
-                 head_size: int = 2048) -> None:
-        self.stream = stream
-        self.name = name
-        self.limit = limit
-        self.head = stream.read(head_size)
-        self._head_left = self.head
-        self.count = len(self.head)
-        self._check()
-
-    def _check(self) -> None:
-        if self.limit is not None and self.count > self.limit:
-            raise TooLargeError(f"larger than the limit of {self.limit // 1_000_000} MB",
-                                subject=self.name)
-
-    def read(self, size: int = -1) -> bytes:
-        if self._head_left:
-            if size < 0 or size >= len(self._head_left):
-                data, self._head_left = self._head_left, b""
-                return data + self._more(-1 if size < 0 else size - len(data))
-            data, self._head_left = self._head_left[:size], self._head_left[size:]
-            return data
-        return self._more(size)
-
-    def _more(self, size: int) -> bytes:
-        data = self.stream.read(size) if size else b""
-        self.count += len(data)
-        self._check()
-        return data
-
-
 @dataclass(frozen=True)
 class StoredOriginal:
     """The document an upload became, and whether it was already there."""
@@ -90,27 +82,65 @@ class StoredOriginal:
     duplicate: bool
 
 
-def store_original(session: Session, store: ObjectStore, *, dossier: Dossier, filename: str,
-                   stream: BinaryIO, actor: str, user_id: int | None,
-                   max_bytes: int | None = None) -> StoredOriginal:
-    """Store an uploaded file for a dossier and record a ``received`` document for it;
-    a file over ``max_bytes`` is refused (:class:`TooLargeError`) and nothing is kept."""
+def validate_file(path: Path, name: str, limits: OcrLimits | None = None) -> None:
+    """Refuse what cannot be digitised, naming the file (``name``) and the reason: unknown
+    or disguised types, empty, truncated or damaged files, encrypted PDFs, XFA forms,
+    images whose pixels would not fit the memory limits (decompression bombs)."""
+    limits = limits or OcrLimits()
+    _check_complete(path, name)
+    try:
+        sources = page_sources(path, limits)
+        if detect_format(path) != "pdf":
+            for index in range(len(sources)):
+                load_page(path, index, limits)  # decodes: a truncated image fails here
+    except OcrInputError as error:
+        error.subject = name
+        raise
+
+
+def _spool(stream: BinaryIO, target: BinaryIO, name: str, limit: int | None) -> int:
+    size = 0
+    while chunk := stream.read(CHUNK_SIZE):
+        size += len(chunk)
+        if limit is not None and size > limit:
+            raise TooLargeError(f"larger than the limit of {limit // 1_000_000} MB",
+                                subject=name)
+        target.write(chunk)
+    target.flush()
+    return size
+
+
+def store_original(session: Session, store: ObjectStore, *, dossier: Dossier | None,
+                   filename: str, stream: BinaryIO, actor: str, user_id: int | None,
+                   max_bytes: int | None = None, unit_id: int | None = None) -> StoredOriginal:
+    """Check an uploaded file, store it by SHA-256 and record a ``received`` document for
+    it in ``dossier`` (or, with ``dossier`` None, in the unassigned tray of ``unit_id``).
+
+    A file that cannot be digitised or is over ``max_bytes`` is refused with an error
+    naming it, before anything is stored or recorded.
+    """
     name = safe_filename(filename)
-    peek = _Peekable(stream, name, max_bytes)
-    if not peek.head:
-        raise IntakeInputError("the file is empty", subject=name)
-    media_type, suffix = sniff_media_type(peek.head)
-    info = store.put(f"dossiers/{dossier.id}", peek,  # type: ignore[arg-type]
-                     suffix=suffix, content_type=media_type)
-    existing = session.scalar(
-        select(Document).join(DocumentFile)
-        .where(Document.dossier_id == dossier.id, DocumentFile.role == "original",
-               DocumentFile.sha256 == info.sha256)
-    )
+    owner = dossier.unit_id if dossier is not None else unit_id
+    if owner is None:
+        raise IntakeInputError("an unassigned document needs a unit", subject=name)
+    with tempfile.NamedTemporaryFile(prefix="sohoa-upload-") as spool:
+        if _spool(stream, spool, name, max_bytes) == 0:  # type: ignore[arg-type]
+            raise IntakeInputError("the file is empty (0 bytes)", subject=name)
+        path = Path(spool.name)
+        validate_file(path, name)
+        with path.open("rb") as head_file:
+            media_type, suffix = sniff_media_type(head_file.read(2048))
+        prefix = f"dossiers/{dossier.id}" if dossier is not None else f"units/{owner}/tray"
+        with path.open("rb") as content:
+            info = store.put(prefix, content, suffix=suffix, content_type=media_type)
+    where = (Document.dossier_id == dossier.id) if dossier is not None else (
+        Document.dossier_id.is_(None) & (Document.unit_id == owner))
+    existing = session.scalar(select(Document).join(DocumentFile).where(
+        where, DocumentFile.role == "original", DocumentFile.sha256 == info.sha256))
     if existing is not None:
         return StoredOriginal(document=existing, duplicate=True)
-    document = Document(unit_id=dossier.unit_id, dossier_id=dossier.id, filename=name,
-                        media_type=media_type, status=DocumentStatus.received,
+    document = Document(unit_id=owner, dossier_id=dossier.id if dossier else None,
+                        filename=name, media_type=media_type, status=DocumentStatus.received,
                         created_by_id=user_id, fields={})
     session.add(document)
     session.flush()
@@ -119,7 +149,7 @@ def store_original(session: Session, store: ObjectStore, *, dossier: Dossier, fi
                              media_type=media_type))
     append_audit(session, actor=actor, action="document_received", subject_type="document",
                  subject_id=document.id,
-                 details={"dossier": dossier.id, "sha256": info.sha256, "size": info.size,
-                          "filename": name})
+                 details={"dossier": dossier.id if dossier else None, "sha256": info.sha256,
+                          "size": info.size, "filename": name})
     session.flush()
     return StoredOriginal(document=document, duplicate=False)

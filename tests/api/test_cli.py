@@ -16,6 +16,7 @@ import pytest
 
 from api.cli import NOT_YET
 from api.embedded_redis import EmbeddedRedis
+from tests.support.pdfs import pdf_with
 
 SOHOA = [sys.executable, "-m", "api"]
 
@@ -133,7 +134,7 @@ def test_serve_end_to_end_on_the_embedded_defaults(env: dict[str, str], tmp_path
             dossier = client.post("/dossiers", headers=headers, json={
                 "procedure_code": "1.000001", "applicant_name": "Lê Văn Tám",
                 "processing_days": 2}).json()
-            content = b"%PDF-1.4\n" + os.urandom(50_000)
+            content = pdf_with(os.urandom(50_000))
             uploaded = client.post(f"/dossiers/{dossier['id']}/documents", headers=headers,
                                    files=[("files", ("scan.pdf", content, "application/pdf"))])
             assert uploaded.status_code == 201, uploaded.text
