@@ -17,6 +17,7 @@ from api.routes import (
     figures,
     health,
     objects,
+    search,
 )
 from api.runtime import Runtime, open_runtime
 from api.settings import Settings, load_settings
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     )
     app.state.runtime = runtime
     install_problem_handlers(app)
-    for module in (health, auth, admin, dossiers, documents, classification, figures, objects):
+    for module in (health, auth, admin, dossiers, documents, classification, figures, search,
+                   objects):
         app.include_router(module.router)
     return app

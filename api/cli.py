@@ -19,9 +19,6 @@ EXIT_CODE_BY_KIND = {"unavailable": EXIT_FAILURE, "internal": EXIT_FAILURE}
 
 NOT_YET = {
     "demo": "seed a demo unit, users, PKI and sample documents",
-    "ingest": "store files, split scanned stacks and queue OCR",
-    "search": "full-text search over OCR text and fields",
-    "watch": "ingest files that scanners drop into a folder",
     "sign": "sign a PDF (PAdES)",
     "verify": "verify a signed PDF",
 }
@@ -60,6 +57,8 @@ def _add_service_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1,
                        help="background worker processes to start (0: none)")
+    serve.add_argument("--watch", default=None, metavar="DIR",
+                       help="also ingest what scanners drop into DIR (see sohoa watch)")
     serve.set_defaults(run=_command("cmd_serve"))
     worker = sub.add_parser("worker", help="an RQ worker for the same configuration")
     worker.add_argument("--burst", action="store_true", help="exit when the queue is empty")
@@ -105,7 +104,28 @@ def _add_dossier_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
     cover = dossier.add_parser("cover-sheet", help="print a dossier's cover sheet")
     cover.add_argument("id")
     cover.add_argument("-o", "--output", required=True)
-    cover.set_defaults(run=_not_yet("dossier cover-sheet"))
+    cover.set_defaults(run=_command("cmd_cover_sheet", "api.cli_intake"))
+    ingest = sub.add_parser("ingest", help="store files, split scanned stacks, queue OCR")
+    ingest.add_argument("files", nargs="+")
+    ingest.add_argument("--dossier", type=int, default=None,
+                        help="attach to this dossier (default: split at cover sheets)")
+    ingest.add_argument("--unit", default=None, help="unit code (default: the first top unit)")
+    ingest.add_argument("--wait", action="store_true", help="return when processing is done")
+    ingest.add_argument("--json", action="store_true")
+    ingest.set_defaults(run=_command("cmd_ingest", "api.cli_intake"))
+    watch = sub.add_parser("watch", help="ingest files that scanners drop into a folder")
+    watch.add_argument("folder")
+    watch.add_argument("--unit", default=None, help="unit code (default: the first top unit)")
+    watch.add_argument("--settle", type=float, default=2.0,
+                       help="seconds a file must stay unchanged before it is taken")
+    watch.add_argument("--interval", type=float, default=1.0, help="seconds between passes")
+    watch.add_argument("--once", action="store_true", help="handle what is there, then stop")
+    watch.set_defaults(run=_command("cmd_watch", "api.cli_intake"))
+    search = sub.add_parser("search", help="full-text search over OCR text and fields")
+    search.add_argument("query", nargs="+", help="words; case and diacritics are ignored")
+    search.add_argument("--limit", type=int, default=20)
+    search.add_argument("--json", action="store_true")
+    search.set_defaults(run=_command("cmd_search", "api.cli_search"))
     stats = sub.add_parser("stats", help="the office's figures")
     stats.add_argument("--unit", default=None, help="a unit code and the units below it")
     stats.add_argument("--from", dest="date_from", default=None, help="YYYY-MM-DD")

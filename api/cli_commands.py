@@ -50,6 +50,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         subprocess.Popen([sys.executable, "-m", "api", "worker"], env=env)
         for _ in range(max(args.workers, 0))
     ]
+    if args.watch:  # the scanner folder, watched by its own process like the workers
+        workers.append(subprocess.Popen([sys.executable, "-m", "api", "watch", args.watch],
+                                        env=env))
     print(f"sohoa: serving on http://{args.host}:{args.port} (data: {settings.data_dir}, "
           f"{len(workers)} worker(s))", file=sys.stderr)
     # uvicorn re-raises SIGTERM after its graceful shutdown; make that a normal exit so

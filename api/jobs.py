@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from api.runtime import Runtime, open_runtime
 from api.settings import load_settings
+from ingest.indexing import reindex
 from ingest.lifecycle import note_document_digitised
 from storage.errors import BadInputError, NotFoundError
 from storage.fixity import check_fixity
@@ -291,6 +292,7 @@ def ocr_document(document_id: int, version: int) -> dict[str, Any]:
                             "application/json")
                 document.page_count = len(outcome.pages)
                 apply_classification(document, classification)
+                reindex(session, document, outcome.text)
                 document.status = DocumentStatus.digitised
                 if document.dossier_id is not None:
                     session.flush()

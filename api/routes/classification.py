@@ -19,6 +19,7 @@ from ingest.classify import DOC_TYPES
 from ingest.classify.registry import latest_example_id
 from ingest.classify.validate import check_field
 from ingest.errors import IntakeInputError
+from ingest.indexing import reindex
 from storage.errors import ConflictError
 from storage.records import Document, DocumentFile
 from storage.records.audit import append_audit
@@ -104,9 +105,9 @@ def correct_classification(document_id: int, body: ClassificationIn, user: Revie
               for name, value in body.fields.items()}
     before = {"doc_type": document.doc_type, "fields": dict(document.fields or {})}
     changed = before != {"doc_type": body.doc_type, "fields": fields}
+    text = _document_text(runtime, session, document)
     session.add(TrainingExample(
-        document_id=document.id, doc_type=body.doc_type, fields=fields,
-        text=_document_text(runtime, session, document),
+        document_id=document.id, doc_type=body.doc_type, fields=fields, text=text,
         source="correction" if changed else "confirmation", created_by_id=user.id))
     details = dict(document.classification or {})
     details.update(reviewed_by=user.username, reasons=[], needs_review=False)
@@ -118,6 +119,7 @@ def correct_classification(document_id: int, body: ClassificationIn, user: Revie
                  details={"before": before, "after": {"doc_type": body.doc_type,
                                                       "fields": fields}})
     session.flush()
+    reindex(session, document, text)
     _queue_retraining(session, runtime)
     return classification_out(document)
 
