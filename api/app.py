@@ -16,6 +16,7 @@ from api.routes import (
     dossiers,
     figures,
     health,
+    intake,
     objects,
     search,
 )
@@ -48,6 +49,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.state.runtime = runtime
     install_problem_handlers(app)
     for module in (health, auth, admin, dossiers, documents, classification, figures, search,
-                   objects):
+                   intake, objects):
         app.include_router(module.router)
     return app
