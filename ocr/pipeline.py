@@ -27,6 +27,8 @@ from ocr.recognise import recognise_page
 
 ProgressCallback = Callable[[int, int], None]
 PAGES_PER_WORKER = 8
+DOUBTFUL_CONFIDENCE = 65.0
+"""A page read with a mean word confidence under this is read upside down too."""
 
 
 def available_cores() -> int:
@@ -101,6 +103,14 @@ def _process_page(source: str, index: int, kind: PageKind, options: OcrOptions) 
     page = load_page(path, index, options.limits)
     prepared = prepare_page(page, options.limits)
     result = recognise_page(prepared, options.lang, options.limits)
+    if result.words and result.mean_confidence < DOUBTFUL_CONFIDENCE:
+        # a sparse page (a signer block alone, a seal) can fool the up/down decision:
+        # read it the other way up too and keep the reading Tesseract is surer of
+        turned = prepare_page(page, options.limits,
+                              turn=((prepared.rotation + 180) % 360, prepared.skew))
+        other = recognise_page(turned, options.lang, options.limits)
+        if other.mean_confidence > result.mean_confidence + 10:
+            prepared, result = turned, other
     return _PageWork(result=result, image=encode_page_image(prepared.display, prepared.bilevel))
 
 

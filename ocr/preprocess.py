@@ -224,17 +224,21 @@ ORIENTATION_DOUBT = 0.15
 """|ascender signal| below this is a doubtful up/down decision."""
 
 
-def prepare_page(page: PageImage, limits: OcrLimits, osd: bool = True) -> PreparedPage:
+def prepare_page(page: PageImage, limits: OcrLimits, osd: bool = True,
+                 turn: tuple[int, float] | None = None) -> PreparedPage:
     """Orientation, deskew and cleaning of one page (see the module docstring).
 
     ``osd``: also ask Tesseract's orientation detection when the page's own geometry
-    leaves the orientation in doubt.
+    leaves the orientation in doubt. ``turn``: (rotation, skew) decided already.
     """
     image = page.image
     if image.ndim == 3 and image.shape[2] == 4:
         image = _u8(cv2.cvtColor(image, cv2.COLOR_BGRA2BGR))
-    ink, _ = analysis_image(image, page.dpi)
-    rotation, skew = find_orientation(ink, image if osd else None)
+    if turn is None:
+        ink, _ = analysis_image(image, page.dpi)
+        rotation, skew = find_orientation(ink, image if osd else None)
+    else:
+        rotation, skew = turn
     display = deskew(rotate_upright(image, rotation), skew)
     clean = clean_for_ocr(display, page.dpi)
     if not page.bilevel:
