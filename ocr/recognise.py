@@ -77,8 +77,17 @@ def repair_split_accents(words: list[Word], image: Image, lang: str,
                for w in tesseract.recognise(crop, lang=lang, psm=7, timeout=timeout)]
         if new and _mean(new) >= _mean(text):
             gone = {id(w) for w in accents + text}
-            words = [w for w in words if id(w) not in gone] + new
+            kept = [w for w in words if id(w) not in gone]
+            # the crop may cut a neighbouring word: its piece is already read in full
+            words = kept + [w for w in new if not any(_overlaps(w, k) for k in kept)]
     return words
+
+
+def _overlaps(word: Word, other: Word) -> bool:
+    """Whether ``word``'s centre falls inside ``other``'s box."""
+    x, y = word.left + word.width / 2, word.top + word.height / 2
+    return (other.left <= x <= other.left + other.width
+            and other.top <= y <= other.top + other.height)
 
 
 def _mean(words: list[Word]) -> float:
