@@ -30,7 +30,9 @@ Reread = Callable[[Line], str | None]
 """Reads one line's image again on its own; None when it cannot."""
 
 _LIST_NUMBER = re.compile(r"^\s*(\d{1,2}|[a-zđ])[.)]\s+")
-_DATE = re.compile(r"ngay\s*(\w{1,2})\s*thang\s*(\w{1,2})\s*nam\s*(\w{4})")
+_DATE = re.compile(r"ngay\s*(?:[^\d\s]{1,4}\s+)?(\w{1,2})\s*thang\s*(?:[^\d\s]{1,4}\s+)?"
+                   r"(\w{1,2})\s*nam\s*(?:[^\d\s]{1,4}\s+)?(\w{4})")
+"""The date line; a stray fragment OCR may add after a label ("ngày gay 04") is skipped."""
 _NAME_LABELS = ("Họ và tên người đề nghị", "Họ, chữ đệm và tên", "Họ và tên người khai",
                 "Họ, chữ đệm, tên người yêu cầu", "Họ và tên", "Họ tên", "Tên tôi là",
                 "Chủ hộ kinh doanh", "Tên chủ xe", "Chủ cơ sở", "Tên người sử dụng đất",
@@ -119,8 +121,10 @@ class FieldExtractor:
     def date(self) -> FieldValue | None:
         """``ngay_ban_hanh``: the "Place, ngày DD tháng MM năm YYYY" line of the header (on
         a certificate, wherever it is)."""
+        title = layout.find_title(self.document)
+        header_end = title.index if title is not None else layout.HEADER_SCAN + 4
         lines = self.document.lines if self.doc_type == "giay_chung_nhan" else (
-            self.first[: layout.HEADER_SCAN + 4])
+            self.first[:header_end])  # above the title: never a date quoted in the body
         for line in lines:
             match = _DATE.search(fold(line.text))
             if match:

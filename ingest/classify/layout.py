@@ -23,7 +23,7 @@ HEADER_SCAN = 14
 MIN_TEXT_HEIGHT = 4.0
 """Points: a "line" lower than this is a speck (body text is about 9-11 pt high)."""
 
-_NUMBER_LABEL = re.compile(r"^\s*s\s*[o06]\s*[:;.,]?\s*(?=\S*\d)")
+_NUMBER_LABEL = re.compile(r"^\s*[s5]\s*[o06]\s*[:;.,]?\s*(?=\S*\d)")
 _VV = re.compile(r"^\s*v\s*[/|l1i]\s*v\b")
 
 

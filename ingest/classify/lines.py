@@ -98,7 +98,25 @@ def _page_lines(words: Iterable[_WordBox], page: int, dpi: float) -> list[Line]:
     for word in words:
         if word.text.strip():
             by_line.setdefault(word.line, []).append(word)
-    return [_line_from_words(by_line[number], page, scale) for number in sorted(by_line)]
+    groups: list[list[_WordBox]] = []
+    for number in sorted(by_line):
+        words = sorted(by_line[number], key=lambda word: word.left)
+        if groups and _same_row(groups[-1], words):
+            groups[-1].extend(words)  # one printed line OCR cut in two (a wide space)
+        else:
+            groups.append(words)
+    return [_line_from_words(words, page, scale) for words in groups]
+
+
+def _same_row(before: list[_WordBox], after: list[_WordBox]) -> bool:
+    """Whether ``after`` continues ``before`` on the same printed line, a little to the
+    right (a gap under three word heights): not the other column of a header row."""
+    top = max(min(w.top for w in before), min(w.top for w in after))
+    bottom = min(max(w.top + w.height for w in before), max(w.top + w.height for w in after))
+    height = min(statistics.median(w.height for w in before),
+                 statistics.median(w.height for w in after))
+    gap = min(w.left for w in after) - max(w.left + w.width for w in before)
+    return bottom - top >= 0.6 * height and 0 <= gap <= 3 * height
 
 
 def _word_box(word: Mapping[str, Any]) -> _WordBox:
