@@ -173,10 +173,10 @@ def _start_once(timeout: float) -> SeaweedServer:
         f"-master.port={master}",
         f"-master.port.grpc={master_grpc}",
         "-master.telemetry=false",
-        "-master.volumeSizeLimitMB=512",
+        "-master.volumeSizeLimitMB=64",  # each test bucket is a collection: keep them small
         f"-volume.port={volume}",
         f"-volume.port.grpc={volume_grpc}",
-        "-volume.max=32",
+        "-volume.max=2000",  # ... and allow many (each takes several volumes)
         "-volume.preStopSeconds=0",
         "-filer",
         f"-filer.port={filer}",
