@@ -7,11 +7,13 @@ the domain packages take; nothing below ``api`` reads the environment.
 from __future__ import annotations
 
 import secrets
+from datetime import date
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from storage.errors import ConfigurationError
 from storage.objects import LocalStoreConfig, S3StoreConfig, StoreConfig
 from storage.records import DatabaseConfig
 
@@ -45,6 +47,20 @@ class Settings(BaseSettings):
     max_upload_mb: int = Field(default=200, ge=1, le=100_000,
                                description="largest file accepted by an upload, in MB")
     job_timeout_seconds: int = Field(default=3600, ge=10)
+    holidays: str = Field(default="", description="public holidays skipped in due dates: "
+                          "YYYY-MM-DD dates separated by commas")
+
+    @field_validator("holidays")
+    @classmethod
+    def _check_holidays(cls, value: str) -> str:
+        for text in filter(None, (part.strip() for part in value.split(","))):
+            date.fromisoformat(text)  # a ValueError names the setting at start
+        return value
+
+    def holiday_dates(self) -> frozenset[date]:
+        """The configured public holidays."""
+        return frozenset(date.fromisoformat(part.strip()) for part in self.holidays.split(",")
+                         if part.strip())
 
     @property
     def resolved_database_url(self) -> str:
@@ -92,5 +108,11 @@ class Settings(BaseSettings):
 
 
 def load_settings(**overrides: object) -> Settings:
-    """Build the settings from the environment, ``.env`` and explicit overrides."""
-    return Settings(**overrides)  # type: ignore[arg-type]
+    """Build the settings from the environment, ``.env`` and explicit overrides; a bad value
+    is a :class:`ConfigurationError` naming its ``SOHOA_*`` variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = "SOHOA_" + "_".join(str(part) for part in first.get("loc", ())).upper()
+        raise ConfigurationError(str(first.get("msg", "invalid value")), subject=name) from None

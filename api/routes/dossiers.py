@@ -99,7 +99,8 @@ def visible_dossier(session: Session, user: CurrentUser, dossier_id: int) -> Dos
 
 
 @router.post("/dossiers", response_model=DossierOut, status_code=201, summary="New dossier")
-def new_dossier(body: DossierIn, user: IntakeDep, session: SessionDep) -> DossierOut:
+def new_dossier(body: DossierIn, user: IntakeDep, session: SessionDep,
+                runtime: RuntimeDep) -> DossierOut:
     """Register a dossier received at the counter; its due date counts working days."""
     unit_id = user.unit_id
     if body.unit_code:
@@ -112,7 +113,8 @@ def new_dossier(body: DossierIn, user: IntakeDep, session: SessionDep) -> Dossie
         NewDossier(procedure_code=body.procedure_code, applicant_name=body.applicant_name,
                    processing_days=body.processing_days, unit_id=unit_id,
                    procedure_name=body.procedure_name),
-        actor=user.username, created_by_id=user.id)
+        actor=user.username, created_by_id=user.id,
+        holidays=runtime.settings.holiday_dates())
     return dossier_out(dossier)
 
 
