@@ -1,0 +1,153 @@
+"""Concurrent uploads against ``sohoa serve`` on loopback: time to accept, all stored and
+queued, none lost; on the embedded defaults and on PostgreSQL + Redis + S3 (SeaweedFS).
+
+    .venv/bin/python benchmarks/upload_concurrency.py [--uploads 50] [--size-mb 5]
+        [--only embedded|servers]
+
+Each upload is a distinct scanned page of about ``--size-mb`` MB (a JPEG of noisy paper
+with text, so intake's checks decode it for real), sent by its own client thread at once.
+After the run every upload is checked: a document row with the original's SHA-256, the
+object in the store, and an OCR job queued for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import cv2
+import httpx
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from tests.support.postgres import temporary_database  # noqa: E402
+from tests.support.seaweed import start_seaweed  # noqa: E402
+
+
+def scan_bytes(index: int, size_mb: float) -> bytes:
+    """A distinct JPEG 'scan' of roughly ``size_mb`` MB."""
+    rng = np.random.default_rng(index)
+    side = int(1200 * max(size_mb, 0.5) ** 0.5)
+    page = np.full((side * 14 // 10, side, 3), 235, np.uint8)
+    page += rng.integers(0, 20, page.shape, dtype=np.uint8)
+    for row in range(60, page.shape[0] - 60, 40):
+        cv2.putText(page, f"Ho so {index} dong {row}", (60, row), cv2.FONT_HERSHEY_SIMPLEX,
+                    1.0, (20, 20, 20), 2)
+    ok, data = cv2.imencode(".jpg", page, [cv2.IMWRITE_JPEG_QUALITY, 97])
+    assert ok
+    return bytes(data)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def run_case(label: str, env: dict[str, str], uploads: int, size_mb: float) -> None:
+    """Start sohoa serve with ``env``, upload concurrently, check, print the figures."""
+    sohoa = [sys.executable, "-m", "api"]
+    subprocess.run([*sohoa, "unit", "add", "BENCH", "Một cửa"], env=env, check=True,
+                   capture_output=True)
+    subprocess.run([*sohoa, "user", "add", "bench", "--role", "intake", "--unit", "BENCH",
+                    "--password", "mat-khau-dai-du"], env=env, check=True, capture_output=True)
+    port = _free_port()
+    server = subprocess.Popen([*sohoa, "serve", "--port", str(port), "--workers", "0"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/health", timeout=2).status_code in (200, 503):
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit(f"{label}: sohoa serve did not start")
+            time.sleep(0.2)
+        token = httpx.post(f"{base}/auth/token", data={
+            "username": "bench", "password": "mat-khau-dai-du"}).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        dossier = httpx.post(f"{base}/dossiers", headers=headers, json={
+            "procedure_code": "1.0", "applicant_name": "Lê Văn Bình",
+            "processing_days": 5}).json()["id"]
+        bodies = [scan_bytes(index, size_mb) for index in range(uploads)]
+
+        def upload(index: int) -> tuple[float, int, str]:
+            started = time.perf_counter()
+            response = httpx.post(f"{base}/dossiers/{dossier}/documents", headers=headers,
+                                  files=[("files", (f"scan-{index}.jpg", bodies[index],
+                                                    "image/jpeg"))], timeout=300)
+            seconds = time.perf_counter() - started
+            return seconds, response.status_code, response.text
+
+        with ThreadPoolExecutor(uploads) as pool:
+            results = list(pool.map(upload, range(uploads)))
+        times = sorted(seconds for seconds, _, _ in results)
+        failed = [text for _, status, text in results if status != 201]
+        listed = httpx.get(f"{base}/dossiers/{dossier}", headers=headers).json()
+        stored = {hashlib.sha256(body).hexdigest() for body in bodies}
+        documents = [d for d in _documents(base, headers, dossier)]
+        found = {f["sha256"] for d in documents for f in d["files"] if f["role"] == "original"}
+        queued = sum(1 for d in documents if d["status"] in ("queued", "processing",
+                                                             "digitised"))
+        p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+        print(f"{label:10} {uploads} x {sum(map(len, bodies)) / uploads / 1e6:.1f} MB: "
+              f"p50 {statistics.median(times):.2f} s, p95 {p95:.2f} s, max {times[-1]:.2f} s; "
+              f"accepted {uploads - len(failed)}, stored {len(stored & found)}, "
+              f"queued {queued}, lost {len(stored - found)}; dossier {listed['status']}")
+        for text in failed[:3]:
+            print(f"   refused: {text[:200]}")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _documents(base: str, headers: dict[str, str], dossier: int) -> list[dict[str, object]]:
+    rows = []
+    for number in range(1, 10_000):
+        response = httpx.get(f"{base}/documents/{number}", headers=headers)
+        if response.status_code == 404:
+            break
+        if response.json().get("dossier_id") == dossier:
+            rows.append(response.json())
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--uploads", type=int, default=50)
+    parser.add_argument("--size-mb", type=float, default=5.0)
+    parser.add_argument("--only", choices=("embedded", "servers"), default=None)
+    args = parser.parse_args()
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("SOHOA_")}
+    if args.only in (None, "embedded"):
+        with tempfile.TemporaryDirectory(prefix="sohoa-bench-") as work:
+            run_case("embedded", {**clean, "SOHOA_DATA_DIR": work}, args.uploads, args.size_mb)
+    if args.only in (None, "servers"):
+        with tempfile.TemporaryDirectory(prefix="sohoa-bench-") as work, \
+                temporary_database() as database_url, start_seaweed() as s3:
+            env = {**clean, "SOHOA_DATA_DIR": work, "SOHOA_DATABASE_URL": database_url,
+                   "SOHOA_REDIS_URL": "redis://127.0.0.1:6379/14",
+                   "SOHOA_QUEUE_NAME": f"bench-{os.getpid()}",
+                   "SOHOA_S3_ENDPOINT": s3.endpoint, "SOHOA_S3_ACCESS_KEY": s3.access_key,
+                   "SOHOA_S3_SECRET_KEY": s3.secret_key, "SOHOA_S3_BUCKET": "bench"}
+            run_case("servers", env, args.uploads, args.size_mb)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
