@@ -16,9 +16,9 @@ from storage.errors import BadInputError, SohoaError
 def cmd_cover_sheet(args: argparse.Namespace) -> int:
     """Write a dossier's printable cover sheet (QR code with its id, summary in Vietnamese)."""
     from api.cli_commands import records_session
-    from ingest.coversheet import CoverSheetInfo, make_cover_sheet
+    from ingest.coversheet import dossier_cover_info, make_cover_sheet
     from storage.errors import NotFoundError
-    from storage.records import Dossier, Unit
+    from storage.records import Dossier
 
     if not str(args.id).isdigit():
         raise BadInputError("a dossier id is a number", subject=str(args.id))
@@ -26,12 +26,7 @@ def cmd_cover_sheet(args: argparse.Namespace) -> int:
         dossier = session.get(Dossier, int(args.id))
         if dossier is None:
             raise NotFoundError("no such dossier", subject=str(args.id))
-        unit = session.get(Unit, dossier.unit_id)
-        info = CoverSheetInfo(dossier_id=dossier.id, procedure_code=dossier.procedure_code,
-                              procedure_name=dossier.procedure_name,
-                              applicant_name=dossier.applicant_name,
-                              unit_name=unit.name if unit else "", received_at=dossier.received_at,
-                              due_date=dossier.due_date)
+        info = dossier_cover_info(session, dossier)
     make_cover_sheet(info, Path(args.output))
     print(f"cover sheet of dossier {info.dossier_id} written to {args.output}", file=sys.stderr)
     return 0

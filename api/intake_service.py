@@ -47,7 +47,9 @@ def default_unit(session: Session, code: str | None) -> int:
     return int(unit_id)
 
 
-def _queue(runtime: Runtime, session: Session, documents: list[Document]) -> None:
+def queue_ocr(runtime: Runtime, session: Session, documents: list[Document]) -> None:
+    """Record and queue the OCR + classification job of each document (committed first,
+    so a worker always finds the rows it is given)."""
     jobs = [(ocr_job_id(d.id, d.current_version), d) for d in documents]
     for job_id, document in jobs:
         record_enqueued(session, job_id, "ocr", document_id=document.id,
@@ -88,7 +90,7 @@ def ingest_path(runtime: Runtime, path: Path, target: IngestTarget) -> dict[str,
                 raise NotFoundError("no such dossier", subject=str(target.dossier_id))
             document, duplicate = _store(runtime, session, path, name, dossier=dossier,
                                          target=target)
-            _queue(runtime, session, [] if duplicate else [document])
+            queue_ocr(runtime, session, [] if duplicate else [document])
             return {"file": name, "documents": [_entry(document, None, duplicate)],
                     "unassigned": []}
         return _split_and_store(runtime, session, path, name, target)
@@ -126,7 +128,7 @@ def _split_and_store(runtime: Runtime, session: Session, path: Path, name: str,
             made.append((document, len(plan.unassigned), duplicate))
     append_audit(session, actor=target.actor, action="stack_split", subject_type="unit",
                  subject_id=target.unit_id, details={"file": name, **plan.report()})
-    _queue(runtime, session, [document for document, _, duplicate in made if not duplicate])
+    queue_ocr(runtime, session, [document for document, _, duplicate in made if not duplicate])
     report = plan.report()
     return {"file": name, "stack_sha256": stack.sha256,
             "documents": [_entry(d, n, dup) for d, n, dup in made if d.dossier_id is not None],

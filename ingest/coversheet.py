@@ -20,8 +20,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import segno
+from sqlalchemy.orm import Session
 
 from ocr.mupdf import write_cover_sheet
+from storage.records import Dossier, Unit
 
 QR_PREFIX = "SOHOA-DOSSIER:"
 TITLE = "PHIẾU BÌA HỒ SƠ"
@@ -98,6 +100,16 @@ def qr_png(payload: str) -> bytes:
     buffer = io.BytesIO()
     code.save(buffer, kind="png", scale=scale, border=_QR_BORDER)
     return buffer.getvalue()
+
+
+def dossier_cover_info(session: Session, dossier: Dossier) -> CoverSheetInfo:
+    """What the cover sheet of ``dossier`` shows, its receiving unit's name included."""
+    unit = session.get(Unit, dossier.unit_id)
+    return CoverSheetInfo(dossier_id=dossier.id, procedure_code=dossier.procedure_code,
+                          procedure_name=dossier.procedure_name,
+                          applicant_name=dossier.applicant_name,
+                          unit_name=unit.name if unit else "", received_at=dossier.received_at,
+                          due_date=dossier.due_date)
 
 
 def make_cover_sheet(info: CoverSheetInfo, output: Path) -> None:

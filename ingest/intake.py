@@ -98,7 +98,9 @@ def validate_file(path: Path, name: str, limits: OcrLimits | None = None) -> Non
         raise
 
 
-def _spool(stream: BinaryIO, target: BinaryIO, name: str, limit: int | None) -> int:
+def spool_limited(stream: BinaryIO, target: BinaryIO, name: str, limit: int | None) -> int:
+    """Copy ``stream`` to ``target`` and return its size; :class:`TooLargeError` naming
+    ``name`` as soon as it passes ``limit`` bytes."""
     size = 0
     while chunk := stream.read(CHUNK_SIZE):
         size += len(chunk)
@@ -124,7 +126,7 @@ def store_original(session: Session, store: ObjectStore, *, dossier: Dossier | N
     if owner is None:
         raise IntakeInputError("an unassigned document needs a unit", subject=name)
     with tempfile.NamedTemporaryFile(prefix="sohoa-upload-") as spool:
-        if _spool(stream, spool, name, max_bytes) == 0:  # type: ignore[arg-type]
+        if spool_limited(stream, spool, name, max_bytes) == 0:  # type: ignore[arg-type]
             raise IntakeInputError("the file is empty (0 bytes)", subject=name)
         path = Path(spool.name)
         validate_file(path, name)

@@ -12,12 +12,12 @@ from sqlalchemy.orm import Session
 
 from api.accounts import CurrentUser
 from api.deps import RuntimeDep, SessionDep, UserDep, require_roles
-from api.jobs import ocr_document, ocr_job_id, record_enqueued
+from api.intake_service import queue_ocr
 from ingest.dossiers import NewDossier, create_dossier
 from ingest.intake import store_original
 from ingest.lifecycle import move_dossier, note_upload
 from storage.errors import NotFoundError, PermissionDeniedError
-from storage.records import Document, DocumentStatus, Dossier, DossierStatus, Role, Unit
+from storage.records import Document, Dossier, DossierStatus, Role, Unit
 
 router = APIRouter(tags=["dossiers"])
 IntakeDep = Annotated[CurrentUser, Depends(require_roles(Role.intake))]
@@ -152,15 +152,7 @@ def upload_documents(dossier_id: int, files: list[UploadFile], user: IntakeDep,
         stored.append(result)
     if queued:
         note_upload(session, dossier, actor=user.username)
-    jobs = [(ocr_job_id(document.id, document.current_version), document)
-            for document in queued]
-    for job_id, document in jobs:
-        record_enqueued(session, job_id, "ocr", document_id=document.id,
-                        dossier_id=document.dossier_id, unit_id=document.unit_id)
-        document.status = DocumentStatus.queued
-    session.commit()
-    for job_id, document in jobs:
-        runtime.queue.enqueue_once(ocr_document, job_id, document.id, document.current_version)
+    queue_ocr(runtime, session, queued)
     return [document_out(result.document, result.duplicate) for result in stored]
 
 

@@ -3,7 +3,6 @@ sheets, and the unassigned tray where pages no cover sheet claimed wait for a pe
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,11 +17,11 @@ from api.deps import RuntimeDep, SessionDep, UserDep, require_roles
 from api.intake_service import IngestTarget, ingest_path
 from api.routes.documents import visible_document
 from api.routes.dossiers import DocumentOut, document_out, visible_dossier
-from ingest.coversheet import CoverSheetInfo, make_cover_sheet
-from ingest.intake import safe_filename
+from ingest.coversheet import dossier_cover_info, make_cover_sheet
+from ingest.intake import safe_filename, spool_limited
 from ingest.lifecycle import note_upload
-from storage.errors import ConflictError, TooLargeError
-from storage.records import Document, Role, Unit, append_audit
+from storage.errors import ConflictError
+from storage.records import Document, Role, append_audit
 
 router = APIRouter(tags=["intake"])
 IntakeDep = Annotated[CurrentUser, Depends(require_roles(Role.intake))]
@@ -34,12 +33,7 @@ def cover_sheet(dossier_id: int, user: UserDep, session: SessionDep) -> Response
     """An A4 PDF with the dossier's QR code and its summary in Vietnamese, to put on top of
     the paper dossier before scanning the stack."""
     dossier = visible_dossier(session, user, dossier_id)
-    unit = session.get(Unit, dossier.unit_id)
-    info = CoverSheetInfo(dossier_id=dossier.id, procedure_code=dossier.procedure_code,
-                          procedure_name=dossier.procedure_name,
-                          applicant_name=dossier.applicant_name,
-                          unit_name=unit.name if unit else "", received_at=dossier.received_at,
-                          due_date=dossier.due_date)
+    info = dossier_cover_info(session, dossier)
     with tempfile.TemporaryDirectory(prefix="sohoa-cover-") as work:
         path = Path(work) / "cover.pdf"
         make_cover_sheet(info, path)
@@ -58,10 +52,7 @@ def upload_stack(file: UploadFile, user: IntakeDep, runtime: RuntimeDep) -> dict
     with tempfile.TemporaryDirectory(prefix="sohoa-stack-") as work:
         path = Path(work) / name
         with path.open("wb") as target:
-            shutil.copyfileobj(file.file, target, 1 << 20)
-        if path.stat().st_size > limit:
-            raise TooLargeError(f"larger than the limit of {limit // 1_000_000} MB",
-                                subject=name)
+            spool_limited(file.file, target, name, limit)
         return ingest_path(runtime, path, IngestTarget(unit_id=user.unit_id,
                                                        actor=user.username))
 
