@@ -7,9 +7,7 @@ import random
 import re
 import time
 import unicodedata
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, inspect, select, text
@@ -17,13 +15,10 @@ from sqlalchemy import func, inspect, select, text
 from storage.errors import BadInputError, NotFoundError
 from storage.records import (
     Database,
-    DatabaseConfig,
     Document,
     DocumentStatus,
     Dossier,
     Unit,
-    open_database,
-    upgrade_schema,
 )
 from storage.search import (
     SearchFilters,
@@ -34,41 +29,13 @@ from storage.search import (
     remove_document,
     search,
 )
-from tests.support.postgres import temporary_database
 
 MARKED = re.compile("<mark>(.*?)</mark>")
-BACKENDS = [pytest.param("sqlite"), pytest.param("postgresql", marks=pytest.mark.servers)]
 ICT = timezone(timedelta(hours=7))
 
 
 def nfc(value: str) -> str:
     return unicodedata.normalize("NFC", value)
-
-
-@pytest.fixture(scope="module")
-def postgres_template() -> Iterator[str]:
-    """A PostgreSQL database migrated to head, copied for each test."""
-    with temporary_database() as url:
-        database = open_database(DatabaseConfig(url))
-        upgrade_schema(database)
-        database.dispose()
-        yield url.rsplit("/", 1)[1]
-
-
-@pytest.fixture(params=BACKENDS)
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    """A fresh, migrated database of each backend."""
-    if request.param == "sqlite":
-        database = open_database(DatabaseConfig(f"sqlite:///{tmp_path / 'records.sqlite3'}"))
-        upgrade_schema(database)
-        yield database
-        database.dispose()
-        return
-    template = request.getfixturevalue("postgres_template")
-    with temporary_database(template=template) as url:
-        database = open_database(DatabaseConfig(url))
-        yield database
-        database.dispose()
 
 
 def add_unit(db: Database, code: str) -> int:
