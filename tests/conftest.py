@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import redis
 
+from tests.support.pki_server import RunningPki, running_pki
 from tests.support.seaweed import SeaweedServer, start_seaweed
 
 REPO = Path(__file__).resolve().parents[1]
@@ -52,3 +53,11 @@ def redis_url() -> str:
 def unique_name(prefix: str) -> str:
     """A name no other test or run uses (buckets, queues)."""
     return f"{prefix}-{secrets.token_hex(5)}"
+
+
+@pytest.fixture(scope="session")
+def served_pki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningPki]:
+    """One demo PKI for the session, its time stamps, OCSP and CRL served on loopback by
+    ``sohoa pki serve``."""
+    with running_pki(tmp_path_factory.mktemp("pki") / "demo") as running:
+        yield running
