@@ -19,7 +19,6 @@ EXIT_CODE_BY_KIND = {"unavailable": EXIT_FAILURE, "internal": EXIT_FAILURE}
 
 NOT_YET = {
     "demo": "seed a demo unit, users, PKI and sample documents",
-    "sign": "sign a PDF (PAdES)",
     "verify": "verify a signed PDF",
 }
 
@@ -153,6 +152,60 @@ def _add_ocr_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
     retrain.set_defaults(run=_command("cmd_retrain", "api.cli_classify"))
 
 
+def _add_signing_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
+    pki = sub.add_parser("pki", help="demo PKI").add_subparsers(dest="action", required=True)
+    init = pki.add_parser("init", help="create a self-contained demo PKI in DIR")
+    init.add_argument("directory", metavar="DIR")
+    init.add_argument("--password", default="1234", help="PKCS#12 password (default 1234)")
+    init.add_argument("--agency", default="UỶ BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI",
+                      help="the agency named in the certificates and on the seal")
+    init.add_argument("--base-url", default=None, metavar="URL",
+                      help="where `pki serve` will answer (default http://127.0.0.1:8790); "
+                           "written into the certificates' OCSP and CRL addresses")
+    init.set_defaults(run=_command("cmd_pki_init", "api.cli_pki"))
+    serve = pki.add_parser("serve", help="serve the demo PKI's time stamps, OCSP and CRL")
+    serve.add_argument("directory", metavar="DIR")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=None,
+                       help="default: the port of the PKI's base URL")
+    serve.add_argument("--password", default="1234",
+                       help="the PKI's password, which protects its service keys")
+    serve.set_defaults(run=_command("cmd_pki_serve", "api.cli_pki"))
+    revoke = pki.add_parser("revoke", help="revoke a certificate of the demo PKI")
+    revoke.add_argument("directory", metavar="DIR")
+    revoke.add_argument("name", help="leader, clerk, or a name given to `pki issue`")
+    revoke.add_argument("--password", default="1234",
+                        help="the PKI's password: only who holds the root key revokes")
+    revoke.set_defaults(run=_command("cmd_pki_revoke", "api.cli_pki"))
+
+    sign = sub.add_parser("sign", help="sign a PDF (PAdES, Decree 30 appearance)")
+    sign.add_argument("input", metavar="INPUT.pdf")
+    sign.add_argument("-o", "--output", required=True, metavar="OUTPUT.pdf")
+    key = sign.add_mutually_exclusive_group(required=True)
+    key.add_argument("--p12", metavar="FILE", help="PKCS#12 file with the key and certificate")
+    key.add_argument("--pkcs11-lib", metavar="LIB.so", help="PKCS#11 module of a token or HSM")
+    sign.add_argument("--token-label", help="PKCS#11 token label")
+    sign.add_argument("--key-label", help="PKCS#11 key label (default: the token's only key)")
+    sign.add_argument("--password", "--pin", dest="password", default=None,
+                      help="PKCS#12 password or token PIN (default: $SOHOA_PIN, else asked)")
+    sign.add_argument("--role", choices=("leader", "agency", "attachment", "copy"),
+                      default="leader")
+    sign.add_argument("--level", choices=("B-B", "B-T", "B-LT", "B-LTA"), default="B-B")
+    sign.add_argument("--tsa", metavar="URL", help="RFC 3161 time-stamping service (B-T and up)")
+    sign.add_argument("--trust", action="append", default=[], metavar="ROOT.pem",
+                      help="trust anchor for B-LT/B-LTA validation data (repeatable)")
+    sign.add_argument("--image", metavar="PNG", help="signature image or seal (leader, agency)")
+    sign.add_argument("--reason", default=None)
+    sign.add_argument("--location", default=None)
+    sign.add_argument("--symbol", default=None,
+                      help="number/symbol for attachment and copy stamps (default: read it)")
+    sign.add_argument("--agency", default=None,
+                      help="agency for attachment and copy stamps (default: the certificate's)")
+    sign.add_argument("--copy-kind", default="SAO Y",
+                      help="kind of copy for --role copy (SAO Y, SAO LỤC, TRÍCH SAO)")
+    sign.set_defaults(run=_command("cmd_sign", "api.cli_sign"))
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every sohoa command."""
     parser = _Parser(prog="sohoa", description="Digitise, sign and exchange documents.")
@@ -161,11 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_admin_commands(sub)
     _add_dossier_commands(sub)
     _add_ocr_commands(sub)
-    pki = sub.add_parser("pki", help="demo PKI").add_subparsers(dest="action", required=True)
-    for action in ("init", "serve"):
-        pki_cmd = pki.add_parser(action, help=f"pki {action}")
-        pki_cmd.add_argument("args", nargs=argparse.REMAINDER)
-        pki_cmd.set_defaults(run=_not_yet(f"pki {action}"))
+    _add_signing_commands(sub)
     for name, summary in NOT_YET.items():
         command = sub.add_parser(name, help=f"{summary} (not available yet)")
         command.add_argument("args", nargs=argparse.REMAINDER)
