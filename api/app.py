@@ -18,7 +18,9 @@ from api.routes import (
     health,
     intake,
     objects,
+    pki,
     search,
+    signing,
 )
 from api.runtime import Runtime, open_runtime
 from api.settings import Settings, load_settings
@@ -33,6 +35,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if app.state.runtime is None:
             app.state.runtime = open_runtime(settings or load_settings())
+        if app.state.pki is None:
+            app.state.pki = pki.pki_from_settings(app.state.runtime.settings)
         try:
             yield
         finally:
@@ -47,8 +51,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         lifespan=lifespan,
     )
     app.state.runtime = runtime
+    known = settings or (runtime.settings if runtime is not None else None)
+    app.state.pki = pki.pki_from_settings(known) if known is not None else None
     install_problem_handlers(app)
     for module in (health, auth, admin, dossiers, documents, classification, figures, search,
-                   intake, objects):
+                   intake, objects, pki, signing):
         app.include_router(module.router)
     return app

@@ -49,6 +49,17 @@ class Settings(BaseSettings):
     job_timeout_seconds: int = Field(default=3600, ge=10)
     holidays: str = Field(default="", description="public holidays skipped in due dates: "
                           "YYYY-MM-DD dates separated by commas")
+    pki_dir: Path | None = Field(default=None, description="a demo PKI directory (sohoa pki "
+                                 "init) whose time stamps, OCSP and CRL the API serves")
+    pki_password: SecretStr = Field(default=SecretStr("1234"),
+                                    description="the password of the demo PKI's keys")
+    tsa_url: str | None = Field(default=None, description="RFC 3161 time-stamping service for "
+                                "B-T and higher signatures")
+    trust_roots: str = Field(default="", description="trust anchors (PEM files) for signing "
+                             "and verification, separated by commas")
+    signature_image: Path | None = Field(default=None, description="leader signature image "
+                                         "(PNG) when a user has none of their own")
+    seal_image: Path | None = Field(default=None, description="the agency's seal (PNG)")
 
     @field_validator("holidays")
     @classmethod

@@ -21,7 +21,7 @@ from ingest.coversheet import dossier_cover_info, make_cover_sheet
 from ingest.intake import safe_filename, spool_limited
 from ingest.lifecycle import note_upload
 from storage.errors import ConflictError
-from storage.records import Document, Role, append_audit
+from storage.records import Document, DocumentStatus, Role, append_audit
 
 router = APIRouter(tags=["intake"])
 IntakeDep = Annotated[CurrentUser, Depends(require_roles(Role.intake))]
@@ -61,7 +61,8 @@ def upload_stack(file: UploadFile, user: IntakeDep, runtime: RuntimeDep) -> dict
 def tray(user: UserDep, session: SessionDep) -> list[DocumentOut]:
     """Documents of the user's units that belong to no dossier yet, newest first."""
     rows = session.scalars(select(Document).where(
-        Document.dossier_id.is_(None), Document.unit_id.in_(user.visible_unit_ids))
+        Document.dossier_id.is_(None), Document.unit_id.in_(user.visible_unit_ids),
+        Document.status.not_in((DocumentStatus.draft, DocumentStatus.signed)))
         .order_by(Document.id.desc()).limit(500))
     return [document_out(row) for row in rows]
 

@@ -330,3 +330,46 @@ class ClassifierModel(Base):
     examples: Mapped[int] = mapped_column(sa.Integer)  # labelled texts it was trained on
     last_example_id: Mapped[int] = mapped_column(sa.Integer, default=0)  # newest correction in it
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class SigningCredential(Base):
+    """A signer's PKCS#12 key file held by the service. The file is stored in the object
+    store exactly as uploaded, encrypted by its PIN, and only ever decrypted in memory for
+    one signing session; the PIN is never stored."""
+
+    __tablename__ = "signing_credentials"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"),
+                                         index=True)
+    object_key: Mapped[str] = mapped_column(sa.String(512))
+    subject: Mapped[str] = mapped_column(sa.String(512))
+    issuer: Mapped[str] = mapped_column(sa.String(512))
+    serial: Mapped[str] = mapped_column(sa.String(64))
+    fingerprint: Mapped[str] = mapped_column(sa.String(64))
+    not_after: Mapped[datetime] = mapped_column(UTCDateTime())
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class SigningRequest(Base):
+    """A document waiting for (or given) a signature by one user in one role."""
+
+    __tablename__ = "signing_requests"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(sa.ForeignKey("documents.id", ondelete="CASCADE"),
+                                             index=True)
+    signer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"),
+                                           index=True)
+    requested_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"))
+    role: Mapped[str] = mapped_column(sa.String(16))
+    level: Mapped[str] = mapped_column(sa.String(8))
+    status: Mapped[str] = mapped_column(sa.String(16), default="pending", index=True)
+    signed_version: Mapped[int | None] = mapped_column(sa.Integer)
+    field_name: Mapped[str | None] = mapped_column(sa.String(64))
+    signing_time: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    pending_key: Mapped[str | None] = mapped_column(sa.String(512))  # external signing state
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
