@@ -123,7 +123,7 @@ def run_rendered(count: int, seed: int, classifiers: tuple[Classifier, ...], *,
     """Generated documents as born-digital PDFs, or as degraded scans OCR'd by sohoa."""
     tally = Tally()
     started = time.perf_counter()
-    rng = random.Random(seed)  # noqa: S311 - reproducible test data
+    rng = random.Random(seed)
     with tempfile.TemporaryDirectory(prefix="sohoa-bench-") as work:
         for document in generate_documents(count, seed=seed):
             pdf = Path(work) / f"{document.doc_id or 'doc'}.pdf"
@@ -143,7 +143,7 @@ def run_noisy(count: int, seed: int, classifiers: tuple[Classifier, ...]) -> Tal
     """Generated texts with OCR noise or without diacritics, as plain text."""
     tally = Tally()
     started = time.perf_counter()
-    rng = random.Random(seed)  # noqa: S311 - reproducible test data
+    rng = random.Random(seed)
     for document in generate_documents(count, seed=seed):
         text = document.text()
         text = strip_diacritics(text) if rng.random() < 0.25 else ocr_noise(

@@ -29,6 +29,7 @@ from pyhanko.pdf_utils.writer import BasePdfFileWriter
 from pyhanko.stamp import StaticStampStyle, TextStamp, TextStampStyle
 
 from signing.appearance.fonts import FONT_SIZE, font_factory, line_leading
+from signing.appearance.images import CompressedPlanes, EncodedImage
 from signing.appearance.placement import STAMP_PADDING
 from signing.errors import SigningInputError
 
@@ -141,16 +142,17 @@ def _load_image(path: Path) -> Image.Image:
 
 
 @functools.lru_cache(maxsize=32)
-def _decoded_image(path: Path, mtime_ns: int, size: int) -> Image.Image:
-    return _load_image(path)
+def _decoded_image(path: Path, mtime_ns: int, size: int) -> tuple[Image.Image, CompressedPlanes]:
+    image = _load_image(path)
+    return image, CompressedPlanes.of(image)
 
 
 def _image_style(path: Path, mtime_ns: int, size: int) -> StaticStampStyle:
     # a fresh style per signature: pyHanko's PdfImage remembers the writer it was last
     # drawn into, so sharing one between threads signing at once would mix them up
-    image = _decoded_image(path, mtime_ns, size)
+    image, planes = _decoded_image(path, mtime_ns, size)
     return StaticStampStyle(
-        background=PdfImage(image),
+        background=EncodedImage(image, planes),
         border_width=0,
         background_opacity=1.0,
         background_layout=layout.SimpleBoxLayoutRule(

@@ -114,7 +114,7 @@ def timestamp_response(pki: DemoPki, request_der: bytes) -> bytes:
 
     parts = _tsa_parts(pki.tsa_cert.public_bytes(serialization.Encoding.DER),
                        pki.root_cert.public_bytes(serialization.Encoding.DER))
-    now = datetime.now(UTC)
+    now = datetime.now(UTC).replace(microsecond=0)
     info: dict[str, object] = {
         "version": "v1",
         "policy": TSA_POLICY,

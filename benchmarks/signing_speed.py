@@ -1,0 +1,232 @@
+"""Signing speed, side by side with a plain pyHanko call, in one run on this machine.
+
+    .venv/bin/python benchmarks/signing_speed.py [--seconds 5] [--api-documents 100]
+
+- signatures per second on a 1-page PDF at B-B and at B-T (the demo PKI's time-stamping
+  service over HTTP on loopback, as ``sohoa pki serve`` runs it): sohoa (key unlocked once
+  per session, CMS room reserved up front) invisible and with the leader's appearance,
+  against the plain pyHanko call that loads the PKCS#12 for every signature;
+- the time to sign a 100-page, ~100 MB PDF (leader role: signer block found on the last
+  page), sohoa and plain pyHanko;
+- batch-signing ``--api-documents`` drafts through ``sohoa serve``'s API with one PIN.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import numpy as np
+import pymupdf
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from ingest.synthetic import generate_document  # noqa: E402
+from signing.document import RoleOptions, sign_document  # noqa: E402
+from signing.keys import unlock_pkcs12  # noqa: E402
+from signing.pades import Level, SignOptions, TrustServices, open_for_signing, sign_pdf  # noqa: E402
+from tests.support.pki_server import RunningPki, free_port, running_pki  # noqa: E402
+from tests.support.synthetic_pdf import render_pdf  # noqa: E402
+
+
+def plain_pyhanko(data: bytes, p12: Path, level: Level, tsa_url: str) -> bytes:
+    """What a plain pyHanko user writes: load the PKCS#12, sign (pyHanko estimates the
+    signature size with a trial signature)."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers, timestamps
+
+    signer = signers.SimpleSigner.load_pkcs12(str(p12), passphrase=b"1234")
+    assert signer is not None
+    timestamper = timestamps.HTTPTimeStamper(tsa_url) if level is Level.B_T else None
+    output = signers.sign_pdf(
+        IncrementalPdfFileWriter(io.BytesIO(data)),
+        signers.PdfSignatureMetadata(field_name="Signature",
+                                     subfilter=fields.SigSeedSubFilter.PADES),
+        signer=signer, timestamper=timestamper)
+    return bytes(output.getvalue())
+
+
+def rate(label: str, seconds: float, sign_once: Callable[[], object]) -> float:
+    """Signatures per second over about ``seconds`` (after one warm-up signature)."""
+    sign_once()
+    count, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        sign_once()
+        count += 1
+    per_second = count / (time.perf_counter() - started)
+    print(f"  {label:58} {per_second:7.1f} /s  ({1000 / per_second:6.1f} ms each)")
+    return per_second
+
+
+def one_page_pdf(directory: Path) -> Path:
+    path = directory / "quyet-dinh.pdf"
+    render_pdf(generate_document(random.Random(30), "quyet_dinh", "qd-bench"), path)
+    return path
+
+
+def _noise_jpeg(rng: np.random.Generator, side: int) -> bytes:
+    pixels = rng.integers(0, 255, (side, side, 3), dtype=np.uint8)
+    pix = pymupdf.Pixmap(pymupdf.csRGB, side, side, pixels.tobytes(), False)
+    return bytes(pix.tobytes("jpeg", jpg_quality=95))
+
+
+def big_pdf(directory: Path, decision: Path, pages: int = 100, megabytes: int = 100) -> Path:
+    """``pages`` pages, about ``megabytes`` MB: distinct scanned-looking JPEG pages (noise
+    does not compress), then the decision, so the signer block is on the last page."""
+    path = directory / "big.pdf"
+    rng = np.random.default_rng(7)
+    per_page = megabytes * 1_000_000 / (pages - 1)
+    probe = 400
+    side = int(probe * (per_page / len(_noise_jpeg(rng, probe))) ** 0.5)
+    with pymupdf.open() as document:
+        for _ in range(pages - 1):
+            page = document.new_page(width=595, height=842)
+            page.insert_image(page.rect, stream=_noise_jpeg(rng, side))
+        with pymupdf.open(decision) as last:
+            document.insert_pdf(last)
+        document.save(path)
+    return path
+
+
+def bench_local(pki: RunningPki, work: Path, seconds: float) -> None:
+    p12 = pki.directory / "leader.p12"
+    key = unlock_pkcs12(p12.read_bytes(), "1234", source=p12.name)
+    services = TrustServices(tsa_url=pki.tsa_url)
+    decision = one_page_pdf(work)
+    data = decision.read_bytes()
+    image = pki.directory / "leader-signature.png"
+
+    def sohoa_invisible(level: Level) -> Callable[[], object]:
+        def once() -> object:
+            out = io.BytesIO()
+            return sign_pdf(open_for_signing(io.BytesIO(data), source="b"), out, key,
+                            SignOptions(level=level, field_name="Signature"), services,
+                            source="b")
+        return once
+
+    def sohoa_leader(level: Level) -> Callable[[], object]:
+        return lambda: sign_document(data, key, role=RoleOptions(role="leader", image=image),
+                                     level=level, services=services, source="b")
+
+    print(f"1-page PDF ({len(data) // 1024} KB), RSA-2048, SHA-256, one process:")
+    figures = {}
+    for level in (Level.B_B, Level.B_T):
+        print(f" {level}:")
+        figures[level, "plain"] = rate("plain pyHanko (PKCS#12 loaded per signature)", seconds,
+                                       lambda level=level: plain_pyhanko(data, p12, level,
+                                                                         pki.tsa_url))
+        figures[level, "inv"] = rate("sohoa, invisible (same work as plain)", seconds,
+                                     sohoa_invisible(level))
+        figures[level, "leader"] = rate("sohoa, leader role (signer block + blue image)",
+                                        seconds, sohoa_leader(level))
+        print(f"  sohoa / plain: invisible {figures[level, 'inv'] / figures[level, 'plain']:.1f}x,"
+              f" with appearance {figures[level, 'leader'] / figures[level, 'plain']:.1f}x")
+
+    big = big_pdf(work, decision)
+    big_data = big.read_bytes()
+    print(f"100-page PDF, {len(big_data) / 1e6:.0f} MB, B-B:")
+    for label, run in (
+            ("plain pyHanko (load PKCS#12, sign)",
+             lambda: plain_pyhanko(big_data, p12, Level.B_B, pki.tsa_url)),
+            ("sohoa, leader role (signer block found on page 100)",
+             lambda: sign_document(big_data, key, role=RoleOptions(role="leader", image=image),
+                                   level=Level.B_B, services=services, source="big"))):
+        timings = []
+        for _ in range(3):
+            started = time.perf_counter()
+            run()
+            timings.append(time.perf_counter() - started)
+        print(f"  {label:58} best {min(timings):.2f} s, median {sorted(timings)[1]:.2f} s")
+
+
+def bench_api(pki: RunningPki, work: Path, documents: int) -> None:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("SOHOA_")}
+    env.update(SOHOA_DATA_DIR=str(work / "data"), SOHOA_PKI_DIR=str(pki.directory),
+               SOHOA_TSA_URL=pki.tsa_url)
+    sohoa = [sys.executable, "-m", "api"]
+    for command in (["unit", "add", "UBND", "Ủy ban nhân dân"],
+                    ["user", "add", "lanhdao", "--role", "leader", "--unit", "UBND",
+                     "--password", "mat-khau-dai-du"],
+                    ["user", "add", "vanthu", "--role", "clerk", "--unit", "UBND",
+                     "--password", "mat-khau-dai-du"]):
+        subprocess.run([*sohoa, *command], env=env, check=True, capture_output=True)
+    port = free_port()
+    server = subprocess.Popen([*sohoa, "serve", "--port", str(port), "--workers", "0"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait(base)
+        leader, clerk = (_login(base, name) for name in ("lanhdao", "vanthu"))
+        p12 = pki.directory / "leader.p12"
+        httpx.post(f"{base}/me/signing-key", headers=leader, data={"pin": "1234"},
+                   files={"file": (p12.name, p12.read_bytes())}).raise_for_status()
+        requests = []
+        for seed in range(documents):
+            path = work / f"draft-{seed}.pdf"
+            render_pdf(generate_document(random.Random(1000 + seed), "quyet_dinh",
+                                         f"d{seed}"), path)
+            draft = httpx.post(f"{base}/drafts", headers=clerk,
+                               files={"file": (path.name, path.read_bytes())})
+            draft.raise_for_status()
+            asked = httpx.post(f"{base}/documents/{draft.json()['id']}/signing-requests",
+                               headers=clerk, json={"signer": "lanhdao", "level": "B-T"})
+            asked.raise_for_status()
+            requests.append(asked.json()["id"])
+        started = time.perf_counter()
+        response = httpx.post(f"{base}/signing/sign", headers=leader, timeout=600,
+                              json={"request_ids": requests, "pin": "1234"})
+        elapsed = time.perf_counter() - started
+        response.raise_for_status()
+        versions = {item["version"] for item in response.json()}
+        print(f"API batch: {len(response.json())} drafts signed as leader at B-T with one PIN "
+              f"in {elapsed:.2f} s ({len(requests) / elapsed:.1f} /s), each stored as a new "
+              f"version {sorted(versions)}")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _wait(base: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/health", timeout=2).status_code in (200, 503):
+                return
+        except httpx.TransportError:
+            time.sleep(0.2)
+    raise SystemExit("sohoa serve did not start")
+
+
+def _login(base: str, name: str) -> dict[str, str]:
+    token = httpx.post(f"{base}/auth/token", data={"username": name,
+                                                   "password": "mat-khau-dai-du"})
+    token.raise_for_status()
+    return {"Authorization": f"Bearer {token.json()['access_token']}"}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=5.0, help="per rate measurement")
+    parser.add_argument("--api-documents", type=int, default=100)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="sohoa-sign-bench-") as temporary:
+        work = Path(temporary)
+        with running_pki(work / "pki") as pki:
+            bench_local(pki, work, args.seconds)
+            if args.api_documents:
+                bench_api(pki, work, args.api_documents)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
