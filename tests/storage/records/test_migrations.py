@@ -62,6 +62,15 @@ EXPECTED_COLUMNS = {
     "classifier_models": {
         "version", "object_key", "sha256", "size", "examples", "last_example_id", "created_at",
     },
+    "signing_credentials": {
+        "id", "user_id", "object_key", "subject", "issuer", "serial", "fingerprint",
+        "not_after", "active", "created_at",
+    },
+    "signing_requests": {
+        "id", "document_id", "signer_id", "requested_by_id", "role", "level", "status",
+        "signed_version", "field_name", "signing_time", "pending_key", "created_at",
+        "signed_at",
+    },
 }  # fmt: skip
 
 
@@ -76,7 +85,7 @@ def test_upgrade_from_empty_creates_every_table(empty_database_url: str) -> None
     try:
         assert current_revision(db) is None
         upgrade_schema(db)
-        assert current_revision(db) == head_revision() == "0003"
+        assert current_revision(db) == head_revision() == "0004"
         inspector = inspect(db.engine)
         assert set(EXPECTED_COLUMNS) <= set(inspector.get_table_names())
         assert "document_search" in inspector.get_table_names()
