@@ -19,7 +19,6 @@ EXIT_CODE_BY_KIND = {"unavailable": EXIT_FAILURE, "internal": EXIT_FAILURE}
 
 NOT_YET = {
     "demo": "seed a demo unit, users, PKI and sample documents",
-    "verify": "verify a signed PDF",
 }
 
 
@@ -204,6 +203,20 @@ def _add_signing_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
     sign.add_argument("--copy-kind", default="SAO Y",
                       help="kind of copy for --role copy (SAO Y, SAO LỤC, TRÍCH SAO)")
     sign.set_defaults(run=_command("cmd_sign", "api.cli_sign"))
+
+    verify = sub.add_parser("verify", help="verify every signature of a PDF")
+    verify.add_argument("input", metavar="INPUT.pdf")
+    verify.add_argument("--trust", action="append", default=[], metavar="ROOT.pem",
+                        help="trust anchor (repeatable; default: $SOHOA_TRUST_ROOTS and the "
+                             "configured demo PKI's root)")
+    verify.add_argument("--json", action="store_true", help="print the report as JSON")
+    verify.add_argument("--online", action="store_true",
+                        help="fetch revocation data (OCSP/CRL) over the network")
+    verify.add_argument("--html", metavar="FILE", help="also write the report as HTML")
+    verify.add_argument("--pdf", metavar="FILE", help="also write the report as PDF")
+    verify.add_argument("--lang", choices=("vi", "en"), default="vi",
+                        help="language of the HTML/PDF report and the summary")
+    verify.set_defaults(run=_command("cmd_verify", "api.cli_verify"))
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -94,9 +94,11 @@ def _token_key(args: argparse.Namespace) -> Iterator[SigningKey]:
 
 def cmd_sign(args: argparse.Namespace) -> int:
     """Sign INPUT.pdf into OUTPUT.pdf; OUTPUT is written only when signing succeeded."""
+    from api.cli_verify import quiet_pyhanko
     from signing.document import RoleOptions, sign_document
     from signing.pades import Level, TrustServices, check_certificate
 
+    quiet_pyhanko()
     source = Path(args.input)
     try:
         data = source.read_bytes()
