@@ -21,6 +21,8 @@ from api.routes import (
     pki,
     search,
     signing,
+    verify,
+    verify_page,
 )
 from api.runtime import Runtime, open_runtime
 from api.settings import Settings, load_settings
@@ -55,6 +57,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.state.pki = pki.pki_from_settings(known) if known is not None else None
     install_problem_handlers(app)
     for module in (health, auth, admin, dossiers, documents, classification, figures, search,
-                   intake, objects, pki, signing):
+                   intake, objects, pki, signing, verify, verify_page):
         app.include_router(module.router)
     return app

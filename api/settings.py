@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     signature_image: Path | None = Field(default=None, description="leader signature image "
                                          "(PNG) when a user has none of their own")
     seal_image: Path | None = Field(default=None, description="the agency's seal (PNG)")
+    verify_online: bool = Field(default=False, description="fetch OCSP/CRL when verifying "
+                                "(otherwise only the document's own validation data)")
 
     @field_validator("holidays")
     @classmethod

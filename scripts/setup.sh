@@ -15,7 +15,7 @@ case "$mode" in serve|test|install) ;; *)
 say() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }
 
 system_packages=(tesseract-ocr tesseract-ocr-vie fonts-liberation fonts-liberation2 fonts-dejavu-core poppler-utils softhsm2)
-[ "$mode" = test ] && system_packages+=(postgresql postgresql-contrib redis-server)
+[ "$mode" = test ] && system_packages+=(postgresql postgresql-contrib redis-server chromium)
 
 missing=()
 for package in "${system_packages[@]}"; do

@@ -1,22 +1,24 @@
-"""Two hot spots of pyHanko and asn1crypto made fast, with the same results.
+"""Three hot spots of pyHanko and asn1crypto made fast, with the same results.
 
 1. PDF hex strings. pyHanko reads a hex string one character at a time through a
 generator; a signature's /Contents is a hex string of 10,000-50,000 digits, read several
 times per verification, and that alone was a third of the time to verify a two-signature
-file. This reader does the
-same thing (whitespace ignored, any other non-hex character refused, an odd digit count
-padded with 0) in chunks.
+file. This reader does the same thing (whitespace ignored, any other non-hex character
+refused, an odd digit count padded with 0) in chunks.
 
 2. Arrays of numbers (font widths, boxes, byte ranges): pyHanko parses them one number
-at a time through the generic object reader; an array holding only numbers and nested
-number arrays is parsed here in one pass of a regular expression (anything else goes to
-pyHanko's own reader).
+at a time through the generic object reader, then walks every number again when it maps
+which objects reference which (for the difference analysis) and when it copies objects
+into historical revisions. An array holding only numbers and nested number arrays is
+parsed here in one pass of a regular expression into a :class:`NumericArray`, which the
+reader module's walks treat as a leaf (it cannot hold a reference); anything else goes to
+pyHanko's own reader.
 
 3. Name comparison. asn1crypto prepares every name value (RFC 4518 string preparation,
 pure Python) again for every freshly parsed certificate it compares; the result depends
 only on the string, so it is memoised.
 
-:func:`install` puts both in place; it is idempotent.
+:func:`install` puts all three in place; it is idempotent.
 """
 
 from __future__ import annotations
@@ -24,10 +26,12 @@ from __future__ import annotations
 import binascii
 import functools
 import re
+import types
 from typing import IO, Any
 
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils import reader as reader_module
 from pyhanko.pdf_utils.misc import PdfStreamError
 
 _WHITESPACE = re.compile(rb"[ \t\n\r\x00\x0c]+")
@@ -71,6 +75,25 @@ def _number(token: bytes) -> Any:
     return generic.NumberObject(text)  # type: ignore[no-untyped-call]
 
 
+class NumericArray(generic.ArrayObject):
+    """An array holding only numbers and number arrays: it cannot hold a reference, so the
+    reader's reference walks (reverse cross-reference map, historical revisions) may treat
+    it as a leaf."""
+
+
+class _ReaderArrayCheck(type):
+    def __instancecheck__(cls, instance: object) -> bool:
+        return isinstance(instance, generic.ArrayObject) and type(instance) is not NumericArray
+
+
+class _ReaderArrayObject(metaclass=_ReaderArrayCheck):
+    """``generic.ArrayObject`` as pyHanko's reader module sees it: every array but a
+    :class:`NumericArray`; constructing it makes an ordinary ``ArrayObject``."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        return generic.ArrayObject(*args, **kwargs)
+
+
 def _parse_numeric(region: bytes, container_ref: Any) -> tuple[Any, int] | None:
     """The nested arrays of numbers at the start of ``region`` and where they end, or None
     when the array does not close inside ``region``."""
@@ -78,7 +101,7 @@ def _parse_numeric(region: bytes, container_ref: Any) -> tuple[Any, int] | None:
     for match in _NUMERIC_TOKEN.finditer(region):
         token = match.group()
         if token == b"[":
-            stack.append(generic.ArrayObject())
+            stack.append(NumericArray())
             continue
         if token == b"]":
             done = stack.pop()
@@ -125,8 +148,13 @@ def _ldap_string_prep(self: object, string: str) -> str:
 
 
 def install() -> None:
-    """Make pyHanko's object parser use :func:`read_hex_string` and asn1crypto's name
-    comparison use memoised string preparation."""
+    """Make pyHanko's object parser use :func:`read_hex_string` and :func:`read_array`,
+    its reader module see :class:`NumericArray` as a leaf, and asn1crypto's name comparison
+    use memoised string preparation."""
     generic.read_hex_string_from_stream = read_hex_string
     generic.ArrayObject.read_from_stream = staticmethod(read_array)  # type: ignore[method-assign]
+    if not isinstance(getattr(reader_module, "generic"), types.SimpleNamespace):  # noqa: B009
+        view = types.SimpleNamespace(**vars(generic))
+        view.ArrayObject = _ReaderArrayObject
+        setattr(reader_module, "generic", view)  # noqa: B010
     asn1_x509.NameTypeAndValue._ldap_string_prep = _ldap_string_prep

@@ -24,7 +24,7 @@ class Reason:
     ``code`` is stable for programs and tests (e.g. ``"digest_mismatch"``,
     ``"untrusted"``, ``"revoked"``, ``"expired"``, ``"modified_after_signing"``,
     ``"not_whole_file"``, ``"byte_range_invalid"``, ``"signature_invalid"``,
-    ``"no_signatures"``, ``"timestamp_invalid"``).
+    ``"no_signatures"``, ``"timestamp_invalid"``, ``"unreadable"``).
     """
 
     code: str

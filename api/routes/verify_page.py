@@ -1,0 +1,40 @@
+"""``GET /verify``: the public page where anyone drops a signed PDF and reads the verdict.
+
+The page (``api/web/verify.html``: inline CSS and script, no external resource) posts the
+file to ``POST /verify?format=html`` on the same path and shows the report it answers;
+nobody needs to log in.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse
+
+router = APIRouter(tags=["verification"])
+
+PAGE = Path(__file__).resolve().parent.parent / "web" / "verify.html"
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "connect-src 'self'; img-src 'self' data: blob:; frame-src 'self'; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+)
+
+
+@functools.cache
+def page_html() -> str:
+    """The page's HTML, read once per process."""
+    return PAGE.read_text(encoding="utf-8")
+
+
+@router.get("/verify", response_class=HTMLResponse, summary="Page to verify a signed PDF")
+def verify_page() -> HTMLResponse:
+    """The verification page (Vietnamese, with an English toggle; ``?lang=en`` opens it in
+    English)."""
+    return HTMLResponse(page_html(), headers={
+        "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "no-cache",
+    })

@@ -1,0 +1,135 @@
+"""Verification through the API: POST /verify without login (JSON, HTML, PDF; nothing
+kept), and documents received from other units verified on arrival with the report kept,
+on the embedded defaults and on PostgreSQL + Redis + S3."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+import pymupdf
+import pytest
+from sqlalchemy import func, select
+
+from signing.document import RoleOptions, sign_document
+from signing.keys import unlock_pkcs12
+from signing.pades import Level, TrustServices
+from storage.records import AuditEntry, Document
+from tests.api.conftest import Service, make_settings
+from tests.api.test_signing_api import _people, _serve
+from tests.signing.validation import root_certificate
+from tests.support.pki_server import RunningPki
+from tests.support.postgres import temporary_database
+
+
+@pytest.fixture(scope="module", params=["embedded", "servers"])
+def verifying_service(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+                      served_pki: RunningPki) -> Iterator[Service]:
+    """A service trusting the demo PKI's root."""
+    kind: str = request.param
+    data_dir = tmp_path_factory.mktemp(f"verify-{kind}")
+    extra = {"pki_dir": served_pki.directory, "tsa_url": served_pki.tsa_url}
+    if kind == "embedded":
+        yield from _serve(make_settings(kind, data_dir).model_copy(update=extra))
+        return
+    s3 = request.getfixturevalue("s3_server")
+    redis_url = request.getfixturevalue("redis_url")
+    with temporary_database() as database_url:
+        yield from _serve(make_settings(kind, data_dir, database_url=database_url,
+                                        redis_url=redis_url, s3=s3).model_copy(update=extra))
+
+
+@pytest.fixture(scope="module")
+def signed_pdf(served_pki: RunningPki, decision_pdf_for_api: bytes) -> bytes:
+    """The decision signed by the leader at B-LT."""
+    key = unlock_pkcs12((served_pki.directory / "leader.p12").read_bytes(), "1234",
+                        source="leader.p12")
+    services = TrustServices(tsa_url=served_pki.tsa_url,
+                             trust_roots=(root_certificate(served_pki.pki.root_pem_path),))
+    signed, _ = sign_document(decision_pdf_for_api, key, level=Level.B_LT, services=services,
+                              source="qd.pdf", role=RoleOptions(
+                                  role="leader", image=served_pki.pki.leader_signature_path))
+    return signed
+
+
+@pytest.fixture(scope="module")
+def decision_pdf_for_api(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """A born-digital decision to sign."""
+    import random
+
+    from ingest.synthetic import generate_document
+    from tests.support.synthetic_pdf import render_pdf
+
+    path = tmp_path_factory.mktemp("verify-docs") / "qd.pdf"
+    render_pdf(generate_document(random.Random(44), "quyet_dinh", "qd-44"), path)
+    return path.read_bytes()
+
+
+def _append_page(signed: bytes) -> bytes:
+    """An incremental update after signing that adds a page."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed))
+    writer.insert_page(generic.DictionaryObject({
+        generic.pdf_name("/Type"): generic.pdf_name("/Page"),
+        generic.pdf_name("/MediaBox"): generic.ArrayObject(
+            [generic.NumberObject(0), generic.NumberObject(0), generic.NumberObject(595),
+             generic.NumberObject(842)])}))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_public_verification_answers_json_html_and_pdf(verifying_service: Service,
+                                                      signed_pdf: bytes) -> None:
+    client = verifying_service.client
+    answer = client.post("/verify", files={"file": ("qd-ky.pdf", signed_pdf)})
+    assert answer.status_code == 200, answer.text
+    report = answer.json()
+    assert report["valid"] is True
+    assert [item["signer"] for item in report["signatures"]] == ["Nguyễn Văn An"]
+    assert report["signatures"][0]["level"] == "B-LT"
+    html = client.post("/verify?format=html", files={"file": ("qd-ky.pdf", signed_pdf)})
+    assert html.headers["content-type"].startswith("text/html")
+    assert "Nguyễn Văn An" in html.text
+    pdf = client.post("/verify?format=pdf&lang=en", files={"file": ("qd-ky.pdf", signed_pdf)})
+    assert pdf.headers["content-type"] == "application/pdf"
+    with pymupdf.open(stream=pdf.content, filetype="pdf") as document:
+        assert "Nguyễn Văn An" in "".join(page.get_text() for page in document)
+    with verifying_service.runtime.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Document)) == 0  # nothing kept
+
+
+def test_tampered_and_bad_files(verifying_service: Service, signed_pdf: bytes) -> None:
+    client = verifying_service.client
+    tampered = client.post("/verify", files={"file": ("gia.pdf", _append_page(signed_pdf))})
+    assert tampered.status_code == 200
+    assert tampered.json()["valid"] is False
+    assert "modified_after_signing" in tampered.json()["signatures"][0]["reason_codes"]
+    text = client.post("/verify", files={"file": ("ghi-chu.txt", b"xin chao")})
+    assert text.status_code == 422
+    assert text.headers["content-type"].startswith("application/problem+json")
+    assert "ghi-chu.txt" in text.json()["detail"]
+
+
+def test_received_document_is_verified_on_arrival(verifying_service: Service,
+                                                  signed_pdf: bytes) -> None:
+    service = verifying_service
+    _, clerk = _people(service)
+    answer = service.client.post("/incoming", headers=service.auth(clerk),
+                                 data={"sender": "Sở Tư pháp"},
+                                 files={"file": ("den-1.pdf", signed_pdf)})
+    assert answer.status_code == 201, answer.text
+    document = answer.json()["id"]
+    kept = service.client.get(f"/documents/{document}/verification",
+                              headers=service.auth(clerk))
+    assert kept.status_code == 200
+    assert kept.json()["valid"] is True
+    assert kept.json()["source"] == "den-1.pdf"
+    with service.runtime.db.session() as session:
+        audited = session.scalars(select(AuditEntry.details).where(
+            AuditEntry.action == "document_verified",
+            AuditEntry.subject_id == str(document))).all()
+    assert audited[0]["valid"] is True
+    assert audited[0]["sender"] == "Sở Tư pháp"
