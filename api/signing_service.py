@@ -142,7 +142,8 @@ class SignedItem:
     level: str
 
 
-def _pending(session: Session, user: CurrentUser, request_id: int) -> SigningRequest:
+def own_pending(session: Session, user: CurrentUser, request_id: int) -> SigningRequest:
+    """The user's pending request ``request_id``; 404 if not theirs, 409 if done."""
     request = session.get(SigningRequest, request_id)
     if request is None or request.signer_id != user.id:
         raise NotFoundError("no such signing request in your queue",
@@ -173,6 +174,14 @@ def store_signed_version(session: Session, runtime: Runtime, document: Document,
     return document.current_version
 
 
+def mark_signed(request: SigningRequest, version: int, field_name: str,
+                signing_time: datetime) -> None:
+    """Record on ``request`` that it was signed into ``version``."""
+    request.status, request.signed_version = "signed", version
+    request.field_name, request.signing_time = field_name, signing_time
+    request.signed_at = datetime.now(UTC)
+
+
 def sign_one(session: Session, runtime: Runtime, user: CurrentUser, key: SigningKey,
              request: SigningRequest, services: TrustServices) -> SignedItem:
     """Sign one pending request with an unlocked key and store the result."""
@@ -191,9 +200,7 @@ def sign_one(session: Session, runtime: Runtime, user: CurrentUser, key: Signing
         {"request": request.id, "role": request.role, "level": request.level,
          "field": outcome.field_name, "signer": key.subject_name,
          "signing_time": outcome.signing_time.isoformat()})
-    request.status, request.signed_version = "signed", version
-    request.field_name, request.signing_time = outcome.field_name, outcome.signing_time
-    request.signed_at = datetime.now(UTC)
+    mark_signed(request, version, outcome.field_name, outcome.signing_time)
     return SignedItem(request_id=request.id, document_id=document.id, version=version,
                       field_name=outcome.field_name, signing_time=outcome.signing_time,
                       level=request.level)
@@ -223,11 +230,11 @@ def sign_batch(runtime: Runtime, user: CurrentUser, request_ids: list[int],
     services = trust_services(runtime.settings)
     with runtime.db.session() as session:
         for request_id in request_ids:
-            _pending(session, user, request_id)
+            own_pending(session, user, request_id)
         key = unlock_user_key(session, runtime, user, pin)
     done: list[SignedItem] = []
     for request_id in request_ids:
         with runtime.db.session() as session:
-            request = _pending(session, user, request_id)
+            request = own_pending(session, user, request_id)
             done.append(sign_one(session, runtime, user, key, request, services))
     return done

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import io
-from collections.abc import Coroutine, Sequence
+from collections.abc import Coroutine, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -242,6 +243,27 @@ async def _sign(pdf_signer: PdfSigner, writer: IncrementalPdfFileWriter, output:
     await post_signing.post_signature_processing(written)
 
 
+@contextmanager
+def pyhanko_errors(key: SigningKey, services: TrustServices, source: str,
+                   what: str) -> Iterator[None]:
+    """Turn pyHanko's and its fetchers' failures into sohoa's typed errors."""
+    try:
+        yield
+    except TimestampRequestError as error:
+        raise TrustServiceUnavailableError(f"the time-stamping service failed: {error}",
+                                           subject=services.tsa_url) from error
+    except (PathBuildingError, PathValidationError) as error:
+        raise CertificateProblemError(f"the certificate cannot be used: {error}",
+                                      subject=key.source) from error
+    except PyHankoSigningError as error:
+        raise _signing_error(error, key, source) from error
+    except PdfError as error:
+        raise SigningInputError(f"{what}: {error}", subject=source) from error
+    except OSError as error:
+        raise TrustServiceUnavailableError(f"a trust service is unreachable: {error}",
+                                           subject=services.tsa_url) from error
+
+
 def sign_pdf(writer: IncrementalPdfFileWriter, output: IO[bytes], key: SigningKey,
              options: SignOptions, services: TrustServices, *, source: str) -> SignedDocument:
     """Add one PAdES signature to the document in ``writer``, writing the result to
@@ -253,22 +275,9 @@ def sign_pdf(writer: IncrementalPdfFileWriter, output: IO[bytes], key: SigningKe
     """
     pdf_signer = _pdf_signer(key, options, services)
     signing_time = signing_time_now()
-    try:
+    with pyhanko_errors(key, services, source, "cannot sign this PDF"):
         _run(_sign(pdf_signer, writer, output, options.level, signing_time),
              pdf_signer.signature_meta.validation_context)
-    except TimestampRequestError as error:
-        raise TrustServiceUnavailableError(f"the time-stamping service failed: {error}",
-                                           subject=services.tsa_url) from error
-    except (PathBuildingError, PathValidationError) as error:
-        raise CertificateProblemError(f"the certificate cannot be used: {error}",
-                                      subject=key.source) from error
-    except PyHankoSigningError as error:
-        raise _signing_error(error, key, source) from error
-    except PdfError as error:
-        raise SigningInputError(f"cannot sign this PDF: {error}", subject=source) from error
-    except OSError as error:
-        raise TrustServiceUnavailableError(f"a trust service is unreachable: {error}",
-                                           subject=services.tsa_url) from error
     return SignedDocument(field_name=options.field_name, signing_time=signing_time,
                           level=options.level)
 
@@ -326,14 +335,6 @@ def add_long_term_data(data: bytes, key: SigningKey, level: Level, services: Tru
                        *, source: str) -> bytes:
     """Add the validation data of the document's last signature in a DSS update (B-LT),
     then a document time stamp (B-LTA), each as a further incremental update."""
-    try:
+    with pyhanko_errors(key, services, source, "cannot extend this PDF"):
         context = services.validation_context(key)
         return _run(_add_long_term_data(data, key, level, services, context), context)
-    except TimestampRequestError as error:
-        raise TrustServiceUnavailableError(f"the time-stamping service failed: {error}",
-                                           subject=services.tsa_url) from error
-    except (PathBuildingError, PathValidationError) as error:
-        raise CertificateProblemError(f"the certificate cannot be used: {error}",
-                                      subject=key.source) from error
-    except PdfError as error:
-        raise SigningInputError(f"cannot extend this PDF: {error}", subject=source) from error

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import io
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, UploadFile
@@ -25,6 +25,8 @@ from api.signing_service import (
     active_credential,
     appearance_image,
     current_pdf,
+    mark_signed,
+    own_pending,
     register_credential,
     request_signature,
     sign_batch,
@@ -33,7 +35,7 @@ from api.signing_service import (
 )
 from ingest.intake import store_original
 from signing.errors import SigningInputError
-from storage.errors import ConflictError, NotFoundError
+from storage.errors import ConflictError
 from storage.records import Document, DocumentStatus
 from storage.records.models import Role, SigningCredential, SigningRequest
 
@@ -209,17 +211,6 @@ def sign(body: SignIn, user: Signer, runtime: RuntimeDep) -> list[SignedOut]:
                                                      body.pin)]
 
 
-def _own_pending(session: SessionDep, user: CurrentUser, request_id: int) -> SigningRequest:
-    request = session.get(SigningRequest, request_id)
-    if request is None or request.signer_id != user.id:
-        raise NotFoundError("no such signing request in your queue",
-                            subject=f"request {request_id}")
-    if request.status != "pending":
-        raise ConflictError(f"the request is already {request.status}",
-                            subject=f"request {request_id}")
-    return request
-
-
 @router.post("/signing/requests/{request_id}/external", response_model=ExternalOut,
              summary="Start signing with a token on your own computer")
 def external_start(request_id: int, body: ExternalIn, user: Signer, session: SessionDep,
@@ -227,7 +218,7 @@ def external_start(request_id: int, body: ExternalIn, user: Signer, session: Ses
     """Lays the signature out in the PDF and returns the bytes your token must sign."""
     from signing.document import prepare_role_document
 
-    request = _own_pending(session, user, request_id)
+    request = own_pending(session, user, request_id)
     document = visible_document(session, user, request.document_id)
     with runtime.store.open(current_pdf(session, document).object_key) as stream:
         data = stream.read()
@@ -251,7 +242,7 @@ def external_finish(request_id: int, body: ExternalFinishIn, user: Signer,
     """Checks the value against the certificate, completes the PDF, stores the version."""
     from signing.external import PendingSignature, finish_external
 
-    request = _own_pending(session, user, request_id)
+    request = own_pending(session, user, request_id)
     if request.pending_key is None:
         raise ConflictError("start external signing first", subject=f"request {request_id}")
     with runtime.store.open(request.pending_key) as stream:
@@ -265,9 +256,7 @@ def external_finish(request_id: int, body: ExternalFinishIn, user: Signer,
                                     "level": request.level, "field": pending.field_name,
                                     "external": True,
                                     "signing_time": pending.signing_time})
-    request.status, request.signed_version = "signed", version
-    request.field_name, request.signing_time = pending.field_name, signing_time
-    request.signed_at = datetime.now(UTC)
+    mark_signed(request, version, pending.field_name, signing_time)
     return SignedOut(request_id=request.id, document_id=document.id, version=version,
                      field_name=pending.field_name, signing_time=signing_time,
                      level=request.level)

@@ -15,6 +15,7 @@ from api.app import create_app
 from api.runtime import Runtime, open_runtime
 from api.settings import Settings
 from tests.conftest import unique_name
+from tests.support.pki_server import RunningPki
 from tests.support.postgres import temporary_database
 from tests.support.seaweed import SeaweedServer
 
@@ -120,3 +121,21 @@ def _serve(settings: Settings) -> Iterator[Service]:
                           settings=settings, runtime=runtime, client=client)
     finally:
         runtime.close()
+
+
+@pytest.fixture(scope="module", params=["embedded", "servers"])
+def pki_service(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+                served_pki: RunningPki) -> Iterator[Service]:
+    """A service on each backend set whose settings name the served demo PKI (its root
+    trusted, its seal and signature image, its time-stamping service)."""
+    kind: str = request.param
+    data_dir = tmp_path_factory.mktemp(f"pki-{kind}")
+    extra = {"pki_dir": served_pki.directory, "tsa_url": served_pki.tsa_url}
+    if kind == "embedded":
+        yield from _serve(make_settings(kind, data_dir).model_copy(update=extra))
+        return
+    s3 = request.getfixturevalue("s3_server")
+    redis_url = request.getfixturevalue("redis_url")
+    with temporary_database() as database_url:
+        yield from _serve(make_settings(kind, data_dir, database_url=database_url,
+                                        redis_url=redis_url, s3=s3).model_copy(update=extra))

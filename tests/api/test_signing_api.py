@@ -8,54 +8,20 @@ from __future__ import annotations
 
 import base64
 import random
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from api.app import create_app
-from api.runtime import open_runtime
 from ingest.synthetic import generate_document
 from storage.records import AuditEntry, DocumentFile
-from tests.api.conftest import Service, make_settings
+from tests.api.conftest import Service
 from tests.conftest import unique_name
 from tests.signing.validation import pdfsig, pyhanko_status, root_certificate
 from tests.support.pki_server import RunningPki
-from tests.support.postgres import temporary_database
 from tests.support.synthetic_pdf import render_pdf
-
-
-@pytest.fixture(scope="module", params=["embedded", "servers"])
-def signing_service(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-                    served_pki: RunningPki) -> Iterator[Service]:
-    """A service whose settings name the demo PKI (seal, signature image, trust anchor)
-    and its time-stamping service."""
-    kind: str = request.param
-    data_dir = tmp_path_factory.mktemp(f"sign-{kind}")
-    extra = {"pki_dir": served_pki.directory, "tsa_url": served_pki.tsa_url}
-    if kind == "embedded":
-        yield from _serve(make_settings(kind, data_dir).model_copy(update=extra))
-        return
-    s3 = request.getfixturevalue("s3_server")
-    redis_url = request.getfixturevalue("redis_url")
-    with temporary_database() as database_url:
-        yield from _serve(make_settings(kind, data_dir, database_url=database_url,
-                                        redis_url=redis_url, s3=s3).model_copy(update=extra))
-
-
-def _serve(settings: object) -> Iterator[Service]:
-    runtime = open_runtime(settings)  # type: ignore[arg-type]
-    try:
-        with TestClient(create_app(settings, runtime)) as client:  # type: ignore[arg-type]
-            yield Service(kind="x", settings=settings, runtime=runtime,  # type: ignore[arg-type]
-                          client=client)
-    finally:
-        runtime.close()
 
 
 def _draft(service: Service, headers: dict[str, str], tmp_path: Path, seed: int) -> int:
@@ -103,9 +69,9 @@ def _request(service: Service, clerk: str, document: int, signer: str, role: str
     return int(response.json()["id"])
 
 
-def test_batch_signing_leader_then_agency(signing_service: Service, served_pki: RunningPki,
+def test_batch_signing_leader_then_agency(pki_service: Service, served_pki: RunningPki,
                                           tmp_path: Path) -> None:
-    service = signing_service
+    service = pki_service
     leader, clerk = _people(service)
     wrong = _upload_key(service, leader, served_pki.directory / "leader.p12", "0000")
     assert wrong.status_code == 422  # type: ignore[attr-defined]
@@ -160,9 +126,9 @@ def test_batch_signing_leader_then_agency(signing_service: Service, served_pki: 
     assert audited.count("document_signed") == 2
 
 
-def test_external_signing_through_the_api(signing_service: Service, served_pki: RunningPki,
+def test_external_signing_through_the_api(pki_service: Service, served_pki: RunningPki,
                                           tmp_path: Path) -> None:
-    service = signing_service
+    service = pki_service
     leader, clerk = _people(service)
     document = _draft(service, service.auth(clerk), tmp_path, 7)
     request = _request(service, clerk, document, leader, "leader")

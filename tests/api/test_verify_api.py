@@ -5,7 +5,6 @@ on the embedded defaults and on PostgreSQL + Redis + S3."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 
 import pymupdf
 import pytest
@@ -15,28 +14,10 @@ from signing.document import RoleOptions, sign_document
 from signing.keys import unlock_pkcs12
 from signing.pades import Level, TrustServices
 from storage.records import AuditEntry, Document
-from tests.api.conftest import Service, make_settings
-from tests.api.test_signing_api import _people, _serve
+from tests.api.conftest import Service
+from tests.api.test_signing_api import _people
 from tests.signing.validation import root_certificate
 from tests.support.pki_server import RunningPki
-from tests.support.postgres import temporary_database
-
-
-@pytest.fixture(scope="module", params=["embedded", "servers"])
-def verifying_service(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-                      served_pki: RunningPki) -> Iterator[Service]:
-    """A service trusting the demo PKI's root."""
-    kind: str = request.param
-    data_dir = tmp_path_factory.mktemp(f"verify-{kind}")
-    extra = {"pki_dir": served_pki.directory, "tsa_url": served_pki.tsa_url}
-    if kind == "embedded":
-        yield from _serve(make_settings(kind, data_dir).model_copy(update=extra))
-        return
-    s3 = request.getfixturevalue("s3_server")
-    redis_url = request.getfixturevalue("redis_url")
-    with temporary_database() as database_url:
-        yield from _serve(make_settings(kind, data_dir, database_url=database_url,
-                                        redis_url=redis_url, s3=s3).model_copy(update=extra))
 
 
 @pytest.fixture(scope="module")
@@ -81,9 +62,9 @@ def _append_page(signed: bytes) -> bytes:
     return out.getvalue()
 
 
-def test_public_verification_answers_json_html_and_pdf(verifying_service: Service,
+def test_public_verification_answers_json_html_and_pdf(pki_service: Service,
                                                       signed_pdf: bytes) -> None:
-    client = verifying_service.client
+    client = pki_service.client
     answer = client.post("/verify", files={"file": ("qd-ky.pdf", signed_pdf)})
     assert answer.status_code == 200, answer.text
     report = answer.json()
@@ -97,12 +78,12 @@ def test_public_verification_answers_json_html_and_pdf(verifying_service: Servic
     assert pdf.headers["content-type"] == "application/pdf"
     with pymupdf.open(stream=pdf.content, filetype="pdf") as document:
         assert "Nguyễn Văn An" in "".join(page.get_text() for page in document)
-    with verifying_service.runtime.db.session() as session:
+    with pki_service.runtime.db.session() as session:
         assert session.scalar(select(func.count()).select_from(Document)) == 0  # nothing kept
 
 
-def test_tampered_and_bad_files(verifying_service: Service, signed_pdf: bytes) -> None:
-    client = verifying_service.client
+def test_tampered_and_bad_files(pki_service: Service, signed_pdf: bytes) -> None:
+    client = pki_service.client
     tampered = client.post("/verify", files={"file": ("gia.pdf", _append_page(signed_pdf))})
     assert tampered.status_code == 200
     assert tampered.json()["valid"] is False
@@ -113,9 +94,9 @@ def test_tampered_and_bad_files(verifying_service: Service, signed_pdf: bytes) -
     assert "ghi-chu.txt" in text.json()["detail"]
 
 
-def test_received_document_is_verified_on_arrival(verifying_service: Service,
+def test_received_document_is_verified_on_arrival(pki_service: Service,
                                                   signed_pdf: bytes) -> None:
-    service = verifying_service
+    service = pki_service
     _, clerk = _people(service)
     answer = service.client.post("/incoming", headers=service.auth(clerk),
                                  data={"sender": "Sở Tư pháp"},
