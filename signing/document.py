@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING, Any
 import pymupdf as _pymupdf
 
 from signing.errors import SigningInputError
-from signing.keys import SigningKey
+from signing.keys import SigningKey, organisation_of
 
 if TYPE_CHECKING:
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
     from signing.external import PendingSignature
 from signing.pades import (
     Level,
@@ -55,11 +57,11 @@ def read_symbol(document: Any) -> str | None:
     return match.group(1).rstrip(".,;") if match else None
 
 
-def stamp_lines(role: str, options: RoleOptions, document: Any,
-                key: SigningKey) -> list[str]:
-    """The text of an attachment or copy stamp (the signing time is added by the style)."""
-    agency = options.agency or key.organisation
-    if role == "copy":
+def stamp_lines(options: RoleOptions, document: Any, certificate_agency: str) -> list[str]:
+    """The text of an attachment or copy stamp (the signing time is added by the style):
+    the agency given, else the one the signer's certificate names."""
+    agency = options.agency or certificate_agency
+    if options.role == "copy":
         return [options.copy_kind, agency]
     symbol = options.symbol or read_symbol(document)
     return ([f"Số: {symbol}"] if symbol else []) + [agency]
@@ -78,24 +80,34 @@ def _open(data: bytes, source: str) -> Any:
     return document
 
 
-def sign_document(data: bytes, key: SigningKey, *, role: RoleOptions, level: Level,
-                  services: TrustServices, source: str, reason: str | None = None,
-                  location: str | None = None) -> tuple[bytes, SignedDocument]:
-    """Sign ``data`` (a PDF) as ``role.role`` at ``level`` and return the signed bytes."""
+def _plan(data: bytes, role: RoleOptions, certificate_agency: str, source: str) -> Any:
+    """The appearance of ``role`` on the PDF in ``data``."""
     from signing.appearance import plan_appearance
 
     if role.role not in ROLES:
         raise SigningInputError(f"unknown role {role.role!r} (one of {', '.join(ROLES)})",
                                 subject="role")
     with _open(data, source) as document:
-        lines = (stamp_lines(role.role, role, document, key)
+        lines = (stamp_lines(role, document, certificate_agency)
                  if role.role in ("attachment", "copy") else None)
-        plan = plan_appearance(role.role, document, source=source, image=role.image,
+        return plan_appearance(role.role, document, source=source, image=role.image,
                                stamp_lines=lines)
+
+
+def _options(data: bytes, role: RoleOptions, level: Level, plan: Any, source: str,
+             **metadata: str | None) -> tuple[IncrementalPdfFileWriter, SignOptions]:
     writer = open_for_signing(io.BytesIO(data), source=source)
     name = unique_field_name(existing_field_names(writer), role.role)
-    options = SignOptions(level=level, field_name=name, reason=reason, location=location,
-                          appearance=plan)
+    return writer, SignOptions(level=level, field_name=name, appearance=plan, **metadata)
+
+
+def sign_document(data: bytes, key: SigningKey, *, role: RoleOptions, level: Level,
+                  services: TrustServices, source: str, reason: str | None = None,
+                  location: str | None = None) -> tuple[bytes, SignedDocument]:
+    """Sign ``data`` (a PDF) as ``role.role`` at ``level`` and return the signed bytes."""
+    plan = _plan(data, role, key.organisation, source)
+    writer, options = _options(data, role, level, plan, source, reason=reason,
+                               location=location)
     output = io.BytesIO()
     signed = sign_pdf(writer, output, key, options, services, source=source)
     return output.getvalue(), signed
@@ -107,24 +119,13 @@ def prepare_role_document(data: bytes, certificate: bytes, chain: tuple[bytes, .
     """Lay out an external signature in ``role``'s appearance; see ``signing.external``."""
     from asn1crypto import x509 as asn1_x509
 
-    from signing.appearance import plan_appearance
     from signing.external import prepare_external
 
-    if role not in ROLES:
-        raise SigningInputError(f"unknown role {role!r}", subject="role")
     try:
-        subject = asn1_x509.Certificate.load(certificate).subject.native
+        agency = organisation_of(asn1_x509.Certificate.load(certificate))
     except ValueError as error:
         raise SigningInputError("not a DER X.509 certificate", subject="certificate") from error
-    agency = str(subject.get("organization_name") or subject.get("common_name", ""))
-    with _open(data, source) as document:
-        lines = None
-        if role in ("attachment", "copy"):
-            symbol = read_symbol(document)
-            lines = (["SAO Y", agency] if role == "copy"
-                     else ([f"Số: {symbol}"] if symbol else []) + [agency])
-        plan = plan_appearance(role, document, source=source, image=image, stamp_lines=lines)
-    writer = open_for_signing(io.BytesIO(data), source=source)
-    name = unique_field_name(existing_field_names(writer), role)
-    options = SignOptions(level=Level(level), field_name=name, appearance=plan)
-    return prepare_external(writer, certificate, chain, options, source=source)
+    options = RoleOptions(role=role, image=image)
+    plan = _plan(data, options, agency, source)
+    writer, sign_options = _options(data, options, Level(level), plan, source)
+    return prepare_external(writer, certificate, chain, sign_options, source=source)

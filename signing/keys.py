@@ -44,8 +44,7 @@ class SigningKey:
     @property
     def organisation(self) -> str:
         """The certificate subject's organisation, or its common name when it has none."""
-        native = self.certificate.subject.native
-        return str(native.get("organization_name") or native.get("common_name", ""))
+        return organisation_of(self.certificate)
 
 
 def certificate_store(certificates: list[asn1_x509.Certificate]) -> SimpleCertificateStore:
@@ -53,6 +52,13 @@ def certificate_store(certificates: list[asn1_x509.Certificate]) -> SimpleCertif
     store: SimpleCertificateStore = SimpleCertificateStore.from_certs(  # type: ignore[no-untyped-call]
         certificates)
     return store
+
+
+def organisation_of(certificate: asn1_x509.Certificate) -> str:
+    """The subject's organisation, or its common name when it has none (an agency's own
+    certificate names the agency as its common name)."""
+    native = certificate.subject.native
+    return str(native.get("organization_name") or native.get("common_name", ""))
 
 
 class _HeldKeySigner(SimpleSigner):
