@@ -12,9 +12,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from asn1crypto import pem
-from asn1crypto import x509 as asn1_x509
-
+from api.trust import load_trust_roots
 from storage.errors import BadInputError
 
 if TYPE_CHECKING:
@@ -31,25 +29,6 @@ def read_pin(given: str | None, what: str) -> str:
         return getpass.getpass(f"PIN for {what}: ")
     raise BadInputError("no PIN given (--password, $SOHOA_PIN, or a terminal to ask on)",
                         subject=what)
-
-
-def load_trust_roots(paths: list[str]) -> tuple[asn1_x509.Certificate, ...]:
-    """Trust anchors from PEM or DER files; a bad file is named."""
-    roots: list[asn1_x509.Certificate] = []
-    for name in paths:
-        path = Path(name)
-        try:
-            data = path.read_bytes()
-            if pem.detect(data):
-                roots.extend(asn1_x509.Certificate.load(der)
-                             for _, _, der in pem.unarmor(data, multiple=True))
-            else:
-                roots.append(asn1_x509.Certificate.load(data))
-            roots[-1].native  # noqa: B018 - parse now, so a bad file fails here
-        except (OSError, ValueError, IndexError) as error:
-            raise BadInputError("not a readable certificate (PEM or DER)",
-                                subject=name) from error
-    return tuple(roots)
 
 
 def _default_image(args: argparse.Namespace) -> Path | None:

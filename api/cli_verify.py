@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,16 +19,14 @@ EXIT_INVALID = 3
 
 
 def configured_trust_roots(extra: list[str]) -> tuple[asn1_x509.Certificate, ...]:
-    """``--trust`` files, else ``$SOHOA_TRUST_ROOTS`` and the demo PKI's root if set."""
-    from api.cli_sign import load_trust_roots
+    """``--trust`` files, else the configured anchors (``SOHOA_TRUST_ROOTS`` and the demo
+    PKI's root when ``SOHOA_PKI_DIR`` is set), as the API uses them."""
+    from api.settings import load_settings
+    from api.trust import load_trust_roots, trust_services
 
     if extra:
         return load_trust_roots(extra)
-    names = [item for item in os.environ.get("SOHOA_TRUST_ROOTS", "").split(",") if item]
-    pki_dir = os.environ.get("SOHOA_PKI_DIR")
-    if pki_dir and (Path(pki_dir) / "root-ca.pem").is_file():
-        names.append(str(Path(pki_dir) / "root-ca.pem"))
-    return load_trust_roots(names)
+    return trust_services(load_settings()).trust_roots
 
 
 def read_pdf(name: str) -> bytes:

@@ -19,9 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.accounts import CurrentUser
-from api.cli_sign import load_trust_roots
 from api.runtime import Runtime
 from api.settings import Settings
+from api.trust import trust_services
 from signing.document import RoleOptions, sign_document
 from signing.errors import SigningInputError
 from signing.keys import SigningKey, unlock_pkcs12
@@ -33,14 +33,6 @@ from storage.records.models import Role, SigningCredential, SigningRequest
 from storage.records.units import unit_subtree_ids
 
 SIGNABLE_ROLES = ("signed", "searchable_pdf", "original")
-
-
-def trust_services(settings: Settings) -> TrustServices:
-    """The time-stamping service and trust anchors the settings name."""
-    roots = load_trust_roots([item for item in settings.trust_roots.split(",") if item])
-    if settings.pki_dir is not None:
-        roots += load_trust_roots([str(Path(settings.pki_dir) / "root-ca.pem")])
-    return TrustServices(tsa_url=settings.tsa_url, trust_roots=roots)
 
 
 def register_credential(session: Session, runtime: Runtime, user: CurrentUser, data: bytes,

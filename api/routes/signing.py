@@ -31,8 +31,8 @@ from api.signing_service import (
     request_signature,
     sign_batch,
     store_signed_version,
-    trust_services,
 )
+from api.trust import trust_services
 from ingest.intake import store_original
 from signing.errors import SigningInputError
 from storage.errors import ConflictError

@@ -20,7 +20,7 @@ from api.deps import RuntimeDep, SessionDep, UserDep, require_roles
 from api.routes.documents import visible_document
 from api.routes.dossiers import DocumentOut, document_out
 from api.runtime import Runtime
-from api.signing_service import trust_services
+from api.trust import trust_services
 from ingest.intake import spool_limited, store_original
 from signing.verify import VerificationReport, verify_pdf
 from storage.errors import BadInputError, NotFoundError
