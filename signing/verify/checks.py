@@ -110,9 +110,12 @@ def _byte_range_problem(signature: EmbeddedPdfSignature, size: int, data: bytes)
     return None
 
 
+_HEX_OR_SPACE = frozenset(b"0123456789abcdefABCDEF \r\n")
+
+
 def _is_hex(chunk: bytes) -> bool:
-    return all(byte in b"0123456789abcdefABCDEF \r\n" for byte in chunk[:64]) and \
-        all(byte in b"0123456789abcdefABCDEF \r\n" for byte in chunk[-64:])
+    """Whether both ends of ``chunk`` (64 bytes each) are hex digits or line space."""
+    return set(chunk[:64]) | set(chunk[-64:]) <= _HEX_OR_SPACE
 
 
 def _revocation(status: Any, context: ValidationContext, dss_known: bool) -> Revocation:
@@ -188,15 +191,13 @@ def _trust_reasons(status: Any) -> list[Reason]:
         details = status.revocation_details
         when = f"{details.revocation_date:%Y-%m-%d %H:%M} UTC" if details else "no date"
         return [reason("revoked", when)]
-    if name in _EXPIRED_NAMES:
+    if name in _EXPIRY:
         cert = status.signing_cert
         validity = cert["tbs_certificate"]["validity"]
         return [reason("expired", f"valid {validity['not_before'].native:%Y-%m-%d} to "
                                   f"{validity['not_after'].native:%Y-%m-%d}")]
     return [reason("untrusted", name.lower().replace("_", " ") if problem else "no path")]
 
-
-_EXPIRED_NAMES = _EXPIRY
 
 
 async def _check_signature(document: _Document, signature: EmbeddedPdfSignature
@@ -252,7 +253,7 @@ async def _check_signature(document: _Document, signature: EmbeddedPdfSignature
         level=None if is_stamp else _level(document, signature, status),
         intact=bool(status.intact), valid=bool(status.valid),
         trusted=bool(trusted_status.trusted),
-        revocation="revoked" if status.revoked else revocation, modification=modification,
+        revocation=revocation, modification=modification,
         coverage=coverage, changes=tuple(changes), reasons=tuple(reasons))
 
 
