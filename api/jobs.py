@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from rq import get_current_job
 from sqlalchemy import select
@@ -215,13 +215,19 @@ def check_document_fixity(document_id: int) -> dict[str, Any]:
         return result
 
 
-def _store_file(runtime: Runtime, session: Session, document: Document, role: str,
-                path: Path, suffix: str, media_type: str) -> None:
-    """Store one derived file beside the original and record it (replacing an earlier run's)."""
-    prefix = f"dossiers/{document.dossier_id}/documents/{document.id}" if document.dossier_id \
-        else f"units/{document.unit_id}/documents/{document.id}"
-    with path.open("rb") as stream:
-        info = runtime.store.put(prefix, stream, suffix=suffix, content_type=media_type)
+def document_prefix(document: Document) -> str:
+    """Where a document's files go in the object store: under its dossier, or its unit."""
+    if document.dossier_id:
+        return f"dossiers/{document.dossier_id}/documents/{document.id}"
+    return f"units/{document.unit_id}/documents/{document.id}"
+
+
+def store_derived_file(runtime: Runtime, session: Session, document: Document, role: str,
+                       stream: BinaryIO, suffix: str, media_type: str) -> None:
+    """Store a file made from the document beside its original and record it for the
+    current version (replacing an earlier run's)."""
+    info = runtime.store.put(document_prefix(document), stream, suffix=suffix,
+                             content_type=media_type)
     row = session.scalar(select(DocumentFile).where(
         DocumentFile.document_id == document.id, DocumentFile.version == document.current_version,
         DocumentFile.role == role))
@@ -230,6 +236,12 @@ def _store_file(runtime: Runtime, session: Session, document: Document, role: st
         session.add(row)
     row.object_key, row.sha256, row.size, row.media_type = (
         info.key, info.sha256, info.size, media_type)
+
+
+def _store_file(runtime: Runtime, session: Session, document: Document, role: str,
+                path: Path, suffix: str, media_type: str) -> None:
+    with path.open("rb") as stream:
+        store_derived_file(runtime, session, document, role, stream, suffix, media_type)
 
 
 def ocr_document(document_id: int, version: int) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.accounts import CurrentUser
+from api.jobs import document_prefix
 from api.runtime import Runtime
 from api.settings import Settings
 from api.trust import trust_services
@@ -150,9 +151,7 @@ def store_signed_version(session: Session, runtime: Runtime, document: Document,
                          signed: bytes, actor: str, details: dict[str, object]) -> int:
     """Store ``signed`` as the document's next version and audit it; the earlier versions
     (the unsigned draft among them) stay."""
-    prefix = (f"dossiers/{document.dossier_id}/documents/{document.id}" if document.dossier_id
-              else f"units/{document.unit_id}/documents/{document.id}")
-    info = runtime.store.put(prefix, io.BytesIO(signed), suffix=".pdf",
+    info = runtime.store.put(document_prefix(document), io.BytesIO(signed), suffix=".pdf",
                              content_type="application/pdf")
     document.current_version += 1
     session.add(DocumentFile(document_id=document.id, version=document.current_version,

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from api.accounts import CurrentUser
 from api.deps import RuntimeDep, SessionDep, UserDep, require_roles
 from api.jobs import record_enqueued, retrain_classifier, retrain_job_id
-from api.routes.documents import JobOut, job_out, visible_document
+from api.routes.documents import JobOut, job_out, latest_file, visible_document
 from api.runtime import Runtime
 from ingest.classify import DOC_TYPES
 from ingest.classify.registry import latest_example_id
@@ -21,7 +21,7 @@ from ingest.classify.validate import check_field
 from ingest.errors import IntakeInputError
 from ingest.indexing import reindex
 from storage.errors import ConflictError
-from storage.records import Document, DocumentFile
+from storage.records import Document
 from storage.records.audit import append_audit
 from storage.records.models import ClassifierModel, Role, TrainingExample
 
@@ -80,9 +80,7 @@ def get_classification(document_id: int, user: UserDep,
 
 
 def _document_text(runtime: Runtime, session: Any, document: Document) -> str:
-    row = session.scalar(select(DocumentFile).where(
-        DocumentFile.document_id == document.id, DocumentFile.role == "text")
-        .order_by(DocumentFile.version.desc()).limit(1))
+    row = latest_file(session, document.id, "text")
     if row is None:
         raise ConflictError("the document has not been read (OCR) yet",
                             subject=f"document {document.id}")

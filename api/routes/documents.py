@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
+from sqlalchemy import select
 
 from api.accounts import CurrentUser
 from api.deps import RuntimeDep, SessionDep, UserDep
@@ -20,7 +21,7 @@ from api.jobs import (
 )
 from api.routes.dossiers import DocumentOut, document_out
 from storage.errors import NotFoundError
-from storage.records import Document, DocumentStatus, Job
+from storage.records import Document, DocumentFile, DocumentStatus, Job
 
 router = APIRouter(tags=["documents"])
 
@@ -48,6 +49,15 @@ def visible_document(session: Any, user: CurrentUser, document_id: int) -> Docum
         raise NotFoundError("no such document", subject=f"document {document_id}")
     assert isinstance(document, Document)
     return document
+
+
+def latest_file(session: Any, document_id: int, role: str) -> DocumentFile | None:
+    """The document's newest stored file of ``role`` (any version), if there is one."""
+    row = session.scalar(select(DocumentFile).where(
+        DocumentFile.document_id == document_id, DocumentFile.role == role)
+        .order_by(DocumentFile.version.desc()).limit(1))
+    assert row is None or isinstance(row, DocumentFile)
+    return row
 
 
 def job_out(job: Job) -> JobOut:

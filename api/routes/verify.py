@@ -13,11 +13,11 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from sqlalchemy import select
 
 from api.accounts import CurrentUser
 from api.deps import RuntimeDep, SessionDep, UserDep, require_roles
-from api.routes.documents import visible_document
+from api.jobs import store_derived_file
+from api.routes.documents import latest_file, visible_document
 from api.routes.dossiers import DocumentOut, document_out
 from api.runtime import Runtime
 from api.trust import trust_services
@@ -104,31 +104,17 @@ def receive(file: UploadFile, user: Receiver, session: SessionDep, runtime: Runt
 
 
 def _file(session: Any, document: Document, role: str) -> DocumentFile:
-    row = session.scalar(select(DocumentFile).where(
-        DocumentFile.document_id == document.id, DocumentFile.role == role)
-        .order_by(DocumentFile.version.desc()).limit(1))
+    row = latest_file(session, document.id, role)
     if row is None:
         raise NotFoundError(f"the document has no {role} file", subject=f"document {document.id}")
-    assert isinstance(row, DocumentFile)
     return row
 
 
 def _keep_report(session: Any, runtime: Runtime, document: Document,
                  report: VerificationReport, actor: str, sender: str) -> None:
     body = json.dumps(report.to_json(), ensure_ascii=False).encode("utf-8")
-    prefix = f"units/{document.unit_id}/documents/{document.id}"
-    info = runtime.store.put(prefix, io.BytesIO(body), suffix=".json",
-                             content_type="application/json")
-    existing = session.scalar(select(DocumentFile).where(
-        DocumentFile.document_id == document.id,
-        DocumentFile.version == document.current_version,
-        DocumentFile.role == "verification"))
-    if existing is None:
-        existing = DocumentFile(document_id=document.id, version=document.current_version,
-                                role="verification")
-        session.add(existing)
-    existing.object_key, existing.sha256, existing.size = info.key, info.sha256, info.size
-    existing.media_type = "application/json"
+    store_derived_file(runtime, session, document, "verification", io.BytesIO(body),
+                       ".json", "application/json")
     append_audit(session, actor=actor, action="document_verified", subject_type="document",
                  subject_id=document.id,
                  details={"valid": report.valid, "sender": sender, "sha256": report.sha256,
