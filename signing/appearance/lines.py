@@ -48,19 +48,8 @@ class WordBox:
 
 
 @dataclass(frozen=True)
-class Line:
+class Line(WordBox):
     """A run of words on one row of one column (points, origin top left)."""
-
-    text: str
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-
-    @property
-    def height(self) -> float:
-        """Height in points."""
-        return self.bottom - self.top
 
     @property
     def centre_x(self) -> float:
