@@ -24,7 +24,7 @@ sys.path.insert(0, str(REPO))
 
 from ocr import preprocess, recognise, tesseract  # noqa: E402
 from ocr.model import OcrLimits, PageImage  # noqa: E402
-from tests.ocr.corpus import cer, render_pages, truth  # noqa: E402
+from tests.support.ocr_corpus import cer, render_pages, truth  # noqa: E402
 
 
 def baseline_seconds(page: PageImage, lang: str) -> float:

@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO))
 
 
 
-from tests.ocr.corpus import cer  # noqa: E402  (the corpus README's metric, shared)
+from tests.support.ocr_corpus import cer  # noqa: E402  (the corpus README's metric, shared)
 
 
 def _tree_memory(process: psutil.Process) -> int:

@@ -13,7 +13,7 @@ from ocr.errors import OcrInputError, OcrUnavailableError
 from ocr.model import OcrLimits, PageImage
 from ocr.preprocess import prepare_page
 from ocr.recognise import recognise_page
-from tests.ocr.corpus import cer, render_pages, truth
+from tests.support.ocr_corpus import cer, render_pages, truth
 
 CorpusPage = Callable[[str, int], PageImage]
 LIMITS = OcrLimits()

@@ -15,7 +15,7 @@ from ocr.images import encode_page_image
 from ocr.inputs import load_page
 from ocr.model import Word
 from ocr.mupdf import PdfReader, SearchablePdfWriter, text_layer_page
-from tests.ocr_io.conftest import VIETNAMESE_LINE, page_with_boxes
+from tests.support.ocr_pages import VIETNAMESE_LINE, page_with_boxes
 
 DPI = 300.0
 

@@ -21,7 +21,7 @@ from ocr.inputs import (
     plan_pages,
 )
 from ocr.mupdf import PdfReader, text_layer_page
-from tests.ocr_io.conftest import VIETNAMESE_LINE, page_with_boxes
+from tests.support.ocr_pages import VIETNAMESE_LINE, page_with_boxes
 
 
 @pytest.mark.parametrize(

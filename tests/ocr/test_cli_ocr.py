@@ -12,7 +12,7 @@ from pathlib import Path
 import pymupdf
 import pytest
 
-from tests.ocr.corpus import cer
+from tests.support.ocr_corpus import cer
 
 SOHOA = [sys.executable, "-m", "api"]
 
