@@ -12,7 +12,7 @@ import pymupdf
 import pytest
 
 from tests.api.test_cli import env, run
-from tests.batch import add_image_page, blank_scan, degrade, rasterise, text_page
+from tests.support.cover_scans import add_image_page, blank_scan, degrade, rasterise, text_page
 from tests.support.synthetic_pdf import Degradation
 
 __all__ = ["env"]

@@ -9,8 +9,8 @@ import pymupdf
 
 from ingest.batch import find_cover_sheet
 from tests.api.conftest import Service
-from tests.batch import add_image_page, degrade, rasterise, text_page
-from tests.conftest import unique_name
+from tests.support.cover_scans import add_image_page, degrade, rasterise, text_page
+from tests.support.names import unique_name
 from tests.support.synthetic_pdf import Degradation
 
 

@@ -1,8 +1,6 @@
-"""Tests of dossier cover sheets and of splitting scanned stacks at them.
-
-Helpers shared by the two test modules: cover sheets and empty pages made into "scans" the
-way ``tests/support/synthetic_pdf.py`` scans documents (rasterised, then degraded by its
-scanner model: skew, quarter turns, paper tint, uneven light, blur, noise).
+"""Cover sheets and empty pages made into "scans" for the cover-sheet, stack-splitting and
+intake tests, the way ``tests/support/synthetic_pdf.py`` scans documents (rasterised, then
+degraded by its scanner model: skew, quarter turns, paper tint, uneven light, blur, noise).
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from ingest.errors import IntakeInputError
 from ingest.synthetic import generate_documents
 from ocr.mupdf import extract_pages, image_to_pdf
 from storage.errors import BadInputError
-from tests.batch import (
+from tests.support.cover_scans import (
     add_image_page,
     blank_scan,
     cover_scan,

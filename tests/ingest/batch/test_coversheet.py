@@ -23,7 +23,7 @@ from ingest.coversheet import (
     parse_payload,
 )
 from ocr.mupdf import write_cover_sheet
-from tests.batch import add_image_page, cover_info, cover_scan, degrade, rasterise
+from tests.support.cover_scans import add_image_page, cover_info, cover_scan, degrade, rasterise
 from tests.support.synthetic_pdf import Degradation
 
 MM = 72 / 25.4

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.api.test_cli import run
-from tests.classify.test_text import DECISION
+from tests.support.cli import run
+from tests.support.texts import DECISION
 
 
 @pytest.fixture(scope="module")
