@@ -5,7 +5,8 @@
 #   bash scripts/setup.sh test  [pytest options]        # install, then lint, type-check, test
 #
 # As root it installs the Debian/Ubuntu packages with apt-get; otherwise it names the ones
-# missing. Python packages go into .venv at the repository root.
+# missing. Python packages go into .venv at the repository root, exactly as pinned (with
+# hashes) in requirements/lock.txt, or requirements/lock-dev.txt for the tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-}"; shift || true
@@ -35,7 +36,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 python=""
-for candidate in python3.13 python3.12 python3.11 python3; do
+for candidate in python3.11 python3.13 python3.12 python3; do  # the lock is for 3.11
   if command -v "$candidate" >/dev/null &&
      "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
     python="$candidate"; break
@@ -43,16 +44,18 @@ for candidate in python3.13 python3.12 python3.11 python3; do
 done
 [ -n "$python" ] || { echo "sohoa needs Python 3.11 or newer" >&2; exit 1; }
 
-extras=""; [ "$mode" = test ] && extras="[dev]"
+extras=""; lock=requirements/lock.txt
+[ "$mode" = test ] && { extras="[dev]"; lock=requirements/lock-dev.txt; }
 stamp=".venv/.installed$extras"
 if [ ! -x .venv/bin/python ]; then
   say "creating .venv with $python"
   "$python" -m venv .venv
 fi
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  say "installing Python packages into .venv"
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ "$lock" -nt "$stamp" ]; then
+  say "installing Python packages into .venv from $lock"
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-  .venv/bin/python -m pip install -q -e ".$extras"
+  .venv/bin/python -m pip install -q --require-hashes -r "$lock"
+  .venv/bin/python -m pip install -q --no-deps -e .
   touch "$stamp"
 fi
 
