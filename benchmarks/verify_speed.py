@@ -107,8 +107,8 @@ def make_document(work: Path) -> tuple[Path, Path]:
     from signing.document import RoleOptions, sign_document
     from signing.keys import unlock_pkcs12
     from signing.pades import Level, TrustServices
-    from tests.signing.validation import root_certificate
     from tests.support.pki_server import running_pki
+    from tests.support.signature_checks import root_certificate
     from tests.support.synthetic_pdf import render_pdf
 
     draft = work / "quyet-dinh.pdf"

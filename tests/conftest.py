@@ -9,18 +9,18 @@ Two backend sets run the same tests:
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import redis
 
+from storage.records import DatabaseConfig, open_database, upgrade_schema
+from tests.support.paths import SHARED
 from tests.support.pki_server import RunningPki, running_pki
+from tests.support.postgres import temporary_database
 from tests.support.seaweed import SeaweedServer, start_seaweed
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
 REDIS_TEST_URL = os.environ.get("SOHOA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
@@ -50,14 +50,20 @@ def redis_url() -> str:
     return REDIS_TEST_URL
 
 
-def unique_name(prefix: str) -> str:
-    """A name no other test or run uses (buckets, queues)."""
-    return f"{prefix}-{secrets.token_hex(5)}"
-
-
 @pytest.fixture(scope="session")
 def served_pki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningPki]:
     """One demo PKI for the session, its time stamps, OCSP and CRL served on loopback by
     ``sohoa pki serve``."""
     with running_pki(tmp_path_factory.mktemp("pki") / "demo") as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    """Name of a PostgreSQL database migrated to head, dropped at the end of the session
+    (the template of the records databases of ``tests.support.records.fresh_database``)."""
+    with temporary_database() as url:
+        database = open_database(DatabaseConfig(url))
+        upgrade_schema(database)
+        database.dispose()
+        yield url.rsplit("/", 1)[1]

@@ -14,7 +14,7 @@ from api.accounts import create_unit, create_user
 from api.app import create_app
 from api.runtime import Runtime, open_runtime
 from api.settings import Settings
-from tests.conftest import unique_name
+from tests.support.names import unique_name
 from tests.support.pki_server import RunningPki
 from tests.support.postgres import temporary_database
 from tests.support.seaweed import SeaweedServer

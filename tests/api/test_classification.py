@@ -15,7 +15,7 @@ from storage.records import AuditEntry, Job
 from storage.records.models import TrainingExample
 from tests.api.conftest import Service
 from tests.api.test_jobs import worker
-from tests.conftest import unique_name
+from tests.support.names import unique_name
 from tests.support.synthetic_pdf import render_pdf
 
 

@@ -11,7 +11,7 @@ import yaml
 
 from api.cli import build_parser
 from api.settings import Settings
-from tests.conftest import REPO
+from tests.support.paths import REPO
 
 REQUIRED_SETTINGS = {"SOHOA_DATABASE_URL", "SOHOA_REDIS_URL", "SOHOA_S3_ENDPOINT",
                      "SOHOA_S3_ACCESS_KEY", "SOHOA_S3_SECRET_KEY", "SOHOA_S3_BUCKET"}

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from storage.records import AuditEntry, Document, Dossier, DossierStatus, Unit
 from tests.api.conftest import Service
 from tests.api.test_jobs import worker
-from tests.conftest import unique_name
+from tests.support.names import unique_name
 
 
 def _setup(service: Service, prefix: str) -> tuple[str, dict[str, str]]:

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from ingest.intake import store_original
 from storage.records import AuditEntry, Dossier, Job
 from tests.api.conftest import Service
-from tests.conftest import unique_name
+from tests.support.names import unique_name
 from tests.support.pdfs import pdf_around, pdf_with
 
 

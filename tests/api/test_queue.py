@@ -6,7 +6,7 @@ import redis
 from rq.job import JobStatus
 
 from api.queue import JobQueue
-from tests.conftest import unique_name
+from tests.support.names import unique_name
 
 
 def test_same_job_id_is_enqueued_once(redis_url: str) -> None:

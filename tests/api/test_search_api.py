@@ -11,7 +11,7 @@ from ingest.synthetic import Block, SyntheticDocument
 from tests.api.conftest import Service
 from tests.api.test_cli import run
 from tests.api.test_jobs import worker
-from tests.conftest import unique_name
+from tests.support.names import unique_name
 from tests.support.synthetic_pdf import render_pdf
 
 

@@ -18,9 +18,9 @@ from sqlalchemy import select
 from ingest.synthetic import generate_document
 from storage.records import AuditEntry, DocumentFile
 from tests.api.conftest import Service
-from tests.conftest import unique_name
-from tests.signing.validation import pdfsig, pyhanko_status, root_certificate
+from tests.support.names import unique_name
 from tests.support.pki_server import RunningPki
+from tests.support.signature_checks import pdfsig, pyhanko_status, root_certificate
 from tests.support.synthetic_pdf import render_pdf
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from storage.records import Document
 from tests.api.conftest import Service
-from tests.conftest import unique_name
+from tests.support.names import unique_name
 
 
 def _png_bomb() -> bytes:

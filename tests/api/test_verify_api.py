@@ -16,8 +16,8 @@ from signing.pades import Level, TrustServices
 from storage.records import AuditEntry, Document
 from tests.api.conftest import Service
 from tests.api.test_signing_api import _people
-from tests.signing.validation import root_certificate
 from tests.support.pki_server import RunningPki
+from tests.support.signature_checks import root_certificate
 
 
 @pytest.fixture(scope="module")

@@ -33,8 +33,8 @@ from signing.keys import unlock_pkcs12
 from signing.pades import Level, TrustServices
 from signing.pki.build import LEADER_NAME
 from tests.api.conftest import make_settings
-from tests.signing.validation import root_certificate
 from tests.support.pki_server import RunningPki, free_port
+from tests.support.signature_checks import root_certificate
 from tests.support.synthetic_pdf import render_pdf
 
 if TYPE_CHECKING:

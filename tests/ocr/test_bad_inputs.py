@@ -24,7 +24,7 @@ from ocr.images import (
 from ocr.inputs import detect_format, iter_pages, load_page, plan_pages
 from ocr.model import OcrLimits
 from ocr.mupdf import PdfReader
-from tests.conftest import REPO
+from tests.support.paths import REPO
 
 
 def plan_and_load(path: Path, limits: OcrLimits | None) -> None:

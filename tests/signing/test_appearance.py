@@ -32,7 +32,7 @@ from signing.appearance import (
     vietnam_time,
 )
 from signing.errors import SigningInputError
-from tests.signing.appearance_support import (
+from tests.support.appearance import (
     ThrowawaySigner,
     born_digital,
     decree_document,

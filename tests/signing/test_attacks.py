@@ -26,9 +26,9 @@ from signing.keys import SigningKey, unlock_pkcs12
 from signing.pades import Level, TrustServices
 from signing.pki import issue_certificate, revoke_certificate
 from signing.verify import VerificationReport, verify_pdf
-from tests.signing.validation import pdfsig, root_certificate
 from tests.support import pdf_attacks as attacks
 from tests.support.pki_server import RunningPki
+from tests.support.signature_checks import pdfsig, root_certificate
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,13 @@ from signing.document import prepare_role_document
 from signing.errors import SigningInputError
 from signing.external import PendingSignature, finish_external
 from signing.pades import TrustServices
-from tests.signing.validation import pdfsig, pyhanko_ltv_offline, pyhanko_status, root_certificate
 from tests.support.pki_server import RunningPki
+from tests.support.signature_checks import (
+    pdfsig,
+    pyhanko_ltv_offline,
+    pyhanko_status,
+    root_certificate,
+)
 
 
 def _token(pki: RunningPki) -> tuple[rsa.RSAPrivateKey, bytes, tuple[bytes, ...]]:

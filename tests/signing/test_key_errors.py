@@ -17,8 +17,8 @@ from signing.errors import CertificateProblemError, SigningInputError, WrongPinE
 from signing.keys import unlock_pkcs12
 from signing.pades import TrustServices, check_certificate
 from signing.pki import issue_certificate, revoke_certificate
-from tests.signing.validation import pdfsig, root_certificate
 from tests.support.pki_server import RunningPki
+from tests.support.signature_checks import pdfsig, root_certificate
 
 SOHOA = Path(sys.executable).parent / "sohoa"
 

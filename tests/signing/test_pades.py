@@ -12,14 +12,14 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from signing.document import RoleOptions, sign_document
 from signing.keys import SigningKey, unlock_pkcs12
 from signing.pades import Level, TrustServices, check_certificate
-from tests.signing.validation import (
+from tests.support.pki_server import RunningPki
+from tests.support.signature_checks import (
     pdfsig,
     pyhanko_ltv_offline,
     pyhanko_status,
     pyhanko_timestamps_offline,
     root_certificate,
 )
-from tests.support.pki_server import RunningPki
 
 
 def _key(pki: RunningPki, name: str) -> SigningKey:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.signing.validation import pdfsig
 from tests.support.pki_server import RunningPki
+from tests.support.signature_checks import pdfsig
 
 SOHOA = Path(sys.executable).parent / "sohoa"
 LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")

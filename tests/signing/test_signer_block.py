@@ -11,7 +11,7 @@ import pytest
 
 from signing.appearance import Box, SignerBlock, find_signer_block
 from signing.errors import SignerBlockNotFoundError
-from tests.signing.appearance_support import (
+from tests.support.appearance import (
     born_digital,
     decree_document,
     line_rect,

@@ -8,9 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import REPO
-from tests.signing.validation import pdfsig, pyhanko_status, root_certificate
+from tests.support.paths import REPO
 from tests.support.pki_server import RunningPki
+from tests.support.signature_checks import pdfsig, pyhanko_status, root_certificate
 
 SOHOA = Path(sys.executable).parent / "sohoa"
 _SETUP = """

@@ -12,26 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from storage.records import Database, DatabaseConfig, open_database, upgrade_schema
+from storage.records import Database
 from tests.support.postgres import temporary_database
-
-BACKENDS = [pytest.param("sqlite"), pytest.param("postgresql", marks=pytest.mark.servers)]
+from tests.support.records import BACKENDS, fresh_database
 
 
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
     """``"sqlite"`` or ``"postgresql"``."""
     return str(request.param)
-
-
-@pytest.fixture(scope="session")
-def postgres_template() -> Iterator[str]:
-    """Name of a PostgreSQL database migrated to head, dropped at the end of the session."""
-    with temporary_database() as url:
-        database = open_database(DatabaseConfig(url))
-        upgrade_schema(database)
-        database.dispose()
-        yield url.rsplit("/", 1)[1]
 
 
 @pytest.fixture
@@ -47,14 +36,6 @@ def empty_database_url(backend: str, tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def db(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Database]:
     """A fresh database of ``backend`` at the newest schema."""
-    if backend == "sqlite":
-        database = open_database(DatabaseConfig(f"sqlite:///{tmp_path / 'records.sqlite3'}"))
-        upgrade_schema(database)
+    with fresh_database(backend, tmp_path,
+                        lambda: str(request.getfixturevalue("postgres_template"))) as database:
         yield database
-        database.dispose()
-        return
-    template = request.getfixturevalue("postgres_template")
-    with temporary_database(template=template) as url:
-        database = open_database(DatabaseConfig(url))
-        yield database
-        database.dispose()

@@ -1,4 +1,4 @@
-"""Helpers for the appearance tests: synthetic Decree 30 documents, a throwaway signer,
+"""Appearance helpers: synthetic Decree 30 documents, a throwaway signer,
 signature and seal PNGs, and signing a file exactly as ``signing/pades.py`` will."""
 
 from __future__ import annotations
