@@ -44,9 +44,7 @@ from signing.errors import (
     TrustServiceUnavailableError,
 )
 from signing.keys import SigningKey
-from signing.speedups import install as install_speedups
 
-install_speedups()  # earlier signatures' /Contents are read when signing again
 T = TypeVar("T")
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 # Room for the CMS container, as hex in /Contents: key, chain, and a time stamp token with

@@ -18,7 +18,11 @@ pyHanko's own reader.
 pure Python) again for every freshly parsed certificate it compares; the result depends
 only on the string, so it is memoised.
 
-:func:`install` puts all three in place; it is idempotent.
+:func:`install` puts all three in place and :func:`uninstall` puts pyHanko's and
+asn1crypto's own code back; both are idempotent, and :func:`installed` says which is in
+force. Importing this module patches nothing: each entry point (CLI, app, worker) calls
+:func:`install` itself, and ``tests/signing/test_speedups_parity.py`` checks that the
+patched parser reads every object of the corpus and of signed files as pyHanko does.
 """
 
 from __future__ import annotations
@@ -65,7 +69,12 @@ def read_hex_string(stream: IO[bytes]) -> Any:
 
 _NOT_NUMERIC = re.compile(rb"[^0-9+\-.\s\[\]\x00]")
 _NUMERIC_TOKEN = re.compile(rb"\[|\]|[+-]?(?:\d+\.?\d*|\.\d+)")
-_original_array_reader = generic.ArrayObject.read_from_stream
+# pyHanko's and asn1crypto's own code, as found when this module is first imported (the
+# class attributes raw, so that uninstall() puts back the very same descriptors)
+_ORIGINAL_HEX_READER = generic.read_hex_string_from_stream
+_ORIGINAL_ARRAY_READER = vars(generic.ArrayObject)["read_from_stream"]
+_ORIGINAL_READER_GENERIC = getattr(reader_module, "generic")  # noqa: B009 (not re-exported)
+_ORIGINAL_STRING_PREP = vars(asn1_x509.NameTypeAndValue)["_ldap_string_prep"]
 
 
 def _number(token: bytes) -> Any:
@@ -128,19 +137,17 @@ def read_array(stream: IO[bytes], container_ref: Any, in_content_stream: Any = N
     parsed = _parse_numeric(region, container_ref) if region.startswith(b"[") else None
     if parsed is None:
         if in_content_stream is None:
-            return _original_array_reader(stream, container_ref)
-        return _original_array_reader(stream, container_ref, in_content_stream=in_content_stream)
+            return _ORIGINAL_ARRAY_READER.__func__(stream, container_ref)
+        return _ORIGINAL_ARRAY_READER.__func__(
+            stream, container_ref, in_content_stream=in_content_stream)
     array, end = parsed
     stream.seek(start + end)
     return array
 
 
-_original_string_prep = asn1_x509.NameTypeAndValue._ldap_string_prep
-
-
 @functools.lru_cache(maxsize=4096)
 def _prepared(string: str) -> str:
-    return str(_original_string_prep(None, string))
+    return str(_ORIGINAL_STRING_PREP(None, string))
 
 
 def _ldap_string_prep(self: object, string: str) -> str:
@@ -150,11 +157,30 @@ def _ldap_string_prep(self: object, string: str) -> str:
 def install() -> None:
     """Make pyHanko's object parser use :func:`read_hex_string` and :func:`read_array`,
     its reader module see :class:`NumericArray` as a leaf, and asn1crypto's name comparison
-    use memoised string preparation."""
+    use memoised string preparation. Idempotent. Objects already parsed stay as they are."""
     generic.read_hex_string_from_stream = read_hex_string
     generic.ArrayObject.read_from_stream = staticmethod(read_array)  # type: ignore[method-assign]
-    if not isinstance(getattr(reader_module, "generic"), types.SimpleNamespace):  # noqa: B009
+    if getattr(reader_module, "generic") is _ORIGINAL_READER_GENERIC:  # noqa: B009
         view = types.SimpleNamespace(**vars(generic))
         view.ArrayObject = _ReaderArrayObject
         setattr(reader_module, "generic", view)  # noqa: B010
     asn1_x509.NameTypeAndValue._ldap_string_prep = _ldap_string_prep
+
+
+def uninstall() -> None:
+    """Put pyHanko's and asn1crypto's own code back. Idempotent. A :class:`NumericArray`
+    parsed before stays an ``ArrayObject`` that pyHanko's walks then visit as any other."""
+    generic.read_hex_string_from_stream = _ORIGINAL_HEX_READER
+    setattr(generic.ArrayObject, "read_from_stream", _ORIGINAL_ARRAY_READER)  # noqa: B010
+    setattr(reader_module, "generic", _ORIGINAL_READER_GENERIC)  # noqa: B010
+    setattr(asn1_x509.NameTypeAndValue, "_ldap_string_prep", _ORIGINAL_STRING_PREP)  # noqa: B010
+    _prepared.cache_clear()
+
+
+def installed() -> bool:
+    """Whether the speed-ups are in force (all of them: :func:`install` puts them in place
+    together)."""
+    return (generic.read_hex_string_from_stream is read_hex_string
+            and vars(generic.ArrayObject)["read_from_stream"].__func__ is read_array
+            and getattr(reader_module, "generic") is not _ORIGINAL_READER_GENERIC  # noqa: B009
+            and vars(asn1_x509.NameTypeAndValue)["_ldap_string_prep"] is _ldap_string_prep)

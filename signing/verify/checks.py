@@ -32,7 +32,6 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from signing.pades import VIETNAM
-from signing.speedups import install as install_speedups
 from signing.verify.model import (
     Coverage,
     Modification,
@@ -43,7 +42,6 @@ from signing.verify.model import (
 )
 from signing.verify.reasons import reason
 
-install_speedups()
 _EXPIRY = {"EXPIRED", "OUT_OF_BOUNDS_NO_POE", "OUT_OF_BOUNDS_NOT_REVOKED", "NOT_YET_VALID"}
 _REVOKED = {"REVOKED", "REVOKED_NO_POE", "REVOKED_CA_NO_POE"}
 _MODIFICATION: dict[ModificationLevel, Modification] = {
