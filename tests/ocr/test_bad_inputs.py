@@ -56,10 +56,20 @@ def test_dynamic_xfa_form(bad_inputs: Path) -> None:
 
 def test_invalid_table_of_contents_is_harmless(bad_inputs: Path) -> None:
     path = bad_inputs / "kcs.pdf"
+    with pymupdf.open(path) as document:  # the outline's one entry points at no page
+        assert [entry[:3] for entry in document.get_toc()] == [[1, " ", -1]]
+    assert detect_format(path) == "pdf"
     assert plan_pages(path) == ["image"]
     page = load_page(path, 0)
-    assert page.bilevel
+    assert (page.index, page.dpi, page.bilevel) == (0, pytest.approx(300.25), True)
     assert page.image.shape == (930, 1914)
+    # the scan itself, handwriting in black on white: "Kodak Capture Desktop Test"
+    assert np.unique(page.image).tolist() == [0, 255]
+    assert int(np.count_nonzero(page.image == 0)) == 92_449
+    inked = ((page.image == 0).sum(axis=1) > 50).astype(int)  # rows with writing on them
+    assert np.flatnonzero(np.diff(inked)).tolist() == [237, 398, 495, 640]  # two lines
+    [again] = list(iter_pages(path))
+    assert np.array_equal(again.image, page.image)
 
 
 def test_enormous_page_is_refused_over_a_lower_limit(bad_inputs: Path) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import (
     AuthorityInformationAccessOID,
@@ -58,10 +59,19 @@ def test_p12_opens_with_the_password_only(pki: DemoPki, name: str) -> None:
     key, cert, extra = pkcs12.load_key_and_certificates(data, PASSWORD.encode())
     assert key is not None
     assert cert is not None
-    if name != "root-ca":
+    public = serialization.PublicFormat.SubjectPublicKeyInfo
+    assert (cert.public_key().public_bytes(serialization.Encoding.DER, public)
+            == key.public_key().public_bytes(serialization.Encoding.DER, public))
+    if name == "root-ca":
+        assert cert == pki.root_cert
+        assert cert.issuer == cert.subject
+    else:
+        assert cert.issuer == pki.root_cert.subject
         assert pki.root_cert in extra  # the chain travels with the key
-        assert SimpleSigner.load_pkcs12(str(pki.p12_path(name)),
-                                         passphrase=PASSWORD.encode()) is not None
+        signer = SimpleSigner.load_pkcs12(str(pki.p12_path(name)),
+                                          passphrase=PASSWORD.encode())
+        assert signer is not None
+        assert signer.signing_cert.dump() == cert.public_bytes(serialization.Encoding.DER)
     with pytest.raises(WrongPinError) as caught:
         open_p12(pki.p12_path(name), "1234")
     assert str(pki.p12_path(name)) in str(caught.value)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pymupdf
 import pytest
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 from pyhanko.keys import load_certs_from_pemder_data
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -143,7 +143,10 @@ def test_wrong_pin_writes_nothing(tokens: Tokens, tmp_path: Path) -> None:
     assert raised.value.subject == "token 'sohoa'"
     assert not output.exists()
     sign_to(output, tokens.single)  # the right PIN still works afterwards
-    assert output.exists()
+    with output.open("rb") as handle:
+        [signature] = PdfFileReader(handle).embedded_signatures
+        status = validate_pdf_signature(signature, root_trust(tokens.pki))
+    assert (status.intact, status.valid, status.trusted) == (True, True, True)
 
 
 def test_unknown_token_label_lists_the_tokens(tokens: Tokens, tmp_path: Path) -> None:
@@ -223,12 +226,24 @@ def test_file_that_is_not_a_pkcs11_module(tmp_path: Path) -> None:
     assert "cannot be loaded as a PKCS#11 module" in str(raised.value)
 
 
+def assert_signs_with_the_tokens_certificate(signer: signers.Signer, pki: TestPki) -> None:
+    """The signer's certificate is the one stored on the token next to the signing key:
+    the same DER bytes (so the same fingerprint), subject and public key."""
+    certificate = signer.signing_cert
+    assert certificate.dump() == pki.signer_cert.public_bytes(serialization.Encoding.DER)
+    assert certificate.sha256 == pki.signer_cert.fingerprint(hashes.SHA256())
+    assert certificate.subject.native["common_name"] == "Nguyễn Văn An"
+    assert certificate.issuer.native["common_name"] == "Sohoa Test Root CA"
+    assert certificate.public_key.dump() == pki.signer_key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
 def test_repeated_opens_reuse_the_module(tokens: Tokens) -> None:
     token = tokens.single
     for _ in range(5):
         with open_token_signer(token.module, token_label=token.label,
                                pin=token.pin) as signer:
-            assert signer.signing_cert is not None
+            assert_signs_with_the_tokens_certificate(signer, tokens.pki)
 
 
 def test_module_reached_through_another_path(tokens: Tokens) -> None:
@@ -238,4 +253,4 @@ def test_module_reached_through_another_path(tokens: Tokens) -> None:
     real = str(Path(token.module).resolve())
     for module in (token.module, real, token.module):
         with open_token_signer(module, token_label=token.label, pin=token.pin) as signer:
-            assert signer.signing_cert is not None
+            assert_signs_with_the_tokens_certificate(signer, tokens.pki)
