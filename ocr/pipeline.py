@@ -90,7 +90,7 @@ class _PageWork:
 
 
 def _start_worker() -> None:
-    os.environ["OMP_THREAD_LIMIT"] = "1"
+    # Tesseract's own thread limit comes with each Tesseract process (ocr.tesseract)
     import cv2
 
     cv2.setNumThreads(1)

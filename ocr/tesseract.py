@@ -10,12 +10,14 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 import cv2
 import numpy as np
-import pytesseract
+from PIL import Image as PILImage
 
 from ocr.errors import OcrInputError, OcrUnavailableError
 from ocr.model import Image, Word
@@ -39,7 +41,8 @@ class TesseractInfo:
 
 def _run(command: list[str]) -> str:
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=20, check=False)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=20, check=False,
+                              env=tesseract_environment())
     except (OSError, subprocess.TimeoutExpired) as error:
         raise OcrUnavailableError(f"cannot run: {error}", subject=command[0]) from error
     if done.returncode != 0:
@@ -66,12 +69,12 @@ def tesseract_info(command: str = "tesseract") -> TesseractInfo:
     return TesseractInfo(command=command, version=version, languages=languages)
 
 
-# --- recognition and orientation (pytesseract) -------------------------------------------
+# --- recognition and orientation --------------------------------------------------------
 
 # Tesseract's OpenMP threads fight the worker processes for the cores and make it slower, not
-# faster, when pages run in parallel: one thread per Tesseract process. pytesseract passes
-# os.environ to the child process, so this is set once, at import.
-os.environ["OMP_THREAD_LIMIT"] = "1"
+# faster, when pages run in parallel: one thread per Tesseract process. Each Tesseract
+# process is given that in its own environment; this process's environment is left alone.
+TESSERACT_ENVIRONMENT = {"OMP_THREAD_LIMIT": "1"}
 
 OSD_MAX_SIDE = 1200
 """Images are downscaled to this longest side for orientation detection (OSD is slow)."""
@@ -79,19 +82,73 @@ OSD_MAX_SIDE = 1200
 RECOGNITION_CONFIG = "--oem 1 -c preserve_interword_spaces=0"
 """LSTM engine only; Tesseract's own spacing rules."""
 
+_NOT_FOUND = "not found on PATH (install tesseract-ocr)"
 
-def _tesseract_failure(error: Exception, what: str) -> OcrUnavailableError | OcrInputError:
-    """Map a pytesseract failure to sohoa's errors."""
-    if isinstance(error, pytesseract.TesseractNotFoundError):
-        return OcrUnavailableError("not found on PATH (install tesseract-ocr)", subject="tesseract")
-    message = str(error)
-    if isinstance(error, RuntimeError) and "timeout" in message.lower():
-        return OcrInputError(f"{what} took too long and was stopped", subject="tesseract")
+
+def tesseract_environment() -> dict[str, str]:
+    """The environment a Tesseract process runs with: this process's, plus
+    :data:`TESSERACT_ENVIRONMENT`."""
+    return {**os.environ, **TESSERACT_ENVIRONMENT}
+
+
+def _tesseract(image: Image, arguments: list[str], output: str, timeout: float,
+               what: str) -> str:
+    """Run ``tesseract IMAGE OUTPUT_BASE ARGUMENTS`` on ``image`` (written as PNG, as
+    pytesseract did) with :func:`tesseract_environment`, and return the ``output`` file
+    (``tsv``, ``osd``) it wrote."""
+    picture = PILImage.fromarray(image)
+    if "A" in picture.getbands():  # an alpha channel: flattened onto white
+        background = PILImage.new("RGB", picture.size, (255, 255, 255))
+        background.paste(picture, (0, 0), picture.getchannel("A"))
+        picture = background
+    with tempfile.TemporaryDirectory(prefix="sohoa-tesseract-") as directory:
+        source, base = Path(directory) / "input.PNG", Path(directory) / "output"
+        picture.save(source, format="PNG")
+        try:
+            done = subprocess.run(
+                ["tesseract", str(source), str(base), *arguments], env=tesseract_environment(),
+                stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout or None,
+                check=False)
+        except FileNotFoundError as error:
+            raise OcrUnavailableError(_NOT_FOUND, subject="tesseract") from error
+        except subprocess.TimeoutExpired as error:
+            raise OcrInputError(f"{what} took too long and was stopped",
+                                subject="tesseract") from error
+        except OSError as error:
+            raise OcrUnavailableError(f"cannot run: {error}", subject="tesseract") from error
+        if done.returncode != 0:
+            message = " ".join(done.stderr.decode("utf-8", "replace").splitlines()).strip()
+            raise _TesseractFailedError(done.returncode, message)
+        return (base.parent / f"{base.name}.{output}").read_text(encoding="utf-8")
+
+
+class _TesseractFailedError(Exception):
+    """Tesseract exited with an error (``message``: its stderr on one line)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(f"exited with {status}: {message}")
+        self.message = message
+
+
+def _tesseract_failure(error: _TesseractFailedError, what: str) -> Exception:
+    """Map a Tesseract error exit to sohoa's errors."""
+    message = error.message
     if "Failed loading language" in message or "Error opening data file" in message:
         return OcrUnavailableError(f"language data missing: {message[:200]}", subject="tesseract")
-    if isinstance(error, OSError):
-        return OcrUnavailableError(f"cannot run: {error}", subject="tesseract")
     return OcrInputError(f"{what} failed: {message[:200]}", subject="tesseract")
+
+
+def _osd_values(text: str) -> dict[str, float]:
+    """The numbers of Tesseract's OSD report (``Rotate: 90``, ``Orientation confidence: 2.1``)."""
+    values: dict[str, float] = {}
+    for line in text.split("\n"):
+        parts = line.split(": ")
+        if len(parts) == 2:
+            try:
+                values[parts[0]] = float(parts[1])
+            except ValueError:
+                continue
+    return values
 
 
 def detect_orientation(image: Image, timeout: float = 30.0) -> tuple[int, float]:
@@ -109,17 +166,23 @@ def detect_orientation(image: Image, timeout: float = 30.0) -> tuple[int, float]
             cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), np.uint8
         )
     try:
-        found = pytesseract.image_to_osd(
-            small, config="--psm 0", output_type=pytesseract.Output.DICT, timeout=timeout
-        )
-    except pytesseract.TesseractError as error:
-        if "Too few characters" in str(error) or "Invalid resolution" in str(error):
+        found = _osd_values(_tesseract(small, ["-l", "osd", "--psm", "0"], "osd", timeout,
+                                       "orientation detection"))
+    except _TesseractFailedError as error:
+        if "Too few characters" in error.message or "Invalid resolution" in error.message:
             return 0, 0.0
         raise _tesseract_failure(error, "orientation detection") from error
-    except (RuntimeError, OSError) as error:
-        raise _tesseract_failure(error, "orientation detection") from error
-    rotate = int(found.get("rotate", 0)) % 360
-    return rotate, float(found.get("orientation_conf", 0.0))
+    rotate = int(found.get("Rotate", 0)) % 360
+    return rotate, found.get("Orientation confidence", 0.0)
+
+
+def _tsv_words(text: str) -> list[dict[str, str]]:
+    """The rows of Tesseract's TSV output by column name (the last row's empty text cell,
+    lost to the final newline, put back)."""
+    rows = [row.split("\t") for row in text.strip().split("\n")]
+    header = rows[0]
+    return [dict(zip(header, row + [""] * (len(header) - len(row)), strict=True))
+            for row in rows[1:]]
 
 
 def recognise(
@@ -133,34 +196,29 @@ def recognise(
     Raises :class:`OcrUnavailableError` when Tesseract or the language is missing and
     :class:`OcrInputError` when the page fails or exceeds ``timeout`` seconds.
     """
+    arguments = ["-l", lang, "-c", "tessedit_create_tsv=1", "--psm", str(psm),
+                 *RECOGNITION_CONFIG.split()]
     try:
-        data = pytesseract.image_to_data(
-            image,
-            lang=lang,
-            config=f"--psm {psm} {RECOGNITION_CONFIG}",
-            output_type=pytesseract.Output.DICT,
-            timeout=timeout,
-        )
-    except (pytesseract.TesseractError, pytesseract.TesseractNotFoundError) as error:
-        raise _tesseract_failure(error, "recognition") from error
-    except (RuntimeError, OSError) as error:
+        rows = _tsv_words(_tesseract(image, arguments, "tsv", timeout, "recognition"))
+    except _TesseractFailedError as error:
         raise _tesseract_failure(error, "recognition") from error
     words: list[Word] = []
     line_numbers: dict[tuple[int, int, int], int] = {}
-    for i, raw in enumerate(data["text"]):
-        text = unicodedata.normalize("NFC", str(raw)).strip()
+    for row in rows:
+        text = unicodedata.normalize("NFC", row["text"]).strip()
         if not text:
             continue
-        key = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
+        key = (int(row["block_num"]), int(row["par_num"]), int(row["line_num"]))
         line = line_numbers.setdefault(key, len(line_numbers) + 1)
         words.append(
             Word(
                 text=text,
-                left=int(data["left"][i]),
-                top=int(data["top"][i]),
-                width=int(data["width"][i]),
-                height=int(data["height"][i]),
-                confidence=max(float(data["conf"][i]), 0.0),
+                left=int(row["left"]),
+                top=int(row["top"]),
+                width=int(row["width"]),
+                height=int(row["height"]),
+                # whole numbers, as before (pytesseract read every number column as int)
+                confidence=max(float(int(float(row["conf"]))), 0.0),
                 block=key[0],
                 line=line,
             )
