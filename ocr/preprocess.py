@@ -3,7 +3,8 @@
 Every step is a small pure function on numpy images; :func:`prepare_page` chains them:
 
 1. a small binary *analysis* image (red seal suppressed, background flattened, Otsu);
-2. orientation (0/90/180/270) and skew (±15°) from it: :mod:`ocr.orientation`;
+2. orientation (0/90/180/270) and skew (±15°) from it: :func:`find_orientation` here
+   (Tesseract's OSD asked when the up/down signal is weak);
 3. ``display``: the scan as it came (colour kept), turned upright and deskewed;
 4. ``ocr_image``: ``display`` without red ink, with a flat white background, light
    denoising, upscaled to ``OcrLimits.target_dpi`` when scanned coarser, then binarised.

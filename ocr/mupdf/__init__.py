@@ -1,9 +1,12 @@
-"""Everything that touches PyMuPDF: reading input PDFs and writing searchable ones.
+"""Everything in ``ocr`` that touches PyMuPDF: reading input PDFs and writing searchable ones.
 
-This package is the only place that imports ``pymupdf``; its exceptions become our typed
-errors (subclasses of :class:`~ocr.errors.OcrInputError` from :mod:`ocr.images`, with
-``subject`` = the file name). Split in two modules to keep each one short:
-:mod:`ocr.mupdf.reader` and :mod:`ocr.mupdf.writer`.
+Within ``ocr`` this package is the only place that imports ``pymupdf``; its exceptions
+become our typed errors (subclasses of :class:`~ocr.errors.OcrInputError` from
+:mod:`ocr.images`, with ``subject`` = the file name). The signing side imports ``pymupdf``
+itself, for signature appearances and the PDF report (:mod:`signing.appearance.blocks`,
+:mod:`signing.appearance.fonts`, :mod:`signing.appearance.plan`, :mod:`signing.document`,
+:mod:`signing.verify.render_pdf`). Split in three modules to keep each one short:
+:mod:`ocr.mupdf.reader`, :mod:`ocr.mupdf.writer` and :mod:`ocr.mupdf.pages`.
 """
 
 from ocr.images import encode_page_image
