@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,13 +17,10 @@ from minio import Minio
 from storage.objects import LocalStoreConfig, ObjectStore, S3StoreConfig, StoreConfig
 from storage.objects.factory import open_object_store
 from storage.objects.s3 import S3ObjectStore
+from tests.support.objects import RawNames
 from tests.support.seaweed import SeaweedServer
 
 BACKENDS = ["local", "s3"]
-
-RawNames = Callable[[str], list[str]]
-"""Lists the names physically stored under a prefix (see the ``raw_names`` fixture)."""
-
 
 @pytest.fixture(scope="session")
 def s3_bucket(s3_server: SeaweedServer) -> str:

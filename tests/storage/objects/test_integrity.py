@@ -17,7 +17,7 @@ from storage.errors import BadInputError, HashMismatchError
 from storage.objects import CHUNK_SIZE, LocalStoreConfig, ObjectStore, StoreConfig
 from storage.objects.factory import open_object_store
 from storage.objects.local import LocalObjectStore
-from tests.storage.objects.conftest import RawNames
+from tests.support.objects import RawNames
 
 SIZE = 2 * CHUNK_SIZE + 4321  # several chunks, and several S3 parts
 
