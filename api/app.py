@@ -9,23 +9,33 @@ from fastapi import FastAPI
 
 from api.problems import install_problem_handlers
 from api.routes import (
-    admin,
     auth,
-    classification,
+    classifier,
     documents,
     dossiers,
-    figures,
+    drafts,
     health,
-    intake,
+    incoming,
+    jobs,
+    keys,
     objects,
     pki,
     search,
     signing,
+    stacks,
+    stats,
+    tray,
+    units,
+    users,
     verify,
     verify_page,
 )
 from api.runtime import Runtime, open_runtime
 from api.settings import Settings, load_settings
+from api.speedups import apply_speedups
+
+ROUTERS = (health, auth, units, users, dossiers, documents, jobs, stacks, tray, classifier,
+           stats, search, objects, pki, keys, drafts, signing, verify, verify_page, incoming)
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
@@ -38,7 +48,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         if app.state.runtime is None:
             app.state.runtime = open_runtime(settings or load_settings())
         if app.state.pki is None:
-            app.state.pki = pki.pki_from_settings(app.state.runtime.settings)
+            app.state.pki = app.state.runtime.settings.demo_pki()
+        apply_speedups(app.state.runtime.settings)
         try:
             yield
         finally:
@@ -54,9 +65,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     )
     app.state.runtime = runtime
     known = settings or (runtime.settings if runtime is not None else None)
-    app.state.pki = pki.pki_from_settings(known) if known is not None else None
+    app.state.pki = known.demo_pki() if known is not None else None
     install_problem_handlers(app)
-    for module in (health, auth, admin, dossiers, documents, classification, figures, search,
-                   intake, objects, pki, signing, verify, verify_page):
+    for module in ROUTERS:
         app.include_router(module.router)
     return app

@@ -1,4 +1,10 @@
-"""FastAPI dependencies: the runtime, a database session, the current user, role checks."""
+"""FastAPI dependencies: the runtime, the request's transaction, the current user, role checks.
+
+The request's session is the one owner of its transaction: committed when the handler
+returns (before the response is sent, so a client never reads an answer about data that is
+not yet there), rolled back when it raises. Jobs a handler requested are queued right
+after that commit.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +15,10 @@ from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
-from api.accounts import CurrentUser, authenticate
 from api.runtime import Runtime
+from storage.accounts import CurrentUser, authenticate
 from storage.errors import AuthenticationError, PermissionDeniedError
-from storage.records import Role
+from storage.records import UserRole
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 
@@ -27,12 +33,12 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
 def get_session(runtime: RuntimeDep) -> Iterator[Session]:
-    """A database session for one request, committed when the handler succeeds."""
+    """The request's session, committed when the handler succeeds."""
     with runtime.db.session() as session:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def get_current_user(
@@ -48,9 +54,9 @@ def get_current_user(
 UserDep = Annotated[CurrentUser, Depends(get_current_user)]
 
 
-def require_roles(*roles: Role) -> Callable[[CurrentUser], CurrentUser]:
+def require_roles(*roles: UserRole) -> Callable[[CurrentUser], CurrentUser]:
     """A dependency that lets only users with one of ``roles`` (or admins) through."""
-    allowed = {*roles, Role.admin}
+    allowed = {*roles, UserRole.admin}
 
     def check(user: UserDep) -> CurrentUser:
         if user.role not in allowed:
@@ -59,3 +65,13 @@ def require_roles(*roles: Role) -> Callable[[CurrentUser], CurrentUser]:
         return user
 
     return check
+
+
+IntakeDep = Annotated[CurrentUser, Depends(require_roles(UserRole.intake))]
+AdminDep = Annotated[CurrentUser, Depends(require_roles(UserRole.admin))]
+ReviewerDep = Annotated[CurrentUser, Depends(require_roles(UserRole.intake, UserRole.clerk))]
+SignerDep = Annotated[CurrentUser, Depends(require_roles(UserRole.leader, UserRole.clerk))]
+DrafterDep = Annotated[CurrentUser, Depends(require_roles(UserRole.leader, UserRole.clerk,
+                                                          UserRole.intake))]
+ReceiverDep = Annotated[CurrentUser, Depends(require_roles(UserRole.clerk, UserRole.intake,
+                                                           UserRole.leader))]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import redis
 
 from api.embedded_redis import EmbeddedRedis
-from api.queue import JobQueue, connect_redis
+from api.queue import RqQueue, connect_redis
 from api.settings import Settings
 from storage.errors import ConfigurationError, UnavailableError
 from storage.objects import ObjectStore, S3StoreConfig, open_object_store
@@ -27,10 +27,19 @@ class Runtime:
     db: Database
     store: ObjectStore
     redis: redis.Redis
-    queue: JobQueue
+    queue: RqQueue
+    """The job queue; it is also the queue port (:class:`storage.jobs.JobQueue`)."""
     redis_url: str
     embedded_redis: EmbeddedRedis | None = None
     pid: int = field(default_factory=os.getpid)
+
+    def after_fork(self) -> None:
+        """Make the runtime safe to use in a forked child (a worker's work horse): new
+        database connections (the parent's stay the parent's) and a new object-store
+        client; the Redis client's pool notices the fork by itself."""
+        self.db.engine.dispose(close=False)
+        self.store = open_object_store(self.settings.store_config())
+        self.pid = os.getpid()
 
     def close(self) -> None:
         """Release connections and stop an embedded server this process started."""
@@ -96,7 +105,7 @@ def open_runtime(settings: Settings, *, start_embedded_redis: bool = True,
     except BaseException:
         db.dispose()
         raise
-    queue = JobQueue(
+    queue = RqQueue(
         connection=client,
         name=settings.queue_name,
         retries=settings.job_retries,

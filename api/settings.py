@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -16,6 +17,13 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from storage.errors import ConfigurationError
 from storage.objects import LocalStoreConfig, S3StoreConfig, StoreConfig
 from storage.records import DatabaseConfig
+
+if TYPE_CHECKING:
+    from ingest.digitise import DigitiseOptions
+    from signing.incoming import VerifySetup
+    from signing.pades import TrustServices
+    from signing.pki import DemoPki
+    from signing.requests import SigningSetup
 
 
 class Settings(BaseSettings):
@@ -62,6 +70,8 @@ class Settings(BaseSettings):
     seal_image: Path | None = Field(default=None, description="the agency's seal (PNG)")
     verify_online: bool = Field(default=False, description="fetch OCSP/CRL when verifying "
                                 "(otherwise only the document's own validation data)")
+    speedups: bool = Field(default=True, description="use sohoa's faster equivalents of three "
+                           "pyHanko/asn1crypto parsers (checked for parity in the tests)")
 
     @field_validator("holidays")
     @classmethod
@@ -107,6 +117,55 @@ class Settings(BaseSettings):
             url_secret=self.url_secret(),
             url_base=f"{self.public_url.rstrip('/')}/objects",
         )
+
+    @property
+    def max_upload_bytes(self) -> int:
+        """The upload size limit in bytes."""
+        return self.max_upload_mb * 1_000_000
+
+    def digitise_options(self) -> DigitiseOptions:
+        """Plain config for :mod:`ingest.digitise`."""
+        from ingest.digitise import DigitiseOptions
+
+        return DigitiseOptions(lang=self.ocr_lang, jobs=self.ocr_jobs or None)
+
+    def trust_services(self) -> TrustServices:
+        """The time-stamping service and trust anchors the settings name."""
+        from signing.trust import trust_services
+
+        return trust_services(self.tsa_url, [item for item in self.trust_roots.split(",")
+                                             if item], self.pki_dir)
+
+    def signing_setup(self) -> SigningSetup:
+        """Plain config for :mod:`signing.requests`: trust services and the images of the
+        leader's signature and the agency's seal (the demo PKI's when none is set)."""
+        from signing.requests import SigningSetup
+
+        def image(configured: Path | None, name: str) -> Path | None:
+            if configured is not None:
+                return Path(configured)
+            if self.pki_dir is not None and (Path(self.pki_dir) / name).is_file():
+                return Path(self.pki_dir) / name
+            return None
+
+        return SigningSetup(services=self.trust_services(),
+                            signature_image=image(self.signature_image, "leader-signature.png"),
+                            seal_image=image(self.seal_image, "agency-seal.png"))
+
+    def verify_setup(self) -> VerifySetup:
+        """Plain config for :mod:`signing.incoming`."""
+        from signing.incoming import VerifySetup
+
+        return VerifySetup(services=self.trust_services(), online=self.verify_online)
+
+    def demo_pki(self) -> DemoPki | None:
+        """The demo PKI named by ``SOHOA_PKI_DIR`` (opened with ``SOHOA_PKI_PASSWORD``),
+        whose time stamps, OCSP and CRL the app serves; None when none is configured."""
+        if self.pki_dir is None:
+            return None
+        from signing.pki import load_pki
+
+        return load_pki(self.pki_dir, self.pki_password.get_secret_value())
 
     def url_secret(self) -> bytes:
         """The HMAC key for download URLs: the configured one, or one kept in ``data_dir``."""

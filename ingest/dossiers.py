@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ingest.calendar import add_working_days
 from ingest.errors import IntakeInputError
-from storage.records import Dossier, DossierStatus, append_audit
+from storage.records import AuditAction, Dossier, DossierStatus, append_audit
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -59,6 +59,6 @@ def create_dossier(session: Session, new: NewDossier, *, actor: str, created_by_
     )
     session.add(dossier)
     session.flush()
-    append_audit(session, actor=actor, action="dossier_created", subject_type="dossier",
+    append_audit(session, actor=actor, action=AuditAction.dossier_created, subject_type="dossier",
                  subject_id=dossier.id, details={"procedure": code, "due": str(dossier.due_date)})
     return dossier

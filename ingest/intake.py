@@ -23,7 +23,16 @@ from ocr.inputs import detect_format, load_page, page_sources
 from ocr.model import OcrLimits
 from storage.errors import TooLargeError
 from storage.objects import CHUNK_SIZE, ObjectStore
-from storage.records import Document, DocumentFile, DocumentStatus, Dossier, append_audit
+from storage.objects.keys import original_prefix
+from storage.records import (
+    AuditAction,
+    Document,
+    DocumentFile,
+    DocumentStatus,
+    Dossier,
+    FileRole,
+    append_audit,
+)
 
 _MAGIC = (
     (b"%PDF-", "application/pdf", ".pdf"),
@@ -132,13 +141,13 @@ def store_original(session: Session, store: ObjectStore, *, dossier: Dossier | N
         validate_file(path, name)
         with path.open("rb") as head_file:
             media_type, suffix = sniff_media_type(head_file.read(2048))
-        prefix = f"dossiers/{dossier.id}" if dossier is not None else f"units/{owner}/tray"
+        prefix = original_prefix(owner, dossier.id if dossier is not None else None)
         with path.open("rb") as content:
             info = store.put(prefix, content, suffix=suffix, content_type=media_type)
     where = (Document.dossier_id == dossier.id) if dossier is not None else (
         Document.dossier_id.is_(None) & (Document.unit_id == owner))
     existing = session.scalar(select(Document).join(DocumentFile).where(
-        where, DocumentFile.role == "original", DocumentFile.sha256 == info.sha256))
+        where, DocumentFile.role == FileRole.original, DocumentFile.sha256 == info.sha256))
     if existing is not None:
         return StoredOriginal(document=existing, duplicate=True)
     document = Document(unit_id=owner, dossier_id=dossier.id if dossier else None,
@@ -146,11 +155,11 @@ def store_original(session: Session, store: ObjectStore, *, dossier: Dossier | N
                         created_by_id=user_id, fields={})
     session.add(document)
     session.flush()
-    session.add(DocumentFile(document_id=document.id, version=1, role="original",
+    session.add(DocumentFile(document_id=document.id, version=1, role=FileRole.original,
                              object_key=info.key, sha256=info.sha256, size=info.size,
                              media_type=media_type))
-    append_audit(session, actor=actor, action="document_received", subject_type="document",
-                 subject_id=document.id,
+    append_audit(session, actor=actor, action=AuditAction.document_received,
+                 subject_type="document", subject_id=document.id,
                  details={"dossier": dossier.id if dossier else None, "sha256": info.sha256,
                           "size": info.size, "filename": name})
     session.flush()

@@ -10,7 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.errors import ConflictError
-from storage.records import Document, DocumentStatus, Dossier, DossierStatus, append_audit
+from storage.records import (
+    AuditAction,
+    Document,
+    DocumentStatus,
+    Dossier,
+    DossierStatus,
+    append_audit,
+)
 
 S = DossierStatus
 ALLOWED: dict[DossierStatus, frozenset[DossierStatus]] = {
@@ -39,7 +46,7 @@ def move_dossier(session: Session, dossier: Dossier, to: DossierStatus, *, actor
     dossier.status = to
     if to == S.result_signed and dossier.resolved_at is None:
         dossier.resolved_at = when
-    append_audit(session, actor=actor, action="dossier_status", subject_type="dossier",
+    append_audit(session, actor=actor, action=AuditAction.dossier_status, subject_type="dossier",
                  subject_id=dossier.id,
                  details={"from": str(before), "to": str(to), "at": when.isoformat(),
                           **({"note": note} if note else {})})

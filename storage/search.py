@@ -28,7 +28,8 @@ from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlalchemy.orm import Session
 
 from storage.errors import BadInputError, NotFoundError
-from storage.records.models import Document, DocumentStatus
+from storage.records.models import Document
+from storage.records.vocabulary import DocumentStatus
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")  # date filters are local days
 WORD = re.compile(r"[^\W_]+")  # letters and digits, as FTS5's unicode61 splits them

@@ -2,37 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from fastapi.security import OAuth2PasswordRequestForm
-from pydantic import BaseModel
 
-from api.accounts import login, revoke
 from api.deps import RuntimeDep, SessionDep, UserDep, oauth2_scheme
+from api.schemas import MeOut, TokenOut
+from storage.accounts import login, revoke
 from storage.records import Unit
 
 router = APIRouter(prefix="/auth", tags=["auth"])
-
-
-class TokenOut(BaseModel):
-    """A bearer token for the ``Authorization`` header."""
-
-    access_token: str
-    token_type: str = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret
-    expires_at: datetime
-
-
-class MeOut(BaseModel):
-    """The logged-in user."""
-
-    id: int
-    username: str
-    role: str
-    unit_id: int
-    unit_code: str
-    visible_unit_ids: list[int]
 
 
 @router.post("/token", response_model=TokenOut, summary="Log in with a password")

@@ -1,131 +1,129 @@
-"""Documents: read one, download its files, and queue jobs on it."""
+"""Documents: read one, download its files, queue jobs on it, confirm or correct its type
+and fields, move it from the tray into a dossier, ask for its signature, and read the
+verification report kept when it arrived."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
 from fastapi import APIRouter
-from fastapi.responses import RedirectResponse
-from pydantic import BaseModel
-from sqlalchemy import select
+from fastapi.responses import RedirectResponse, Response
 
-from api.accounts import CurrentUser
-from api.deps import RuntimeDep, SessionDep, UserDep
-from api.jobs import (
-    check_document_fixity,
-    fixity_job_id,
-    ocr_document,
-    ocr_job_id,
-    record_enqueued,
+from api.deps import DrafterDep, IntakeDep, ReviewerDep, RuntimeDep, SessionDep, UserDep
+from api.schemas import (
+    AssignIn,
+    ClassificationIn,
+    ClassificationOut,
+    DocumentOut,
+    JobOut,
+    RequestIn,
+    RequestOut,
 )
-from api.routes.dossiers import DocumentOut, document_out
+from ingest.review import review_classification
+from ingest.uploads import assign_to_dossier, queue_digitisation
+from signing.incoming import stored_report
+from signing.requests import request_signature
+from storage.access import visible_document, visible_dossier
 from storage.errors import NotFoundError
-from storage.records import Document, DocumentFile, DocumentStatus, Job
+from storage.jobs import fixity_job_id, ocr_job_id, request_job
+from storage.records import FileRole, Job, JobKind
+from storage.records.files import require_file
 
-router = APIRouter(tags=["documents"])
-
-
-class JobOut(BaseModel):
-    """A background job's state and progress."""
-
-    id: str
-    kind: str
-    status: str
-    progress_done: int
-    progress_total: int
-    attempts: int
-    error: str | None
-    result: dict[str, Any] | None
-    enqueued_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
+router = APIRouter(prefix="/documents", tags=["documents"])
 
 
-def visible_document(session: Any, user: CurrentUser, document_id: int) -> Document:
-    """The document if the user may see it; 404 otherwise."""
-    document = session.get(Document, document_id)
-    if document is None or not user.can_see_unit(document.unit_id):
-        raise NotFoundError("no such document", subject=f"document {document_id}")
-    assert isinstance(document, Document)
-    return document
-
-
-def latest_file(session: Any, document_id: int, role: str) -> DocumentFile | None:
-    """The document's newest stored file of ``role`` (any version), if there is one."""
-    row = session.scalar(select(DocumentFile).where(
-        DocumentFile.document_id == document_id, DocumentFile.role == role)
-        .order_by(DocumentFile.version.desc()).limit(1))
-    assert row is None or isinstance(row, DocumentFile)
-    return row
-
-
-def job_out(job: Job) -> JobOut:
-    """The API view of a job row."""
-    return JobOut(id=job.id, kind=job.kind, status=str(job.status),
-                  progress_done=job.progress_done, progress_total=job.progress_total,
-                  attempts=job.attempts, error=job.error, result=job.result,
-                  enqueued_at=job.enqueued_at, started_at=job.started_at,
-                  finished_at=job.finished_at)
-
-
-@router.get("/documents/{document_id}", response_model=DocumentOut, summary="One document")
+@router.get("/{document_id}", response_model=DocumentOut, summary="One document")
 def get_document(document_id: int, user: UserDep, session: SessionDep) -> DocumentOut:
     """The document's state, type, fields and stored files."""
-    return document_out(visible_document(session, user, document_id))
+    return DocumentOut.of(visible_document(session, user, document_id))
 
 
-@router.get("/documents/{document_id}/files/{role}", summary="Download a stored file",
+@router.get("/{document_id}/files/{role}", summary="Download a stored file",
             response_class=RedirectResponse, status_code=307)
 def download_file(document_id: int, role: str, user: UserDep, session: SessionDep,
                   runtime: RuntimeDep, version: int | None = None) -> RedirectResponse:
     """Redirect to a download URL valid for ten minutes."""
     document = visible_document(session, user, document_id)
-    wanted = version or document.current_version
-    matches = [f for f in document.files if f.role == role and f.version <= wanted]
-    if not matches:
-        raise NotFoundError("the document has no such file", subject=role)
-    latest = max(matches, key=lambda f: f.version)
-    url = runtime.store.download_url(latest.object_key, timedelta(minutes=10))
+    try:
+        file_role = FileRole(role)
+    except ValueError:
+        raise NotFoundError("the document has no such file", subject=role) from None
+    row = require_file(session, document, file_role,
+                       up_to_version=version or document.current_version)
+    url = runtime.store.download_url(row.object_key, timedelta(minutes=10))
     return RedirectResponse(url, status_code=307)
 
 
-@router.post("/documents/{document_id}/fixity", response_model=JobOut, status_code=202,
+@router.post("/{document_id}/fixity", response_model=JobOut, status_code=202,
              summary="Queue a fixity check")
 def queue_fixity(document_id: int, user: UserDep, session: SessionDep,
                  runtime: RuntimeDep) -> JobOut:
     """Queue a job that re-hashes every stored file of the document."""
     document = visible_document(session, user, document_id)
-    job_id = fixity_job_id(document.id)
-    row = record_enqueued(session, job_id, "fixity", document_id=document.id,
-                          dossier_id=document.dossier_id, unit_id=document.unit_id)
-    session.commit()
-    runtime.queue.enqueue_once(check_document_fixity, job_id, document.id, rerun_finished=True)
-    session.refresh(row)
-    return job_out(row)
+    return JobOut.of(request_job(
+        session, runtime.queue, JobKind.fixity, fixity_job_id(document.id), (document.id,),
+        rerun_finished=True, document_id=document.id, dossier_id=document.dossier_id,
+        unit_id=document.unit_id))
 
 
-@router.post("/documents/{document_id}/ocr", response_model=JobOut, status_code=202,
+@router.post("/{document_id}/ocr", response_model=JobOut, status_code=202,
              summary="Queue OCR of a document")
 def queue_ocr(document_id: int, user: UserDep, session: SessionDep,
               runtime: RuntimeDep) -> JobOut:
     """Queue the job that makes the searchable PDF, text and words of the current version."""
     document = visible_document(session, user, document_id)
-    job_id = ocr_job_id(document.id, document.current_version)
-    row = record_enqueued(session, job_id, "ocr", document_id=document.id,
-                          dossier_id=document.dossier_id, unit_id=document.unit_id)
-    document.status = DocumentStatus.queued
-    session.commit()
-    runtime.queue.enqueue_once(ocr_document, job_id, document.id, document.current_version,
-                               rerun_finished=True)
-    session.refresh(row)
-    return job_out(row)
+    queue_digitisation(session, runtime.queue, [document], again=True)
+    job = session.get(Job, ocr_job_id(document.id, document.current_version))
+    assert job is not None
+    return JobOut.of(job)
 
 
-@router.get("/jobs/{job_id}", response_model=JobOut, summary="A job's state and progress")
-def get_job(job_id: str, user: UserDep, session: SessionDep) -> JobOut:
-    """Status, progress (done of total) and result of a job on a visible record."""
-    job = session.get(Job, job_id)
-    if job is None or not user.can_see_unit(job.unit_id):
-        raise NotFoundError("no such job", subject=job_id)
-    return job_out(job)
+@router.get("/{document_id}/classification", response_model=ClassificationOut,
+            summary="A document's type, fields and confidence")
+def get_classification(document_id: int, user: UserDep,
+                       session: SessionDep) -> ClassificationOut:
+    """Type, fields, confidences and whether a person should check them."""
+    return ClassificationOut.of(visible_document(session, user, document_id))
+
+
+@router.put("/{document_id}/classification", response_model=ClassificationOut,
+            summary="Confirm or correct a document's type and fields")
+def correct_classification(document_id: int, body: ClassificationIn, user: ReviewerDep,
+                           session: SessionDep, runtime: RuntimeDep) -> ClassificationOut:
+    """Store the type and fields a person gives (each value validated), audit the change,
+    keep it as training data and queue a retraining; similar documents classified from now
+    on follow the correction."""
+    document = visible_document(session, user, document_id)
+    return ClassificationOut.of(review_classification(
+        session, runtime.store, runtime.queue, document, doc_type=body.doc_type,
+        fields=body.fields, reviewer=user))
+
+
+@router.post("/{document_id}/assign", response_model=DocumentOut,
+             summary="Attach a tray document to a dossier")
+def assign(document_id: int, body: AssignIn, user: IntakeDep,
+           session: SessionDep) -> DocumentOut:
+    """Move a document from the unassigned tray into a dossier of the same unit; audited."""
+    document = visible_document(session, user, document_id)
+    dossier = visible_dossier(session, user, body.dossier_id)
+    return DocumentOut.of(assign_to_dossier(session, document, dossier, actor=user.username))
+
+
+@router.post("/{document_id}/signing-requests", response_model=RequestOut, status_code=201,
+             summary="Put a document in a signer's queue")
+def ask_signature(document_id: int, body: RequestIn, user: DrafterDep,
+                  session: SessionDep) -> RequestOut:
+    """The signer sees it in ``GET /signing/queue``."""
+    document = visible_document(session, user, document_id)
+    request = request_signature(session, user, document, body.signer, body.role, body.level)
+    return RequestOut.of(request, document)
+
+
+@router.get("/{document_id}/verification",
+            summary="The verification report kept with a received document")
+def verification_report(document_id: int, user: UserDep, session: SessionDep,
+                        runtime: RuntimeDep) -> Response:
+    """The report made when the document arrived (JSON)."""
+    document = visible_document(session, user, document_id)
+    return Response(stored_report(session, runtime.store, document),
+                    media_type="application/json")

@@ -12,7 +12,7 @@ from api.deps import RuntimeDep
 from ocr.tesseract import tesseract_info
 from storage.errors import SohoaError
 
-router = APIRouter(tags=["health"])
+router = APIRouter(prefix="/health", tags=["health"])
 
 
 def _check(probe: Any) -> dict[str, Any]:
@@ -34,7 +34,7 @@ def _tesseract(command: str) -> dict[str, Any]:
     return {"version": info.version, "languages": list(info.languages)}
 
 
-@router.get("/health", summary="Status of every dependency")
+@router.get("", summary="Status of every dependency")
 def health(runtime: RuntimeDep) -> JSONResponse:
     """Reports database, queue, object store and Tesseract; 503 when any is down."""
     checks = {

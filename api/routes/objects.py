@@ -12,10 +12,10 @@ from storage.errors import NotFoundError
 from storage.objects import CHUNK_SIZE, LocalStoreConfig
 from storage.objects.signed_urls import verify_download
 
-router = APIRouter(tags=["objects"])
+router = APIRouter(prefix="/objects", tags=["objects"])
 
 
-@router.get("/objects/{key:path}", summary="Download by a signed URL")
+@router.get("/{key:path}", summary="Download by a signed URL")
 def download(key: str, expires: int, signature: str, runtime: RuntimeDep) -> StreamingResponse:
     """Stream an object if the URL's signature is valid and not expired."""
     config = runtime.settings.store_config()

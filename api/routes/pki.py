@@ -2,24 +2,23 @@
 (``POST /ocsp``, ``GET /ocsp/{request}``), the root's CRL and certificate.
 
 The handlers are plain ``def``: FastAPI runs them in its thread pool, so the RSA signatures
-never block the event loop. They answer 404 (problem+json) when no PKI is configured.
+never block the event loop. They answer 404 (problem+json) when no PKI is configured. The
+paths are the ones written into the demo certificates (OCSP, CRL, issuer addresses), so
+this router has no common prefix.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 from cryptography.hazmat.primitives import serialization
 from fastapi import APIRouter, Body, Request
 from fastapi.responses import Response
 
-from signing.pki import DemoPki, crl_der, load_pki, ocsp_response, timestamp_response
+from signing.pki import DemoPki, crl_der, ocsp_response, timestamp_response
 from storage.errors import NotFoundError
-
-if TYPE_CHECKING:
-    from api.settings import Settings
 
 router = APIRouter(tags=["pki"])
 
@@ -28,14 +27,6 @@ TSA_REPLY = "application/timestamp-reply"
 OCSP_REQUEST = "application/ocsp-request"
 OCSP_RESPONSE = "application/ocsp-response"
 _NO_STORE = {"Cache-Control": "no-store"}
-
-
-def pki_from_settings(settings: Settings) -> DemoPki | None:
-    """The demo PKI named by ``SOHOA_PKI_DIR``, opened with ``SOHOA_PKI_PASSWORD``; None
-    when no directory is configured."""
-    if settings.pki_dir is None:
-        return None
-    return load_pki(settings.pki_dir, settings.pki_password.get_secret_value())
 
 
 def _pki(request: Request) -> DemoPki:

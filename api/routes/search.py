@@ -6,30 +6,17 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
-from sqlalchemy import select
 
 from api.deps import SessionDep, UserDep
-from storage.errors import NotFoundError
-from storage.records import Unit
-from storage.records.units import unit_subtree_ids
+from api.schemas import HitOut
+from storage.access import visible_unit
+from storage.records import unit_subtree_ids
 from storage.search import SearchFilters, search
 
-router = APIRouter(tags=["search"])
+router = APIRouter(prefix="/search", tags=["search"])
 
 
-class HitOut(BaseModel):
-    """One document found, best first."""
-
-    document_id: int
-    dossier_id: int | None
-    doc_type: str | None
-    filename: str
-    score: float
-    snippet: str  # HTML: matches in <mark>, the rest escaped
-
-
-@router.get("/search", response_model=list[HitOut], summary="Search documents")
+@router.get("", response_model=list[HitOut], summary="Search documents")
 def search_documents(
         user: UserDep, session: SessionDep,
         q: Annotated[str, Query(min_length=1, max_length=500, description="words to find")],
@@ -43,10 +30,7 @@ def search_documents(
     dat dai" finds "hồ sơ đất đai"), ranked, each with a highlighted snippet."""
     unit_ids: set[int] = set(user.visible_unit_ids)
     if unit:
-        found = session.scalar(select(Unit).where(Unit.code == unit))
-        if found is None or not user.can_see_unit(found.id):
-            raise NotFoundError("no such unit", subject=unit)
-        unit_ids = unit_subtree_ids(session, found.id) & unit_ids
+        unit_ids = unit_subtree_ids(session, visible_unit(session, user, unit).id) & unit_ids
     filters = SearchFilters(unit_ids=unit_ids, doc_type=doc_type, date_from=date_from,
                             date_to=date_to, status=status, dossier_id=dossier)
     hits = search(session, q, filters, limit=limit, offset=offset)

@@ -13,7 +13,7 @@ from pathlib import Path
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-router = APIRouter(tags=["verification"])
+router = APIRouter(prefix="/verify", tags=["verification"])
 
 PAGE = Path(__file__).resolve().parent.parent / "web" / "verify.html"
 CONTENT_SECURITY_POLICY = (
@@ -29,7 +29,7 @@ def page_html() -> str:
     return PAGE.read_text(encoding="utf-8")
 
 
-@router.get("/verify", response_class=HTMLResponse, summary="Page to verify a signed PDF")
+@router.get("", response_class=HTMLResponse, summary="Page to verify a signed PDF")
 def verify_page() -> HTMLResponse:
     """The verification page (Vietnamese, with an English toggle; ``?lang=en`` opens it in
     English)."""

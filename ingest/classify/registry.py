@@ -25,12 +25,13 @@ from ingest.classify.classifier import SNAP_FIELDS, Classifier
 from ingest.classify.model import Example, TextModel, train
 from storage.errors import SohoaError
 from storage.objects import ObjectStore
+from storage.objects.keys import CLASSIFIER_MODELS
 from storage.records.models import ClassifierModel, TrainingExample
 
 SYNTHETIC_DOCUMENTS = 1600
 SYNTHETIC_SEED = 20261122
 CORRECTION_WEIGHT = 15.0
-MODEL_PREFIX = "models/classifier"
+MODEL_PREFIX = CLASSIFIER_MODELS  # where trained versions are stored
 
 
 class ModelIntegrityError(SohoaError):

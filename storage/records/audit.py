@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from storage.errors import BadInputError, ConflictError
 from storage.records.models import GENESIS_HASH, AuditEntry, AuditHead, utcnow
+from storage.records.vocabulary import AuditAction
 
 SYSTEM_ACTOR = "system"
 APPEND_ONLY_TRIGGERS: dict[str, tuple[str, ...]] = {
@@ -113,7 +114,7 @@ def append_audit(
     session: Session,
     *,
     actor: str,
-    action: str,
+    action: AuditAction,
     subject_type: str,
     subject_id: str | int,
     details: dict[str, Any] | None = None,
@@ -125,7 +126,7 @@ def append_audit(
     """
     fields = {
         "actor": actor,
-        "action": action,
+        "action": str(action),
         "subject_type": subject_type,
         "subject_id": str(subject_id),
     }

@@ -16,6 +16,18 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.mutable import MutableDict
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from storage.records.vocabulary import (
+    DocumentStatus,
+    DossierStatus,
+    FileRole,
+    JobKind,
+    JobStatus,
+    SigningRequestStatus,
+    SigningRole,
+    TrainingSource,
+    UserRole,
+)
+
 NAMING_CONVENTION: dict[str, str] = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -70,51 +82,28 @@ def _str_enum(enum_class: type[enum.StrEnum], name: str) -> sa.Enum:
     )
 
 
+class EnumString(sa.TypeDecorator[Any]):
+    """A StrEnum kept as a plain string column (no CHECK: the set may grow without a
+    migration) and read back as the enum's member."""
+
+    impl = sa.String
+    cache_ok = True
+
+    def __init__(self, enum_class: type[enum.StrEnum], length: int) -> None:
+        super().__init__(length)
+        self.enum_class = enum_class
+
+    def process_bind_param(self, value: Any, dialect: sa.Dialect) -> str | None:
+        return None if value is None else self.enum_class(value).value
+
+    def process_result_value(self, value: Any, dialect: sa.Dialect) -> Any:
+        return None if value is None else self.enum_class(value)
+
+
 class Base(DeclarativeBase):
     """Declarative base with a constraint naming convention (portable migrations)."""
 
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
-
-
-class Role(enum.StrEnum):
-    """What a user may do: receive dossiers, lead a unit, process work, administer."""
-
-    intake = "intake"
-    leader = "leader"
-    clerk = "clerk"
-    admin = "admin"
-
-
-class DossierStatus(enum.StrEnum):
-    """Where a dossier (hồ sơ) is in its life."""
-
-    received = "received"
-    digitising = "digitising"
-    digitised = "digitised"
-    in_progress = "in_progress"
-    result_signed = "result_signed"
-    returned = "returned"
-
-
-class DocumentStatus(enum.StrEnum):
-    """Where a document is in digitisation or drafting."""
-
-    received = "received"
-    queued = "queued"
-    processing = "processing"
-    digitised = "digitised"
-    failed = "failed"
-    draft = "draft"
-    signed = "signed"
-
-
-class JobStatus(enum.StrEnum):
-    """State of a background job."""
-
-    queued = "queued"
-    running = "running"
-    done = "done"
-    failed = "failed"
 
 
 class Unit(Base):
@@ -141,7 +130,7 @@ class User(Base):
     username: Mapped[str] = mapped_column(sa.String(64), unique=True)
     full_name: Mapped[str] = mapped_column(sa.String(255))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
-    role: Mapped[Role] = mapped_column(_str_enum(Role, "role"))
+    role: Mapped[UserRole] = mapped_column(_str_enum(UserRole, "role"))
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -235,7 +224,7 @@ class DocumentFile(Base):
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(sa.ForeignKey("documents.id", ondelete="CASCADE"))
     version: Mapped[int] = mapped_column(sa.Integer)
-    role: Mapped[str] = mapped_column(sa.String(32))
+    role: Mapped[FileRole] = mapped_column(EnumString(FileRole, 32))
     object_key: Mapped[str] = mapped_column(sa.String(512))
     sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
     size: Mapped[int] = mapped_column(sa.BigInteger)
@@ -251,7 +240,7 @@ class Job(Base):
     __tablename__ = "jobs"
 
     id: Mapped[str] = mapped_column(sa.String(128), primary_key=True)
-    kind: Mapped[str] = mapped_column(sa.String(64))
+    kind: Mapped[JobKind] = mapped_column(EnumString(JobKind, 64))
     document_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("documents.id", ondelete="SET NULL"), index=True
     )
@@ -312,7 +301,7 @@ class TrainingExample(Base):
     doc_type: Mapped[str] = mapped_column(sa.String(32))
     fields: Mapped[dict[str, Any]] = mapped_column(JSONDict, default=dict)
     text: Mapped[str] = mapped_column(sa.Text)
-    source: Mapped[str] = mapped_column(sa.String(16))  # "correction" or "confirmation"
+    source: Mapped[TrainingSource] = mapped_column(EnumString(TrainingSource, 16))
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -364,9 +353,10 @@ class SigningRequest(Base):
                                            index=True)
     requested_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"))
-    role: Mapped[str] = mapped_column(sa.String(16))
+    role: Mapped[SigningRole] = mapped_column(EnumString(SigningRole, 16))
     level: Mapped[str] = mapped_column(sa.String(8))
-    status: Mapped[str] = mapped_column(sa.String(16), default="pending", index=True)
+    status: Mapped[SigningRequestStatus] = mapped_column(
+        EnumString(SigningRequestStatus, 16), default=SigningRequestStatus.pending, index=True)
     signed_version: Mapped[int | None] = mapped_column(sa.Integer)
     field_name: Mapped[str | None] = mapped_column(sa.String(64))
     signing_time: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,5 +1,5 @@
-"""Trust anchors and the time-stamping service, from files and settings: one place for
-the CLI's signing and verification and the API's."""
+"""Trust anchors and the time-stamping service from plain values (files and a URL): one
+place for the CLI's signing and verification, the API's and the web pages'."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from pathlib import Path
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 
-from api.settings import Settings
 from signing.pades import TrustServices
 from storage.errors import BadInputError
 
@@ -32,9 +31,11 @@ def load_trust_roots(paths: list[str]) -> tuple[asn1_x509.Certificate, ...]:
     return tuple(roots)
 
 
-def trust_services(settings: Settings) -> TrustServices:
-    """The time-stamping service and trust anchors the settings name."""
-    roots = load_trust_roots([item for item in settings.trust_roots.split(",") if item])
-    if settings.pki_dir is not None:
-        roots += load_trust_roots([str(Path(settings.pki_dir) / "root-ca.pem")])
-    return TrustServices(tsa_url=settings.tsa_url, trust_roots=roots)
+def trust_services(tsa_url: str | None, root_files: list[str],
+                   pki_dir: Path | None = None) -> TrustServices:
+    """The time-stamping service and the trust anchors in ``root_files`` (and the root of
+    a demo PKI directory, when one is given)."""
+    roots = load_trust_roots(root_files)
+    if pki_dir is not None:
+        roots += load_trust_roots([str(Path(pki_dir) / "root-ca.pem")])
+    return TrustServices(tsa_url=tsa_url, trust_roots=roots)

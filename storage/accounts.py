@@ -1,7 +1,7 @@
-"""Units, users, passwords and bearer tokens: the service functions behind login and roles.
+"""Units, users, passwords and bearer tokens: the use cases behind login and roles.
 
-Shared by the API and the CLI (``sohoa user add``). Passwords are hashed with Argon2id;
-bearer tokens are random, shown once, and stored only as their SHA-256.
+Called by the API, the web pages and the CLI (``sohoa user add``). Passwords are hashed
+with Argon2id; bearer tokens are random, shown once, and stored only as their SHA-256.
 """
 
 from __future__ import annotations
@@ -23,7 +23,15 @@ from storage.errors import (
     ConflictError,
     NotFoundError,
 )
-from storage.records import ApiToken, Role, Unit, User, append_audit, unit_subtree_ids
+from storage.records import (
+    ApiToken,
+    AuditAction,
+    Unit,
+    User,
+    UserRole,
+    append_audit,
+    unit_subtree_ids,
+)
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 8
@@ -61,8 +69,20 @@ def create_unit(session: Session, code: str, name: str, parent_code: str | None 
     unit = Unit(code=code, name=nfc(name), parent_id=parent.id if parent else None)
     session.add(unit)
     session.flush()
-    append_audit(session, actor=actor, action="unit_created", subject_type="unit",
+    append_audit(session, actor=actor, action=AuditAction.unit_created, subject_type="unit",
                  subject_id=unit.id, details={"code": code, "parent": parent_code})
+    return unit
+
+
+def default_unit(session: Session, code: str | None) -> Unit:
+    """The unit with ``code``, or (no code) the first top-level unit; NotFoundError naming
+    it when there is none."""
+    query = select(Unit).where(Unit.code == code) if code else (
+        select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id))
+    unit = session.scalar(query.limit(1))
+    if unit is None:
+        raise NotFoundError("no such unit: add one with 'sohoa unit add'",
+                            subject=code or "--unit")
     return unit
 
 
@@ -74,7 +94,7 @@ def find_unit(session: Session, code: str) -> Unit:
     return unit
 
 
-def create_user(session: Session, *, username: str, password: str, role: Role | str,
+def create_user(session: Session, *, username: str, password: str, role: UserRole | str,
                 unit_code: str, full_name: str = "", actor: str = "system") -> User:
     """Add a user with a hashed password, a role and a unit."""
     username = username.strip()
@@ -85,9 +105,9 @@ def create_user(session: Session, *, username: str, password: str, role: Role | 
         raise BadInputError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters",
                             subject=username)
     try:
-        role = Role(role)
+        role = UserRole(role)
     except ValueError as error:
-        roles = ", ".join(r.value for r in Role)
+        roles = ", ".join(r.value for r in UserRole)
         raise BadInputError(f"unknown role {role!r} (one of {roles})", subject=username) from error
     if session.scalar(select(User).where(User.username == username)) is not None:
         raise ConflictError("a user with this name exists already", subject=username)
@@ -96,7 +116,7 @@ def create_user(session: Session, *, username: str, password: str, role: Role | 
                 password_hash=hash_password(password), role=role, unit_id=unit.id)
     session.add(user)
     session.flush()
-    append_audit(session, actor=actor, action="user_created", subject_type="user",
+    append_audit(session, actor=actor, action=AuditAction.user_created, subject_type="user",
                  subject_id=user.id, details={"username": username, "role": role.value,
                                               "unit": unit_code})
     return user
@@ -123,7 +143,7 @@ def login(session: Session, username: str, password: str, hours: int) -> IssuedT
     expires_at = datetime.now(UTC) + timedelta(hours=hours)
     session.add(ApiToken(token_hash=_token_digest(token), user_id=user.id,
                          expires_at=expires_at))
-    append_audit(session, actor=user.username, action="login", subject_type="user",
+    append_audit(session, actor=user.username, action=AuditAction.login, subject_type="user",
                  subject_id=user.id)
     return IssuedToken(token=token, expires_at=expires_at)
 
@@ -141,7 +161,7 @@ class CurrentUser:
 
     id: int
     username: str
-    role: Role
+    role: UserRole
     unit_id: int
     visible_unit_ids: frozenset[int]
 
@@ -159,5 +179,5 @@ def authenticate(session: Session, token: str) -> CurrentUser:
     if user is None or not user.active:
         raise AuthenticationError("the token's user is disabled")
     visible = frozenset(unit_subtree_ids(session, user.unit_id))
-    return CurrentUser(id=user.id, username=user.username, role=Role(user.role),
+    return CurrentUser(id=user.id, username=user.username, role=UserRole(user.role),
                        unit_id=user.unit_id, visible_unit_ids=visible)

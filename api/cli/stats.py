@@ -5,7 +5,19 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
+from api.cli.common import Commands
 from storage.errors import BadInputError
+
+
+def register(commands: Commands) -> None:
+    """Add ``stats``."""
+    stats = commands.add_parser("stats", help="the office's figures")
+    stats.add_argument("--unit", default=None, help="a unit code and the units below it")
+    stats.add_argument("--from", dest="date_from", default=None, help="YYYY-MM-DD")
+    stats.add_argument("--to", dest="date_to", default=None, help="YYYY-MM-DD")
+    stats.add_argument("--json", action="store_true")
+    stats.set_defaults(run=cmd_stats)
+
 
 _COLUMNS = (("unit_code", "unit", 12), ("received", "received", 9), ("resolved", "resolved", 9),
             ("resolved_early", "early", 6), ("resolved_on_time", "on time", 8),
@@ -26,7 +38,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     """Print the figures per unit and the total, as a table or JSON."""
     from sqlalchemy import select
 
-    from api.cli_commands import print_json, records_session
+    from api.cli.common import print_json, records_session
     from ingest.figures import compute_figures
     from storage.errors import NotFoundError
     from storage.records import Unit

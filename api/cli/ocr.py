@@ -7,12 +7,26 @@ import json
 import sys
 from pathlib import Path
 
+from api.cli.common import Commands
 from storage.errors import BadInputError
+
+
+def register(commands: Commands) -> None:
+    """Add ``ocr``."""
+    ocr = commands.add_parser("ocr",
+                              help="make a searchable PDF from a scan (PDF, PNG, JPEG, TIFF)")
+    ocr.add_argument("input")
+    ocr.add_argument("-o", "--output", required=True, help="the searchable PDF to write")
+    ocr.add_argument("--text", default=None, help="also write the text (UTF-8, NFC)")
+    ocr.add_argument("--json", default=None, help="also write pages and words as JSON")
+    ocr.add_argument("--lang", default="vie+eng", help="Tesseract languages (default vie+eng)")
+    ocr.add_argument("--jobs", type=int, default=None, help="parallel pages (default: cores)")
+    ocr.set_defaults(run=cmd_ocr)
 
 
 def cmd_ocr(args: argparse.Namespace) -> int:
     """OCR a scan into a searchable PDF, with optional text and words JSON."""
-    from api.progress import ProgressBar
+    from api.cli.progress import ProgressBar
     from ocr.pipeline import OcrOptions, ocr_file
 
     source = Path(args.input)

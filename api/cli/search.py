@@ -6,10 +6,21 @@ import argparse
 import html
 import re
 
+from api.cli.common import Commands
+
+
+def register(commands: Commands) -> None:
+    """Add ``search``."""
+    search = commands.add_parser("search", help="full-text search over OCR text and fields")
+    search.add_argument("query", nargs="+", help="words; case and diacritics are ignored")
+    search.add_argument("--limit", type=int, default=20)
+    search.add_argument("--json", action="store_true")
+    search.set_defaults(run=cmd_search)
+
 
 def cmd_search(args: argparse.Namespace) -> int:
     """Print the documents whose text or fields hold every word of the query."""
-    from api.cli_commands import print_json, records_session
+    from api.cli.common import print_json, records_session
     from storage.errors import BadInputError
     from storage.search import search
 

@@ -8,12 +8,25 @@ import json
 import sys
 from pathlib import Path
 
+from api.cli.common import Commands
 from storage.errors import BadInputError
+
+
+def register(commands: Commands) -> None:
+    """Add ``classify`` and ``retrain``."""
+    classify = commands.add_parser("classify", help="tell a document's type and fields")
+    classify.add_argument("input", help="a scan, a PDF (scanned or with text) or a .txt")
+    classify.add_argument("--json", action="store_true", help="one line of JSON")
+    classify.add_argument("--lang", default=None, help="Tesseract languages for scans")
+    classify.add_argument("--jobs", type=int, default=None, help="parallel OCR pages")
+    classify.set_defaults(run=cmd_classify)
+    retrain = commands.add_parser("retrain", help="train a new classifier version now")
+    retrain.set_defaults(run=cmd_retrain)
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
     """Classify a scan, PDF or text file and print its type, confidence and fields."""
-    from api.progress import ProgressBar
+    from api.cli.progress import ProgressBar
     from api.runtime import open_records, open_store
     from api.settings import load_settings
     from ingest.classify.reading import read_file
@@ -44,20 +57,20 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 def cmd_retrain(args: argparse.Namespace) -> int:
     """Train a new classifier version from the generated set and every stored correction."""
-    from api.progress import ProgressBar
+    from api.cli.progress import ProgressBar
     from api.runtime import open_records, open_store
     from api.settings import load_settings
-    from ingest.classify.registry import train_version
+    from ingest.review import train_now
 
     settings = load_settings()
     db = open_records(settings)
     try:
         store = open_store(settings)
         with db.session() as session:
-            row = train_version(session, store, progress=ProgressBar("training"))
-            session.commit()
-            print(f"classifier version {row.version}: {row.examples} examples, "
-                  f"{row.size} bytes at {row.object_key}")
+            row = train_now(session, store, actor="cli", progress=ProgressBar("training"))
+            shown = (f"classifier version {row.version}: {row.examples} examples, "
+                     f"{row.size} bytes at {row.object_key}")
+        print(shown)
     finally:
         db.dispose()
     return 0

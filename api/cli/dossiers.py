@@ -1,5 +1,5 @@
-"""Back-office intake commands: ``sohoa ingest``, ``sohoa dossier cover-sheet`` and
-``sohoa watch``, on the configured installation (no server needed)."""
+"""Dossier and back-office intake commands: ``sohoa dossier new|cover-sheet``,
+``sohoa ingest`` and ``sohoa watch``, on the configured installation (no server needed)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,72 @@ import time
 from pathlib import Path
 from typing import Any
 
-from storage.errors import BadInputError, SohoaError
+from api.cli.common import Commands, print_json, records_session
+from storage.errors import BadInputError
+
+
+def register(commands: Commands) -> None:
+    """Add ``dossier new``, ``dossier cover-sheet``, ``ingest`` and ``watch``."""
+    dossier = commands.add_parser("dossier", help="dossiers").add_subparsers(dest="action",
+                                                                            required=True)
+    new = dossier.add_parser("new", help="register a dossier")
+    new.add_argument("--procedure", required=True, help="procedure code")
+    new.add_argument("--applicant", required=True)
+    new.add_argument("--procedure-name", default="")
+    new.add_argument("--days", type=int, default=0, help="processing time in working days")
+    new.add_argument("--unit", default=None, help="receiving unit code (default: the root)")
+    new.add_argument("--json", action="store_true")
+    new.set_defaults(run=cmd_dossier_new)
+    cover = dossier.add_parser("cover-sheet", help="print a dossier's cover sheet")
+    cover.add_argument("id")
+    cover.add_argument("-o", "--output", required=True)
+    cover.set_defaults(run=cmd_cover_sheet)
+    ingest = commands.add_parser("ingest", help="store files, split scanned stacks, queue OCR")
+    ingest.add_argument("files", nargs="+")
+    ingest.add_argument("--dossier", type=int, default=None,
+                        help="attach to this dossier (default: split at cover sheets)")
+    ingest.add_argument("--unit", default=None, help="unit code (default: the first top unit)")
+    ingest.add_argument("--wait", action="store_true", help="return when processing is done")
+    ingest.add_argument("--json", action="store_true")
+    ingest.set_defaults(run=cmd_ingest)
+    watch = commands.add_parser("watch", help="ingest files that scanners drop into a folder")
+    watch.add_argument("folder")
+    watch.add_argument("--unit", default=None, help="unit code (default: the first top unit)")
+    watch.add_argument("--settle", type=float, default=2.0,
+                       help="seconds a file must stay unchanged before it is taken")
+    watch.add_argument("--interval", type=float, default=1.0, help="seconds between passes")
+    watch.add_argument("--once", action="store_true", help="handle what is there, then stop")
+    watch.set_defaults(run=cmd_watch)
+
+
+def cmd_dossier_new(args: argparse.Namespace) -> int:
+    """Register a dossier and print it."""
+    from api.settings import load_settings
+    from ingest.dossiers import NewDossier, create_dossier
+    from storage.accounts import default_unit
+
+    with records_session() as session:
+        unit = default_unit(session, args.unit)
+        dossier = create_dossier(
+            session,
+            NewDossier(procedure_code=args.procedure, applicant_name=args.applicant,
+                       processing_days=args.days, unit_id=unit.id,
+                       procedure_name=args.procedure_name),
+            actor="cli", created_by_id=None, holidays=load_settings().holiday_dates())
+        out = {"id": dossier.id, "due_date": dossier.due_date.isoformat(),
+               "unit": unit.code, "procedure_code": dossier.procedure_code,
+               "procedure_name": dossier.procedure_name,
+               "applicant_name": dossier.applicant_name, "status": str(dossier.status),
+               "received_at": dossier.received_at.isoformat()}
+    if args.json:
+        print_json(out)
+    else:
+        print(f"dossier {out['id']} received, due {out['due_date']}")
+    return 0
 
 
 def cmd_cover_sheet(args: argparse.Namespace) -> int:
     """Write a dossier's printable cover sheet (QR code with its id, summary in Vietnamese)."""
-    from api.cli_commands import records_session
     from ingest.coversheet import dossier_cover_info, make_cover_sheet
     from storage.errors import NotFoundError
     from storage.records import Dossier
@@ -70,11 +130,28 @@ def _refresh(runtime: Any, entries: list[dict[str, Any]]) -> None:
                              status=str(document.status))
 
 
+def _file_ingester(runtime: Any, unit_code: str | None, dossier_id: int | None,
+                   actor: str) -> Any:
+    """``ingest(path)``: one file into the dossier, or split as a stack in the unit."""
+    from ingest.files import ingest_path
+    from ingest.uploads import Uploader
+    from storage.accounts import default_unit
+
+    with runtime.db.session() as session:
+        unit_id = default_unit(session, unit_code).id
+    uploader = Uploader(actor=actor, user_id=None,
+                        max_bytes=runtime.settings.max_upload_bytes)
+
+    def ingest(path: Path) -> dict[str, Any]:
+        return ingest_path(runtime.db.session, runtime.store, runtime.queue, path,
+                           unit_id=unit_id, dossier_id=dossier_id, uploader=uploader)
+
+    return ingest
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Store files (splitting scanned stacks at cover sheets) and queue their processing."""
-    from api.cli_commands import print_json
-    from api.intake_service import IngestTarget, default_unit, ingest_path
-    from api.progress import ProgressBar
+    from api.cli.progress import ProgressBar
     from api.runtime import open_runtime
     from api.settings import load_settings
 
@@ -84,13 +161,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             raise BadInputError("no such file", subject=str(path))
     runtime = open_runtime(load_settings())
     try:
-        with runtime.db.session() as session:
-            unit_id = default_unit(session, args.unit)
-        target = IngestTarget(unit_id=unit_id, dossier_id=args.dossier, actor="cli")
+        ingest = _file_ingester(runtime, args.unit, args.dossier, "cli")
         bar = ProgressBar("ingest")
         results = []
         for done, path in enumerate(paths, 1):
-            results.append(ingest_path(runtime, path, target))
+            results.append(ingest(path))
             bar(done, len(paths))
         entries = [e for r in results for e in (*r["documents"], *r["unassigned"])]
         if args.wait:
@@ -111,7 +186,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_watch(args: argparse.Namespace) -> int:
     """Ingest what scanners drop into a folder, moving each file to done/ or failed/."""
-    from api.intake_service import IngestTarget, default_unit, ingest_path
     from api.runtime import open_runtime
     from api.settings import load_settings
     from ingest.watch import FolderWatcher
@@ -129,9 +203,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     try:
-        with runtime.db.session() as session:
-            target = IngestTarget(unit_id=default_unit(session, args.unit), actor="watch")
-        watcher = FolderWatcher(folder, lambda path: ingest_path(runtime, path, target),
+        watcher = FolderWatcher(folder, _file_ingester(runtime, args.unit, None, "watch"),
                                 settle=args.settle)
         print(f"watching {folder} (done/ and failed/ inside it)", file=sys.stderr)
         if args.once:
@@ -141,8 +213,6 @@ def cmd_watch(args: argparse.Namespace) -> int:
                 time.sleep(0.2)
         else:
             watcher.run(interval=args.interval, stop=lambda: stopping)
-    except SohoaError:
-        raise
     finally:
         runtime.close()
     return 0

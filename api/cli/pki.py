@@ -9,8 +9,39 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from api.cli.common import Commands
 from signing.errors import PkiError
 from storage.errors import UnavailableError
+
+
+def register(commands: Commands) -> None:
+    """Add ``pki init``, ``pki serve`` and ``pki revoke``."""
+    pki = commands.add_parser("pki", help="demo PKI").add_subparsers(dest="action",
+                                                                      required=True)
+    init = pki.add_parser("init", help="create a self-contained demo PKI in DIR")
+    init.add_argument("directory", metavar="DIR")
+    init.add_argument("--password", default="1234", help="PKCS#12 password (default 1234)")
+    init.add_argument("--agency", default="UỶ BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI",
+                      help="the agency named in the certificates and on the seal")
+    init.add_argument("--base-url", default=None, metavar="URL",
+                      help="where `pki serve` will answer (default http://127.0.0.1:8790); "
+                           "written into the certificates' OCSP and CRL addresses")
+    init.set_defaults(run=cmd_pki_init)
+    serve = pki.add_parser("serve", help="serve the demo PKI's time stamps, OCSP and CRL")
+    serve.add_argument("directory", metavar="DIR")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=None,
+                       help="default: the port of the PKI's base URL")
+    serve.add_argument("--password", default="1234",
+                       help="the PKI's password, which protects its service keys")
+    serve.set_defaults(run=cmd_pki_serve)
+    revoke = pki.add_parser("revoke", help="revoke a certificate of the demo PKI")
+    revoke.add_argument("directory", metavar="DIR")
+    revoke.add_argument("name", help="leader, clerk, or a name given to `pki issue`")
+    revoke.add_argument("--password", default="1234",
+                        help="the PKI's password: only who holds the root key revokes")
+    revoke.set_defaults(run=cmd_pki_revoke)
+
 
 DEFAULT_PORT = 8790
 

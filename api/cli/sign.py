@@ -12,8 +12,40 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from api.trust import load_trust_roots
+from api.cli.common import Commands
+from signing.trust import load_trust_roots
 from storage.errors import BadInputError
+
+
+def register(commands: Commands) -> None:
+    """Add ``sign``."""
+    sign = commands.add_parser("sign", help="sign a PDF (PAdES, Decree 30 appearance)")
+    sign.add_argument("input", metavar="INPUT.pdf")
+    sign.add_argument("-o", "--output", required=True, metavar="OUTPUT.pdf")
+    key = sign.add_mutually_exclusive_group(required=True)
+    key.add_argument("--p12", metavar="FILE", help="PKCS#12 file with the key and certificate")
+    key.add_argument("--pkcs11-lib", metavar="LIB.so", help="PKCS#11 module of a token or HSM")
+    sign.add_argument("--token-label", help="PKCS#11 token label")
+    sign.add_argument("--key-label", help="PKCS#11 key label (default: the token's only key)")
+    sign.add_argument("--password", "--pin", dest="password", default=None,
+                      help="PKCS#12 password or token PIN (default: $SOHOA_PIN, else asked)")
+    sign.add_argument("--role", choices=("leader", "agency", "attachment", "copy"),
+                      default="leader")
+    sign.add_argument("--level", choices=("B-B", "B-T", "B-LT", "B-LTA"), default="B-B")
+    sign.add_argument("--tsa", metavar="URL", help="RFC 3161 time-stamping service (B-T and up)")
+    sign.add_argument("--trust", action="append", default=[], metavar="ROOT.pem",
+                      help="trust anchor for B-LT/B-LTA validation data (repeatable)")
+    sign.add_argument("--image", metavar="PNG", help="signature image or seal (leader, agency)")
+    sign.add_argument("--reason", default=None)
+    sign.add_argument("--location", default=None)
+    sign.add_argument("--symbol", default=None,
+                      help="number/symbol for attachment and copy stamps (default: read it)")
+    sign.add_argument("--agency", default=None,
+                      help="agency for attachment and copy stamps (default: the certificate's)")
+    sign.add_argument("--copy-kind", default="SAO Y",
+                      help="kind of copy for --role copy (SAO Y, SAO LỤC, TRÍCH SAO)")
+    sign.set_defaults(run=cmd_sign)
+
 
 if TYPE_CHECKING:
     from signing.keys import SigningKey
@@ -73,11 +105,11 @@ def _token_key(args: argparse.Namespace) -> Iterator[SigningKey]:
 
 def cmd_sign(args: argparse.Namespace) -> int:
     """Sign INPUT.pdf into OUTPUT.pdf; OUTPUT is written only when signing succeeded."""
-    from api.cli_verify import quiet_pyhanko
+    from api.cli.verify import prepare_pyhanko
     from signing.document import RoleOptions, sign_document
     from signing.pades import Level, TrustServices, check_certificate
 
-    quiet_pyhanko()
+    prepare_pyhanko()
     source = Path(args.input)
     try:
         data = source.read_bytes()

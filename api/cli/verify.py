@@ -8,7 +8,26 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from api.cli.common import Commands
 from storage.errors import BadInputError
+
+
+def register(commands: Commands) -> None:
+    """Add ``verify``."""
+    verify = commands.add_parser("verify", help="verify every signature of a PDF")
+    verify.add_argument("input", metavar="INPUT.pdf")
+    verify.add_argument("--trust", action="append", default=[], metavar="ROOT.pem",
+                        help="trust anchor (repeatable; default: $SOHOA_TRUST_ROOTS and the "
+                             "configured demo PKI's root)")
+    verify.add_argument("--json", action="store_true", help="print the report as JSON")
+    verify.add_argument("--online", action="store_true",
+                        help="fetch revocation data (OCSP/CRL) over the network")
+    verify.add_argument("--html", metavar="FILE", help="also write the report as HTML")
+    verify.add_argument("--pdf", metavar="FILE", help="also write the report as PDF")
+    verify.add_argument("--lang", choices=("vi", "en"), default="vi",
+                        help="language of the HTML/PDF report and the summary")
+    verify.set_defaults(run=cmd_verify)
+
 
 if TYPE_CHECKING:
     from asn1crypto import x509 as asn1_x509
@@ -22,11 +41,11 @@ def configured_trust_roots(extra: list[str]) -> tuple[asn1_x509.Certificate, ...
     """``--trust`` files, else the configured anchors (``SOHOA_TRUST_ROOTS`` and the demo
     PKI's root when ``SOHOA_PKI_DIR`` is set), as the API uses them."""
     from api.settings import load_settings
-    from api.trust import load_trust_roots, trust_services
+    from signing.trust import load_trust_roots
 
     if extra:
         return load_trust_roots(extra)
-    return trust_services(load_settings()).trust_roots
+    return load_settings().trust_services().trust_roots
 
 
 def read_pdf(name: str) -> bytes:
@@ -65,8 +84,14 @@ def summary_lines(report: VerificationReport, lang: str) -> list[str]:
     return lines
 
 
-def quiet_pyhanko() -> None:
-    """pyHanko logs each failed path search with a traceback; the report says it in words."""
+def prepare_pyhanko() -> None:
+    """Ready pyHanko for a command: its speedups installed (unless ``SOHOA_SPEEDUPS`` is
+    off), and its logging quiet (it logs each failed path search with a traceback; the
+    report says it in words)."""
+    from api.settings import load_settings
+    from api.speedups import apply_speedups
+
+    apply_speedups(load_settings())
     for name in ("pyhanko", "pyhanko_certvalidator"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
@@ -75,7 +100,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     """Verify INPUT.pdf; print the report (``--json``: the contract's JSON)."""
     from signing.verify import verify_pdf
 
-    quiet_pyhanko()
+    prepare_pyhanko()
     data = read_pdf(args.input)
     report = verify_pdf(data, source=Path(args.input).name,
                         trust_roots=configured_trust_roots(args.trust),

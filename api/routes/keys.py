@@ -1,0 +1,30 @@
+"""The signing key file a user registers (``/me/signing-key``)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, UploadFile
+
+from api.deps import RuntimeDep, SessionDep, SignerDep, UserDep
+from api.schemas import CredentialOut
+from signing.requests import MAX_KEY_FILE, active_credential, register_credential
+
+router = APIRouter(prefix="/me/signing-key", tags=["signing"])
+
+
+@router.post("", response_model=CredentialOut, status_code=201,
+             summary="Register the PKCS#12 key file you sign with")
+def upload_key(file: UploadFile, pin: Annotated[str, Form()], user: SignerDep,
+               session: SessionDep, runtime: RuntimeDep) -> CredentialOut:
+    """The file is checked with the PIN (it must open, match its certificate and be valid)
+    and kept encrypted as it is; the PIN is not stored."""
+    data = file.file.read(MAX_KEY_FILE + 1)
+    return CredentialOut.of(register_credential(session, runtime.store, user, data, pin,
+                                                file.filename or "key.p12"))
+
+
+@router.get("", response_model=CredentialOut, summary="Your signing certificate")
+def my_key(user: UserDep, session: SessionDep) -> CredentialOut:
+    """The certificate of your registered key file."""
+    return CredentialOut.of(active_credential(session, user.id))

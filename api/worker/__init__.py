@@ -1,0 +1,1 @@
+"""The worker edge: RQ wiring, the worker process's runtime and the thin jobs."""

@@ -1,0 +1,321 @@
+"""Signing in the service: signers' key files, drafts, the signer's queue of requests, batch
+signing with one PIN entry, and signing with a key on the signer's own token (external).
+
+A signer's PKCS#12 is stored as uploaded (encrypted by its PIN) and decrypted in memory
+once per batch, with the PIN given for that batch only. Each signed result is a new
+version of the document (the draft and earlier versions are kept), and every signing is
+audited. Callers run these functions in a worker thread, never in an event loop.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from cryptography import x509
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ingest.intake import store_original
+from signing.document import RoleOptions, prepare_role_document, sign_document
+from signing.errors import SigningInputError
+from signing.external import PendingSignature, finish_external
+from signing.keys import SigningKey, unlock_pkcs12
+from signing.pades import Level, TrustServices, check_certificate
+from storage.accounts import CurrentUser
+from storage.errors import ConflictError, NotFoundError, PermissionDeniedError
+from storage.jobs import SessionFactory
+from storage.objects import ObjectStore
+from storage.objects.keys import document_prefix, key_file_prefix, pending_signature_prefix
+from storage.records import (
+    AuditAction,
+    Document,
+    DocumentFile,
+    DocumentStatus,
+    Dossier,
+    FileRole,
+    SigningCredential,
+    SigningRequest,
+    SigningRequestStatus,
+    SigningRole,
+    User,
+    UserRole,
+    append_audit,
+    unit_subtree_ids,
+)
+from storage.records.files import read_file, require_file
+
+SIGNABLE_FILES = (FileRole.signed, FileRole.searchable_pdf, FileRole.original)
+"""What a signature goes on, best first within a version."""
+SIGNERS = (UserRole.leader, UserRole.clerk, UserRole.admin)
+MAX_KEY_FILE = 1_000_000
+
+
+@dataclass(frozen=True)
+class SigningSetup:
+    """What signing in the service uses besides the key: trust services and the images
+    of the leader's signature and of the agency's seal (None: not configured)."""
+
+    services: TrustServices
+    signature_image: Path | None = None
+    seal_image: Path | None = None
+
+    def appearance_image(self, role: SigningRole) -> Path | None:
+        """The signature image (leader) or seal (agency); None for the text stamps."""
+        if role not in (SigningRole.leader, SigningRole.agency):
+            return None
+        image = self.signature_image if role == SigningRole.leader else self.seal_image
+        if image is None:
+            name = "leader-signature.png" if role == SigningRole.leader else "agency-seal.png"
+            raise SigningInputError(f"no {name} configured (SOHOA_SIGNATURE_IMAGE / "
+                                    "SOHOA_SEAL_IMAGE)", subject="appearance")
+        return image
+
+
+@dataclass(frozen=True)
+class SignedItem:
+    """One request signed: the document's new version and the signature's field and time."""
+
+    request_id: int
+    document_id: int
+    version: int
+    field_name: str
+    signing_time: datetime
+    level: str
+
+
+def register_credential(session: Session, store: ObjectStore, user: CurrentUser, data: bytes,
+                        pin: str, filename: str) -> SigningCredential:
+    """Keep ``user``'s PKCS#12 (checked with ``pin`` first: it must open, match and be
+    valid now); an earlier key file of theirs stops being used."""
+    if len(data) > MAX_KEY_FILE:
+        raise SigningInputError("a key file is at most 1 MB", subject=filename)
+    key = unlock_pkcs12(data, pin, source=filename)
+    certificate = x509.load_der_x509_certificate(key.certificate.dump())
+    info = store.put(key_file_prefix(user.id), io.BytesIO(data), suffix=".p12",
+                     content_type="application/x-pkcs12")
+    for earlier in session.scalars(select(SigningCredential).where(
+            SigningCredential.user_id == user.id, SigningCredential.active)):
+        earlier.active = False
+    credential = SigningCredential(
+        user_id=user.id, object_key=info.key, subject=certificate.subject.rfc4514_string(),
+        issuer=certificate.issuer.rfc4514_string(), serial=format(certificate.serial_number, "x"),
+        fingerprint=hashlib.sha256(key.certificate.dump()).hexdigest(),
+        not_after=certificate.not_valid_after_utc)
+    session.add(credential)
+    append_audit(session, actor=user.username, action=AuditAction.signing_key_registered,
+                 subject_type="user", subject_id=user.id,
+                 details={"subject": credential.subject, "fingerprint": credential.fingerprint})
+    session.flush()
+    return credential
+
+
+def active_credential(session: Session, user_id: int) -> SigningCredential:
+    """The user's key file in use; :class:`NotFoundError` when they have none."""
+    credential = session.scalar(select(SigningCredential).where(
+        SigningCredential.user_id == user_id, SigningCredential.active))
+    if credential is None:
+        raise NotFoundError("no signing key registered: upload a PKCS#12 first",
+                            subject="signing key")
+    return credential
+
+
+def unlock_user_key(session: Session, store: ObjectStore, user: CurrentUser, pin: str,
+                    services: TrustServices) -> SigningKey:
+    """The user's key, decrypted in memory with ``pin`` (WrongPinError if it does not
+    open), its certificate checked for validity and revocation."""
+    credential = active_credential(session, user.id)
+    with store.open(credential.object_key) as stream:
+        data = stream.read()
+    key = unlock_pkcs12(data, pin, source=f"signing key of {user.username}")
+    check_certificate(key, services)
+    return key
+
+
+def store_draft(session: Session, store: ObjectStore, *, dossier: Dossier | None,
+                user: CurrentUser, filename: str, stream: BinaryIO,
+                max_bytes: int | None) -> tuple[Document, bool]:
+    """Keep a born-digital PDF (an outgoing result, an internal document) as version 1 of
+    a draft, in ``dossier`` or the user's unit; returns it and whether it was there."""
+    stored = store_original(session, store, dossier=dossier, filename=filename, stream=stream,
+                            actor=user.username, user_id=user.id, unit_id=user.unit_id,
+                            max_bytes=max_bytes)
+    document = stored.document
+    if document.media_type != "application/pdf":
+        raise SigningInputError("a draft to sign must be a PDF", subject=document.filename)
+    if not stored.duplicate:
+        document.status = DocumentStatus.draft
+    return document, stored.duplicate
+
+
+def signable_file(session: Session, document: Document) -> DocumentFile:
+    """The file a signature goes on: the newest signed version, else the searchable PDF
+    of a scan, else the original if it is a PDF."""
+    try:
+        return require_file(session, document, SIGNABLE_FILES, media_type="application/pdf")
+    except NotFoundError:
+        raise ConflictError("the document has no PDF to sign yet",
+                            subject=f"document {document.id}") from None
+
+
+def request_signature(session: Session, actor: CurrentUser, document: Document,
+                      signer_name: str, role: str, level: str) -> SigningRequest:
+    """Put ``document`` in ``signer_name``'s queue for a signature in ``role``."""
+    try:
+        signing_role = SigningRole(role)
+    except ValueError:
+        raise SigningInputError("role must be leader, agency, attachment or copy",
+                                subject="role") from None
+    if level not in {item.value for item in Level}:
+        raise SigningInputError("level must be B-B, B-T, B-LT or B-LTA", subject="level")
+    signer = session.scalar(select(User).where(User.username == signer_name))
+    if signer is None:
+        raise NotFoundError("no such user", subject=f"signer {signer_name}")
+    if document.unit_id not in unit_subtree_ids(session, signer.unit_id):
+        raise SigningInputError(f"{signer_name} cannot see this document's unit",
+                                subject="signer")
+    if signing_role == SigningRole.leader and signer.role not in (UserRole.leader,
+                                                                  UserRole.admin):
+        raise SigningInputError(f"{signer_name} is not a leader", subject="signer")
+    signable_file(session, document)
+    request = SigningRequest(document_id=document.id, signer_id=signer.id,
+                             requested_by_id=actor.id, role=signing_role, level=level)
+    session.add(request)
+    session.flush()
+    append_audit(session, actor=actor.username, action=AuditAction.signature_requested,
+                 subject_type="document", subject_id=document.id,
+                 details={"request": request.id, "signer": signer_name, "role": role,
+                          "level": level})
+    return request
+
+
+def signer_queue(session: Session, user: CurrentUser,
+                 status: str) -> list[tuple[SigningRequest, Document]]:
+    """The user's signing requests in ``status``, oldest first, with their documents."""
+    rows = session.execute(select(SigningRequest, Document).join(
+        Document, Document.id == SigningRequest.document_id).where(
+        SigningRequest.signer_id == user.id, SigningRequest.status == status)
+        .order_by(SigningRequest.id)).all()
+    return [(request, document) for request, document in rows]
+
+
+def own_pending(session: Session, user: CurrentUser, request_id: int) -> SigningRequest:
+    """The user's pending request ``request_id``; 404 if not theirs, 409 if done."""
+    request = session.get(SigningRequest, request_id)
+    if request is None or request.signer_id != user.id:
+        raise NotFoundError("no such signing request in your queue",
+                            subject=f"request {request_id}")
+    if request.status != SigningRequestStatus.pending:
+        raise ConflictError(f"the request is already {request.status}",
+                            subject=f"request {request_id}")
+    return request
+
+
+def _document_of(session: Session, request: SigningRequest) -> Document:
+    document = session.get(Document, request.document_id)
+    if document is None:
+        raise NotFoundError("document no longer exists", subject=f"request {request.id}")
+    return document
+
+
+def _store_signed(session: Session, store: ObjectStore, request: SigningRequest,
+                  document: Document, signed: bytes, actor: str, field_name: str,
+                  signing_time: datetime, details: dict[str, object]) -> SignedItem:
+    """Store ``signed`` as the document's next version (earlier versions, the unsigned
+    draft among them, stay), audit it and mark the request signed."""
+    info = store.put(document_prefix(document.unit_id, document.dossier_id, document.id),
+                     io.BytesIO(signed), suffix=".pdf", content_type="application/pdf")
+    document.current_version += 1
+    session.add(DocumentFile(document_id=document.id, version=document.current_version,
+                             role=FileRole.signed, object_key=info.key, sha256=info.sha256,
+                             size=info.size, media_type="application/pdf"))
+    document.status = DocumentStatus.signed
+    append_audit(session, actor=actor, action=AuditAction.document_signed,
+                 subject_type="document", subject_id=document.id,
+                 details={"request": request.id, "role": str(request.role),
+                          "level": request.level, "field": field_name,
+                          "signing_time": signing_time.isoformat(), **details,
+                          "version": document.current_version, "sha256": info.sha256})
+    request.status, request.signed_version = SigningRequestStatus.signed, document.current_version
+    request.field_name, request.signing_time = field_name, signing_time
+    request.signed_at = datetime.now(UTC)
+    return SignedItem(request_id=request.id, document_id=document.id,
+                      version=document.current_version, field_name=field_name,
+                      signing_time=signing_time, level=request.level)
+
+
+def sign_one(session: Session, store: ObjectStore, user: CurrentUser, key: SigningKey,
+             request: SigningRequest, setup: SigningSetup) -> SignedItem:
+    """Sign one pending request with an unlocked key and store the result."""
+    document = _document_of(session, request)
+    data = read_file(store, signable_file(session, document))
+    role = SigningRole(request.role)
+    signed, outcome = sign_document(
+        data, key, role=RoleOptions(role=role, image=setup.appearance_image(role)),
+        level=Level(request.level), services=setup.services,
+        source=f"document {document.id} ({document.filename})")
+    return _store_signed(session, store, request, document, signed, user.username,
+                         outcome.field_name, outcome.signing_time,
+                         {"signer": key.subject_name})
+
+
+def sign_batch(sessions: SessionFactory, store: ObjectStore, user: CurrentUser,
+               request_ids: list[int], pin: str, setup: SigningSetup) -> list[SignedItem]:
+    """Sign every request in ``request_ids`` with one PIN entry. The key is unlocked once;
+    each document is committed as soon as it is signed, so a failure part-way keeps the
+    ones done (and names the one that failed)."""
+    if user.role not in SIGNERS:
+        raise PermissionDeniedError("only leaders and the records office sign")
+    with sessions() as session:
+        for request_id in request_ids:
+            own_pending(session, user, request_id)
+        key = unlock_user_key(session, store, user, pin, setup.services)
+    done: list[SignedItem] = []
+    for request_id in request_ids:
+        with sessions() as session:
+            request = own_pending(session, user, request_id)
+            done.append(sign_one(session, store, user, key, request, setup))
+    return done
+
+
+def start_external(session: Session, store: ObjectStore, user: CurrentUser, request_id: int,
+                   certificate: bytes, chain: tuple[bytes, ...],
+                   setup: SigningSetup) -> bytes:
+    """Lay the signature out in the document for a key on the signer's own token; keeps
+    the state and returns the bytes the token must sign."""
+    request = own_pending(session, user, request_id)
+    document = _document_of(session, request)
+    if not user.can_see_unit(document.unit_id):
+        raise NotFoundError("no such document", subject=f"document {document.id}")
+    role = SigningRole(request.role)
+    pending = prepare_role_document(
+        read_file(store, signable_file(session, document)), certificate, chain, role=role,
+        level=request.level, source=f"document {document.id}",
+        image=setup.appearance_image(role))
+    info = store.put(pending_signature_prefix(request.id),
+                     io.BytesIO(pending.to_json().encode()), suffix=".json",
+                     content_type="application/json")
+    request.pending_key = info.key
+    return pending.data_to_sign
+
+
+def finish_external_signing(session: Session, store: ObjectStore, user: CurrentUser,
+                            request_id: int, signature_value: bytes,
+                            setup: SigningSetup) -> SignedItem:
+    """Check the token's signature value against the certificate, complete the PDF and
+    store it as the document's next version."""
+    request = own_pending(session, user, request_id)
+    if request.pending_key is None:
+        raise ConflictError("start external signing first", subject=f"request {request_id}")
+    with store.open(request.pending_key) as stream:
+        pending = PendingSignature.from_json(stream.read().decode())
+    document = _document_of(session, request)
+    signed = finish_external(pending, signature_value, setup.services,
+                             source=f"document {document.id}")
+    return _store_signed(session, store, request, document, signed, user.username,
+                         pending.field_name, datetime.fromisoformat(pending.signing_time),
+                         {"external": True})

@@ -1,0 +1,124 @@
+"""Every closed set of names the records use, as StrEnums, in one place.
+
+"Role" means three different things in this domain, so each has its own name here: what a
+user may do (:class:`UserRole`), what a stored file of a document is (:class:`FileRole`)
+and in which Decree 30 capacity a signature is made (:class:`SigningRole`). The values are
+the strings stored in the database and shown in the API, so they never change.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class UserRole(enum.StrEnum):
+    """What a user may do: receive dossiers, lead a unit, run the records office, administer."""
+
+    intake = "intake"
+    leader = "leader"
+    clerk = "clerk"
+    admin = "admin"
+
+
+Role = UserRole
+"""The name the records schema has always used for :class:`UserRole`."""
+
+
+class DossierStatus(enum.StrEnum):
+    """Where a dossier (hồ sơ) is in its life."""
+
+    received = "received"
+    digitising = "digitising"
+    digitised = "digitised"
+    in_progress = "in_progress"
+    result_signed = "result_signed"
+    returned = "returned"
+
+
+class DocumentStatus(enum.StrEnum):
+    """Where a document is in digitisation or drafting."""
+
+    received = "received"
+    queued = "queued"
+    processing = "processing"
+    digitised = "digitised"
+    failed = "failed"
+    draft = "draft"
+    signed = "signed"
+
+
+class JobStatus(enum.StrEnum):
+    """State of a background job."""
+
+    queued = "queued"
+    running = "running"
+    done = "done"
+    failed = "failed"
+
+
+class JobKind(enum.StrEnum):
+    """What a background job does."""
+
+    ocr = "ocr"
+    fixity = "fixity"
+    retrain = "retrain"
+    stack = "stack"
+
+
+class FileRole(enum.StrEnum):
+    """What one stored file of a document version is."""
+
+    original = "original"
+    searchable_pdf = "searchable_pdf"
+    text = "text"
+    words = "words"
+    signed = "signed"
+    verification = "verification"
+
+
+class SigningRole(enum.StrEnum):
+    """The Decree 30 capacity of a signature (placement and appearance follow from it)."""
+
+    leader = "leader"
+    agency = "agency"
+    attachment = "attachment"
+    copy = "copy"
+
+
+class SigningRequestStatus(enum.StrEnum):
+    """Where a request for a signature stands."""
+
+    pending = "pending"
+    signed = "signed"
+
+
+class TrainingSource(enum.StrEnum):
+    """Whether staff changed the classifier's answer or confirmed it."""
+
+    correction = "correction"
+    confirmation = "confirmation"
+
+
+class AuditAction(enum.StrEnum):
+    """Every action the audit log records."""
+
+    unit_created = "unit_created"
+    user_created = "user_created"
+    login = "login"
+    dossier_created = "dossier_created"
+    dossier_status = "dossier_status"
+    document_received = "document_received"
+    document_assigned = "document_assigned"
+    document_ocr = "document_ocr"
+    document_ocr_refused = "document_ocr_refused"
+    document_corrected = "document_corrected"
+    document_confirmed = "document_confirmed"
+    document_signed = "document_signed"
+    document_verified = "document_verified"
+    stack_received = "stack_received"
+    stack_split = "stack_split"
+    stack_refused = "stack_refused"
+    fixity_checked = "fixity_checked"
+    classifier_trained = "classifier_trained"
+    signature_requested = "signature_requested"
+    signing_key_registered = "signing_key_registered"
