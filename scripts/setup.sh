@@ -87,5 +87,7 @@ say "ruff"
 .venv/bin/ruff check .
 say "mypy"
 .venv/bin/mypy
+say "import-linter (the layers of ../shared/spec/architecture.md)"
+.venv/bin/lint-imports --no-cache
 say "pytest"
 exec .venv/bin/pytest "$@"
