@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.accounts import create_unit, create_user
 from api.app import create_app
 from api.runtime import Runtime, open_runtime
 from api.settings import Settings
+from storage.accounts import create_unit, create_user
 from tests.support.names import unique_name
 from tests.support.pki_server import RunningPki
 from tests.support.postgres import temporary_database
@@ -74,6 +74,15 @@ class Service:
         token = response.json()["access_token"]
         self.tokens[username] = token
         return str(token)
+
+    def add_leader_and_clerk(self) -> tuple[str, str]:
+        """A new unit with a leader and a records clerk, both logged in."""
+        unit = unique_name("KY")
+        self.add_unit(unit)
+        leader, clerk = f"lanhdao-{unit}", f"vanthu-{unit}"
+        self.add_user(leader, "leader", unit)
+        self.add_user(clerk, "clerk", unit)
+        return leader, clerk
 
     def auth(self, username: str) -> dict[str, str]:
         """The Authorization header of a logged-in user."""
@@ -139,3 +148,11 @@ def pki_service(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
     with temporary_database() as database_url:
         yield from _serve(make_settings(kind, data_dir, database_url=database_url,
                                         redis_url=redis_url, s3=s3).model_copy(update=extra))
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    """A clean embedded configuration in a temporary data directory, for ``sohoa`` run as
+    a subprocess."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("SOHOA_")}
+    return {**clean, "SOHOA_DATA_DIR": str(tmp_path / "data")}

@@ -14,9 +14,9 @@ from ingest.synthetic import Block, SyntheticDocument
 from storage.records import AuditEntry, Job
 from storage.records.models import TrainingExample
 from tests.api.conftest import Service
-from tests.api.test_jobs import worker
 from tests.support.names import unique_name
 from tests.support.synthetic_pdf import render_pdf
+from tests.support.workers import worker
 
 
 def _marital_status_letter(name: str, number: str, born: str) -> SyntheticDocument:

@@ -7,7 +7,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -16,22 +15,8 @@ import pytest
 
 from api.cli import NOT_YET
 from api.embedded_redis import EmbeddedRedis
+from tests.support.cli import SOHOA, run
 from tests.support.pdfs import pdf_with
-
-SOHOA = [sys.executable, "-m", "api"]
-
-
-def run(args: list[str], env: dict[str, str],
-        timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*SOHOA, *args], env=env, capture_output=True, text=True,
-                          timeout=timeout, check=False)
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    """A clean embedded configuration in a temporary data directory."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("SOHOA_")}
-    return {**clean, "SOHOA_DATA_DIR": str(tmp_path / "data")}
 
 
 def free_port() -> int:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.api.test_cli import env, run
-
-__all__ = ["env"]
+from tests.support.cli import run
 
 
 def test_stats_table_and_json(env: dict[str, str]) -> None:

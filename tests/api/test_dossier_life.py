@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 
 from storage.records import AuditEntry, Document, Dossier, DossierStatus, Unit
 from tests.api.conftest import Service
-from tests.api.test_jobs import worker
 from tests.support.names import unique_name
+from tests.support.workers import worker
 
 
 def _setup(service: Service, prefix: str) -> tuple[str, dict[str, str]]:

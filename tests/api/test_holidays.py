@@ -6,9 +6,7 @@ import json
 from datetime import date
 
 from ingest.calendar import add_working_days
-from tests.api.test_cli import env, run
-
-__all__ = ["env"]
+from tests.support.cli import run
 
 
 def test_configured_holidays_push_the_due_date(env: dict[str, str]) -> None:

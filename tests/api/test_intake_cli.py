@@ -11,11 +11,9 @@ from pathlib import Path
 import pymupdf
 import pytest
 
-from tests.api.test_cli import env, run
+from tests.support.cli import run
 from tests.support.cover_scans import add_image_page, blank_scan, degrade, rasterise, text_page
 from tests.support.synthetic_pdf import Degradation
-
-__all__ = ["env"]
 
 
 def _dossier(env: dict[str, str], applicant: str) -> int:

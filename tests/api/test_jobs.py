@@ -6,11 +6,6 @@ import hashlib
 import io
 import os
 import signal
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from sqlalchemy import func, select
 
@@ -19,39 +14,7 @@ from storage.records import AuditEntry, Dossier, Job
 from tests.api.conftest import Service
 from tests.support.names import unique_name
 from tests.support.pdfs import pdf_around, pdf_with
-
-
-@contextmanager
-def worker(service: Service, name: str) -> Iterator[subprocess.Popen[bytes]]:
-    """A real ``sohoa worker`` process (own process group) on the service's configuration;
-    its log goes to a file in the data directory."""
-    log = (service.settings.data_dir / f"worker-{name}.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "api", "worker", "--name", name], env=service.env,
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        yield process
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-        log.close()
-
-
-def wait_for_job(service: Service, job_id: str, user: str, predicate: object,
-                 timeout: float = 60) -> dict[str, object]:
-    deadline = time.monotonic() + timeout
-    body: dict[str, object] = {}
-    while time.monotonic() < deadline:
-        body = service.client.get(f"/jobs/{job_id}", headers=service.auth(user)).json()
-        if predicate(body):  # type: ignore[operator]
-            return body
-        time.sleep(0.05)
-    raise AssertionError(f"job {job_id} did not get there in {timeout}s: {body}")
+from tests.support.workers import wait_for_job, worker
 
 
 def _dossier_id(service: Service, user: str) -> int:

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from storage.records import Document, DocumentFile
 from tests.api.conftest import Service
-from tests.api.test_jobs import worker
 from tests.support.names import unique_name
+from tests.support.workers import worker
 
 
 def test_ocr_job_stores_searchable_pdf_text_and_words(service: Service, corpus_dir: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from api.progress import ProgressBar
+from api.cli.progress import ProgressBar
 
 
 class Terminal(io.StringIO):

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from ingest.synthetic import Block, SyntheticDocument
 from tests.api.conftest import Service
-from tests.api.test_cli import run
-from tests.api.test_jobs import worker
+from tests.support.cli import run
 from tests.support.names import unique_name
 from tests.support.synthetic_pdf import render_pdf
+from tests.support.workers import worker
 
 
 def _letter(kind: str, title: str, summary: str, body: str) -> SyntheticDocument:

@@ -18,7 +18,6 @@ from sqlalchemy import select
 from ingest.synthetic import generate_document
 from storage.records import AuditEntry, DocumentFile
 from tests.api.conftest import Service
-from tests.support.names import unique_name
 from tests.support.pki_server import RunningPki
 from tests.support.signature_checks import pdfsig, pyhanko_status, root_certificate
 from tests.support.synthetic_pdf import render_pdf
@@ -33,15 +32,6 @@ def _draft(service: Service, headers: dict[str, str], tmp_path: Path, seed: int)
     assert response.status_code == 201, response.text
     assert response.json()["status"] == "draft"
     return int(response.json()["id"])
-
-
-def _people(service: Service) -> tuple[str, str]:
-    unit = unique_name("KY")
-    service.add_unit(unit)
-    leader, clerk = f"lanhdao-{unit}", f"vanthu-{unit}"
-    service.add_user(leader, "leader", unit)
-    service.add_user(clerk, "clerk", unit)
-    return leader, clerk
 
 
 def _upload_key(service: Service, user: str, p12: Path, pin: str) -> object:
@@ -72,7 +62,7 @@ def _request(service: Service, clerk: str, document: int, signer: str, role: str
 def test_batch_signing_leader_then_agency(pki_service: Service, served_pki: RunningPki,
                                           tmp_path: Path) -> None:
     service = pki_service
-    leader, clerk = _people(service)
+    leader, clerk = service.add_leader_and_clerk()
     wrong = _upload_key(service, leader, served_pki.directory / "leader.p12", "0000")
     assert wrong.status_code == 422  # type: ignore[attr-defined]
     assert wrong.headers["content-type"].startswith("application/problem+json")  # type: ignore[attr-defined]
@@ -129,7 +119,7 @@ def test_batch_signing_leader_then_agency(pki_service: Service, served_pki: Runn
 def test_external_signing_through_the_api(pki_service: Service, served_pki: RunningPki,
                                           tmp_path: Path) -> None:
     service = pki_service
-    leader, clerk = _people(service)
+    leader, clerk = service.add_leader_and_clerk()
     document = _draft(service, service.auth(clerk), tmp_path, 7)
     request = _request(service, clerk, document, leader, "leader")
     key, certificate, chain = pkcs12.load_key_and_certificates(

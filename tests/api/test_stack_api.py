@@ -12,6 +12,7 @@ from tests.api.conftest import Service
 from tests.support.cover_scans import add_image_page, degrade, rasterise, text_page
 from tests.support.names import unique_name
 from tests.support.synthetic_pdf import Degradation
+from tests.support.workers import wait_for_job, worker
 
 
 def test_cover_sheet_stack_tray_and_assign(service: Service, tmp_path: Path) -> None:
@@ -41,8 +42,15 @@ def test_cover_sheet_stack_tray_and_assign(service: Service, tmp_path: Path) -> 
     split = service.client.post("/stacks", headers=headers,
                                 files={"file": ("stack.pdf", stack.read_bytes(),
                                                 "application/pdf")})
-    assert split.status_code == 200, split.text
-    report = split.json()
+    assert split.status_code == 202, split.text  # answered at once: the split is a job
+    job = split.json()
+    assert (job["kind"], job["status"]) == ("stack", "queued")
+    with worker(service, unique_name("stack-worker")):
+        done = wait_for_job(service, job["id"], f"intake-{unit}",
+                            lambda body: body["status"] in ("done", "failed"), timeout=120)
+    assert done["status"] == "done", done
+    report = done["result"]
+    assert isinstance(report, dict)
     assert [entry["dossier"] for entry in report["documents"]] == [dossier]
     assert report["cover_pages"] == [2]
     assert report["unassigned_pages"] == [1]

@@ -15,7 +15,6 @@ from signing.keys import unlock_pkcs12
 from signing.pades import Level, TrustServices
 from storage.records import AuditEntry, Document
 from tests.api.conftest import Service
-from tests.api.test_signing_api import _people
 from tests.support.pki_server import RunningPki
 from tests.support.signature_checks import root_certificate
 
@@ -97,7 +96,7 @@ def test_tampered_and_bad_files(pki_service: Service, signed_pdf: bytes) -> None
 def test_received_document_is_verified_on_arrival(pki_service: Service,
                                                   signed_pdf: bytes) -> None:
     service = pki_service
-    _, clerk = _people(service)
+    _, clerk = service.add_leader_and_clerk()
     answer = service.client.post("/incoming", headers=service.auth(clerk),
                                  data={"sender": "Sở Tư pháp"},
                                  files={"file": ("den-1.pdf", signed_pdf)})
