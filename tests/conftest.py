@@ -9,16 +9,21 @@ Two backend sets run the same tests:
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import redis
 
-from storage.records import DatabaseConfig, open_database, upgrade_schema
+from api.queue import RqQueue
+from storage.objects import LocalStoreConfig, ObjectStore, open_object_store
+from storage.records import Database, DatabaseConfig, open_database, upgrade_schema
+from tests.support.names import unique_name
 from tests.support.paths import SHARED
 from tests.support.pki_server import RunningPki, running_pki
 from tests.support.postgres import temporary_database
+from tests.support.records import BACKENDS, fresh_database
 from tests.support.seaweed import SeaweedServer, start_seaweed
 
 REDIS_TEST_URL = os.environ.get("SOHOA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -67,3 +72,26 @@ def postgres_template() -> Iterator[str]:
         upgrade_schema(database)
         database.dispose()
         yield url.rsplit("/", 1)[1]
+
+
+@pytest.fixture(params=BACKENDS)
+def records_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A fresh, migrated records database, on SQLite and then on PostgreSQL."""
+    with fresh_database(str(request.param), tmp_path,
+                        lambda: str(request.getfixturevalue("postgres_template"))) as database:
+        yield database
+
+
+@pytest.fixture
+def local_store(tmp_path: Path) -> ObjectStore:
+    """An object store in a temporary directory."""
+    return open_object_store(LocalStoreConfig(root=tmp_path / "objects",
+                                              url_secret=secrets.token_bytes(32)))
+
+
+@pytest.fixture
+def rq_queue(redis_url: str) -> Iterator[RqQueue]:
+    """An empty RQ queue of its own on the test Redis (the queue port's real adapter)."""
+    queue = RqQueue(connection=redis.Redis.from_url(redis_url), name=unique_name("q"))
+    yield queue
+    queue.queue.empty()
