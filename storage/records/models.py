@@ -363,3 +363,31 @@ class SigningRequest(Base):
     pending_key: Mapped[str | None] = mapped_column(sa.String(512))  # external signing state
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class AttemptCounter(Base):
+    """Failed attempts at a secret (a password, a PIN) under one key, such as
+    ``password:user:an`` or ``pin:key:<fingerprint>``, and how long it stays locked."""
+
+    __tablename__ = "attempt_counters"
+
+    key: Mapped[str] = mapped_column(sa.String(255), primary_key=True)
+    failures: Mapped[int] = mapped_column(sa.Integer, default=0)
+    first_failure_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class CertificateBinding(Base):
+    """A signing certificate (by SHA-256 fingerprint) an administrator bound to a user, for
+    key files whose subject does not carry the user's registered name."""
+
+    __tablename__ = "certificate_bindings"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"),
+                                         index=True)
+    fingerprint: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

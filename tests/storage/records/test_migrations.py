@@ -55,6 +55,9 @@ EXPECTED_COLUMNS = {
         "hash",
     },
     "audit_head": {"id", "last_id", "last_hash"},
+    "attempt_counters": {"key", "failures", "first_failure_at", "last_failure_at",
+                         "locked_until"},
+    "certificate_bindings": {"id", "user_id", "fingerprint", "created_by_id", "created_at"},
     "training_examples": {
         "id", "document_id", "doc_type", "fields", "text", "source", "created_by_id",
         "created_at",
@@ -85,7 +88,7 @@ def test_upgrade_from_empty_creates_every_table(empty_database_url: str) -> None
     try:
         assert current_revision(db) is None
         upgrade_schema(db)
-        assert current_revision(db) == head_revision() == "0004"
+        assert current_revision(db) == head_revision() == "0005"
         inspector = inspect(db.engine)
         assert set(EXPECTED_COLUMNS) <= set(inspector.get_table_names())
         assert "document_search" in inspector.get_table_names()
