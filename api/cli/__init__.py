@@ -33,6 +33,7 @@ from collections.abc import Callable, Sequence
 
 from api.cli import (
     admin,
+    backup,
     classify,
     dossiers,
     ocr,
@@ -47,7 +48,7 @@ from api.cli.common import EXIT_BAD_INPUT, EXIT_FAILURE, Parser
 from storage.errors import SohoaError
 
 EXIT_CODE_BY_KIND = {"unavailable": EXIT_FAILURE, "internal": EXIT_FAILURE}
-GROUPS = (service, admin, dossiers, search, stats, ocr, classify, pki, sign, verify)
+GROUPS = (service, admin, dossiers, search, stats, ocr, classify, pki, sign, verify, backup)
 
 NOT_YET = {
     "demo": "seed a demo unit, users, PKI and sample documents",
