@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from api.limits import BodyLimitMiddleware
 from api.problems import install_problem_handlers
 from api.routes import (
     auth,
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     known = settings or (runtime.settings if runtime is not None else None)
     app.state.pki = known.demo_pki() if known is not None else None
     install_problem_handlers(app)
+    app.add_middleware(BodyLimitMiddleware)
     for module in ROUTERS:
         app.include_router(module.router)
     return app

@@ -11,16 +11,26 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
 from api.runtime import Runtime
+from api.schemas import MAX_ID
 from storage.accounts import CurrentUser, authenticate
 from storage.errors import AuthenticationError, PermissionDeniedError
 from storage.records import UserRole
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
+
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+"""A record id in a path: 1..2^63-1 (the database's range), else 422."""
+QueryId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+"""An optional record id (or version) in the query string, same range."""
+Limit = Annotated[int, Query(ge=1, le=500)]
+"""How many rows a list answers."""
+Offset = Annotated[int, Query(ge=0, le=MAX_ID)]
+"""How many rows a list skips."""
 
 
 def get_runtime(request: Request) -> Runtime:

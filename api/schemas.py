@@ -6,7 +6,7 @@ Every route module takes its models from here, so no route module imports anothe
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
@@ -23,6 +23,12 @@ from storage.records import (
     User,
     UserRole,
 )
+
+MAX_ID = 2**63 - 1
+"""The largest id the records database holds (a signed 64-bit integer)."""
+
+BodyId = Annotated[int, Field(ge=1, le=MAX_ID)]
+"""A record id in a request body: 1..2^63-1, else 422 (never an overflow in the driver)."""
 
 # --- accounts ------------------------------------------------------------------------
 
@@ -172,7 +178,7 @@ class DocumentOut(BaseModel):
 class AssignIn(BaseModel):
     """The dossier a tray document belongs to."""
 
-    dossier_id: int
+    dossier_id: BodyId
 
 
 class JobOut(BaseModel):
@@ -316,7 +322,7 @@ class RequestOut(BaseModel):
 class SignIn(BaseModel):
     """Sign these requests with one PIN entry."""
 
-    request_ids: list[int] = Field(min_length=1, max_length=1000)
+    request_ids: list[BodyId] = Field(min_length=1, max_length=1000)
     pin: str = Field(min_length=1, max_length=256)
 
 

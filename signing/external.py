@@ -127,6 +127,12 @@ def prepare_external(writer: IncrementalPdfFileWriter, certificate: bytes,
     except ValueError as error:
         raise SigningInputError("not a DER X.509 certificate", subject="certificate") from error
     check_validity(parsed, subject="certificate")
+    for index, item in enumerate(chain):
+        try:
+            x509.load_der_x509_certificate(item)
+        except ValueError as error:
+            raise SigningInputError(f"chain[{index}] is not a DER X.509 certificate",
+                                    subject="chain") from error
     key = _external_key(certificate, chain, None, source)
     assert isinstance(key.signer, ExternalSigner)
     plain = SignOptions(level=Level.B_B, field_name=options.field_name, reason=options.reason,

@@ -9,7 +9,16 @@ from datetime import timedelta
 from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 
-from api.deps import DrafterDep, IntakeDep, ReviewerDep, RuntimeDep, SessionDep, UserDep
+from api.deps import (
+    DrafterDep,
+    Id,
+    IntakeDep,
+    QueryId,
+    ReviewerDep,
+    RuntimeDep,
+    SessionDep,
+    UserDep,
+)
 from api.schemas import (
     AssignIn,
     ClassificationIn,
@@ -33,15 +42,15 @@ router = APIRouter(prefix="/documents", tags=["documents"])
 
 
 @router.get("/{document_id}", response_model=DocumentOut, summary="One document")
-def get_document(document_id: int, user: UserDep, session: SessionDep) -> DocumentOut:
+def get_document(document_id: Id, user: UserDep, session: SessionDep) -> DocumentOut:
     """The document's state, type, fields and stored files."""
     return DocumentOut.of(visible_document(session, user, document_id))
 
 
 @router.get("/{document_id}/files/{role}", summary="Download a stored file",
             response_class=RedirectResponse, status_code=307)
-def download_file(document_id: int, role: str, user: UserDep, session: SessionDep,
-                  runtime: RuntimeDep, version: int | None = None) -> RedirectResponse:
+def download_file(document_id: Id, role: str, user: UserDep, session: SessionDep,
+                  runtime: RuntimeDep, version: QueryId = None) -> RedirectResponse:
     """Redirect to a download URL valid for ten minutes."""
     document = visible_document(session, user, document_id)
     try:
@@ -56,7 +65,7 @@ def download_file(document_id: int, role: str, user: UserDep, session: SessionDe
 
 @router.post("/{document_id}/fixity", response_model=JobOut, status_code=202,
              summary="Queue a fixity check")
-def queue_fixity(document_id: int, user: UserDep, session: SessionDep,
+def queue_fixity(document_id: Id, user: UserDep, session: SessionDep,
                  runtime: RuntimeDep) -> JobOut:
     """Queue a job that re-hashes every stored file of the document."""
     document = visible_document(session, user, document_id)
@@ -68,7 +77,7 @@ def queue_fixity(document_id: int, user: UserDep, session: SessionDep,
 
 @router.post("/{document_id}/ocr", response_model=JobOut, status_code=202,
              summary="Queue OCR of a document")
-def queue_ocr(document_id: int, user: UserDep, session: SessionDep,
+def queue_ocr(document_id: Id, user: UserDep, session: SessionDep,
               runtime: RuntimeDep) -> JobOut:
     """Queue the job that makes the searchable PDF, text and words of the current version."""
     document = visible_document(session, user, document_id)
@@ -80,7 +89,7 @@ def queue_ocr(document_id: int, user: UserDep, session: SessionDep,
 
 @router.get("/{document_id}/classification", response_model=ClassificationOut,
             summary="A document's type, fields and confidence")
-def get_classification(document_id: int, user: UserDep,
+def get_classification(document_id: Id, user: UserDep,
                        session: SessionDep) -> ClassificationOut:
     """Type, fields, confidences and whether a person should check them."""
     return ClassificationOut.of(visible_document(session, user, document_id))
@@ -88,7 +97,7 @@ def get_classification(document_id: int, user: UserDep,
 
 @router.put("/{document_id}/classification", response_model=ClassificationOut,
             summary="Confirm or correct a document's type and fields")
-def correct_classification(document_id: int, body: ClassificationIn, user: ReviewerDep,
+def correct_classification(document_id: Id, body: ClassificationIn, user: ReviewerDep,
                            session: SessionDep, runtime: RuntimeDep) -> ClassificationOut:
     """Store the type and fields a person gives (each value validated), audit the change,
     keep it as training data and queue a retraining; similar documents classified from now
@@ -101,7 +110,7 @@ def correct_classification(document_id: int, body: ClassificationIn, user: Revie
 
 @router.post("/{document_id}/assign", response_model=DocumentOut,
              summary="Attach a tray document to a dossier")
-def assign(document_id: int, body: AssignIn, user: IntakeDep,
+def assign(document_id: Id, body: AssignIn, user: IntakeDep,
            session: SessionDep) -> DocumentOut:
     """Move a document from the unassigned tray into a dossier of the same unit; audited."""
     document = visible_document(session, user, document_id)
@@ -111,7 +120,7 @@ def assign(document_id: int, body: AssignIn, user: IntakeDep,
 
 @router.post("/{document_id}/signing-requests", response_model=RequestOut, status_code=201,
              summary="Put a document in a signer's queue")
-def ask_signature(document_id: int, body: RequestIn, user: DrafterDep,
+def ask_signature(document_id: Id, body: RequestIn, user: DrafterDep,
                   session: SessionDep) -> RequestOut:
     """The signer sees it in ``GET /signing/queue``."""
     document = visible_document(session, user, document_id)
@@ -121,7 +130,7 @@ def ask_signature(document_id: int, body: RequestIn, user: DrafterDep,
 
 @router.get("/{document_id}/verification",
             summary="The verification report kept with a received document")
-def verification_report(document_id: int, user: UserDep, session: SessionDep,
+def verification_report(document_id: Id, user: UserDep, session: SessionDep,
                         runtime: RuntimeDep) -> Response:
     """The report made when the document arrived (JSON)."""
     document = visible_document(session, user, document_id)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, UploadFile
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from api.deps import IntakeDep, RuntimeDep, SessionDep, UserDep
+from api.deps import Id, IntakeDep, Limit, Offset, RuntimeDep, SessionDep, UserDep
 from api.schemas import DocumentOut, DossierIn, DossierOut, StatusIn
 from ingest.coversheet import dossier_cover_info, make_cover_sheet
 from ingest.dossiers import NewDossier, create_dossier
@@ -44,24 +44,24 @@ def new_dossier(body: DossierIn, user: IntakeDep, session: SessionDep,
 
 
 @router.get("", response_model=list[DossierOut], summary="Dossiers of visible units")
-def list_dossiers(user: UserDep, session: SessionDep, limit: int = 100,
-                  offset: int = 0) -> list[DossierOut]:
+def list_dossiers(user: UserDep, session: SessionDep, limit: Limit = 100,
+                  offset: Offset = 0) -> list[DossierOut]:
     """Newest first, within the user's units."""
     rows = session.scalars(
         select(Dossier).where(Dossier.unit_id.in_(user.visible_unit_ids))
-        .order_by(Dossier.id.desc()).limit(min(max(limit, 1), 500)).offset(max(offset, 0)))
+        .order_by(Dossier.id.desc()).limit(limit).offset(offset))
     return [DossierOut.of(row) for row in rows]
 
 
 @router.get("/{dossier_id}", response_model=DossierOut, summary="One dossier")
-def get_dossier(dossier_id: int, user: UserDep, session: SessionDep) -> DossierOut:
+def get_dossier(dossier_id: Id, user: UserDep, session: SessionDep) -> DossierOut:
     """The dossier, if it belongs to the user's units."""
     return DossierOut.of(visible_dossier(session, user, dossier_id))
 
 
 @router.post("/{dossier_id}/documents", response_model=list[DocumentOut], status_code=201,
              summary="Upload files to a dossier")
-def upload_documents(dossier_id: int, files: list[UploadFile], user: IntakeDep,
+def upload_documents(dossier_id: Id, files: list[UploadFile], user: IntakeDep,
                      session: SessionDep, runtime: RuntimeDep) -> list[DocumentOut]:
     """Store each file's original by SHA-256 and record it, then queue its digitisation;
     the same content twice is reported as a duplicate of the existing document."""
@@ -76,7 +76,7 @@ def upload_documents(dossier_id: int, files: list[UploadFile], user: IntakeDep,
 
 @router.post("/{dossier_id}/status", response_model=DossierOut,
              summary="Move a dossier to another status")
-def change_status(dossier_id: int, body: StatusIn, user: UserDep,
+def change_status(dossier_id: Id, body: StatusIn, user: UserDep,
                   session: SessionDep) -> DossierOut:
     """Move the dossier along its life (received → digitising → digitised → in progress →
     result signed → returned); a move its life does not allow answers 409. Audited."""
@@ -87,7 +87,7 @@ def change_status(dossier_id: int, body: StatusIn, user: UserDep,
 
 @router.get("/{dossier_id}/cover-sheet", summary="A dossier's printable cover sheet",
             response_class=Response, responses={200: {"content": {"application/pdf": {}}}})
-def cover_sheet(dossier_id: int, user: UserDep, session: SessionDep) -> Response:
+def cover_sheet(dossier_id: Id, user: UserDep, session: SessionDep) -> Response:
     """An A4 PDF with the dossier's QR code and its summary in Vietnamese, to put on top of
     the paper dossier before scanning the stack."""
     dossier = visible_dossier(session, user, dossier_id)

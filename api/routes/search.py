@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import SessionDep, UserDep
+from api.deps import Offset, QueryId, SessionDep, UserDep
 from api.schemas import HitOut
 from storage.access import visible_unit
 from storage.records import unit_subtree_ids
@@ -21,11 +21,11 @@ def search_documents(
         user: UserDep, session: SessionDep,
         q: Annotated[str, Query(min_length=1, max_length=500, description="words to find")],
         unit: Annotated[str | None, Query(description="unit code (and the units below)")] = None,
-        doc_type: str | None = None, status: str | None = None, dossier: int | None = None,
+        doc_type: str | None = None, status: str | None = None, dossier: QueryId = None,
         date_from: Annotated[date | None, Query(alias="from")] = None,
         date_to: Annotated[date | None, Query(alias="to")] = None,
         limit: Annotated[int, Query(ge=1, le=200)] = 20,
-        offset: Annotated[int, Query(ge=0)] = 0) -> list[HitOut]:
+        offset: Offset = 0) -> list[HitOut]:
     """Documents of the user's units whose text or fields hold every word of ``q`` ("ho so
     dat dai" finds "hồ sơ đất đai"), ranked, each with a highlighted snippet."""
     unit_ids: set[int] = set(user.visible_unit_ids)

@@ -9,7 +9,7 @@ import binascii
 
 from fastapi import APIRouter
 
-from api.deps import RuntimeDep, SessionDep, SignerDep, UserDep
+from api.deps import Id, RuntimeDep, SessionDep, SignerDep, UserDep
 from api.schemas import (
     ExternalFinishIn,
     ExternalIn,
@@ -50,7 +50,7 @@ def sign(body: SignIn, user: SignerDep, runtime: RuntimeDep) -> list[SignedOut]:
 
 @router.post("/requests/{request_id}/external", response_model=ExternalOut,
              summary="Start signing with a token on your own computer")
-def external_start(request_id: int, body: ExternalIn, user: SignerDep, session: SessionDep,
+def external_start(request_id: Id, body: ExternalIn, user: SignerDep, session: SessionDep,
                    runtime: RuntimeDep) -> ExternalOut:
     """Lays the signature out in the PDF and returns the bytes your token must sign."""
     data = start_external(session, runtime.store, user, request_id,
@@ -62,7 +62,7 @@ def external_start(request_id: int, body: ExternalIn, user: SignerDep, session: 
 
 @router.post("/requests/{request_id}/external/finish", response_model=SignedOut,
              summary="Finish signing with the token's signature value")
-def external_finish(request_id: int, body: ExternalFinishIn, user: SignerDep,
+def external_finish(request_id: Id, body: ExternalFinishIn, user: SignerDep,
                     session: SessionDep, runtime: RuntimeDep) -> SignedOut:
     """Checks the value against the certificate, completes the PDF, stores the version."""
     return SignedOut.of(finish_external_signing(
