@@ -15,7 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from storage.errors import SohoaError
+from storage.errors import SohoaError, TooManyAttemptsError
 
 PROBLEM_JSON = "application/problem+json"
 STATUS_BY_KIND = {
@@ -25,6 +25,7 @@ STATUS_BY_KIND = {
     "conflict": 409,
     "unauthenticated": 401,
     "forbidden": 403,
+    "too_many_attempts": 429,
     "unavailable": 503,
     "configuration": 503,
     "internal": 500,
@@ -51,6 +52,8 @@ async def _sohoa_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, SohoaError)
     status = status_for(error)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if isinstance(error, TooManyAttemptsError):
+        headers = {"Retry-After": str(error.retry_after)}
     extra = {"subject": error.subject} if error.subject else {}
     return problem_response(status, error.title, str(error), headers=headers, **extra)
 

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from signing.pades import TrustServices
     from signing.pki import DemoPki
     from signing.requests import SigningSetup
+    from storage.accounts import LoginPolicy
+    from storage.attempts import AttemptLimits
 
 
 class Settings(BaseSettings):
@@ -72,6 +74,20 @@ class Settings(BaseSettings):
                                 "(otherwise only the document's own validation data)")
     speedups: bool = Field(default=True, description="use sohoa's faster equivalents of three "
                            "pyHanko/asn1crypto parsers (checked for parity in the tests)")
+    login_max_failures: int = Field(default=5, ge=1, le=1000, description="wrong passwords "
+                                    "for one account before it is locked for a while")
+    login_address_max_failures: int = Field(default=20, ge=1, le=100_000, description="wrong "
+                                            "passwords from one client address before it is "
+                                            "locked for a while")
+    pin_max_failures: int = Field(default=5, ge=1, le=1000, description="wrong signing PINs "
+                                  "for one user or key file before it is locked for a while")
+    lockout_seconds: float = Field(default=30.0, gt=0, le=86_400, description="the first "
+                                   "lockout after too many wrong guesses; each further wrong "
+                                   "guess doubles it")
+    lockout_max_seconds: float = Field(default=3600.0, gt=0, le=7 * 86_400,
+                                       description="the longest lockout")
+    password_hash_slots: int = Field(default=2, ge=1, le=64, description="password hashes "
+                                     "(64 MiB of memory each) computed at once per process")
 
     @field_validator("holidays")
     @classmethod
@@ -135,6 +151,26 @@ class Settings(BaseSettings):
 
         return trust_services(self.tsa_url, [item for item in self.trust_roots.split(",")
                                              if item], self.pki_dir)
+
+    def attempt_limits(self, max_failures: int) -> AttemptLimits:
+        """Plain config for :mod:`storage.attempts`: ``max_failures`` and the lockouts."""
+        from storage.attempts import AttemptLimits
+
+        return AttemptLimits(max_failures=max_failures, lockout_seconds=self.lockout_seconds,
+                             max_lockout_seconds=max(self.lockout_max_seconds,
+                                                     self.lockout_seconds))
+
+    def login_policy(self) -> LoginPolicy:
+        """Plain config for :func:`storage.accounts.login`."""
+        from storage.accounts import LoginPolicy
+
+        return LoginPolicy(account=self.attempt_limits(self.login_max_failures),
+                           address=self.attempt_limits(self.login_address_max_failures),
+                           hashing_slots=self.password_hash_slots)
+
+    def pin_limits(self) -> AttemptLimits:
+        """Plain config for the PIN guard of :func:`signing.requests.sign_batch`."""
+        return self.attempt_limits(self.pin_max_failures)
 
     def signing_setup(self) -> SigningSetup:
         """Plain config for :mod:`signing.requests`: trust services and the images of the

@@ -22,11 +22,20 @@ from sqlalchemy.orm import Session
 
 from ingest.intake import store_original
 from signing.document import RoleOptions, prepare_role_document, sign_document
-from signing.errors import SigningInputError
+from signing.errors import SigningInputError, WrongPinError
 from signing.external import PendingSignature, finish_external
 from signing.keys import SigningKey, unlock_pkcs12
 from signing.pades import Level, TrustServices, check_certificate
 from storage.accounts import CurrentUser
+from storage.attempts import (
+    AttemptLimits,
+    audit_lockouts,
+    clear,
+    pin_key_file_key,
+    pin_user_key,
+    refund,
+    reserve,
+)
 from storage.errors import ConflictError, NotFoundError, PermissionDeniedError
 from storage.jobs import SessionFactory
 from storage.objects import ObjectStore
@@ -173,14 +182,14 @@ def request_signature(session: Session, actor: CurrentUser, document: Document,
     if level not in {item.value for item in Level}:
         raise SigningInputError("level must be B-B, B-T, B-LT or B-LTA", subject="level")
     signer = session.scalar(select(User).where(User.username == signer_name))
-    if signer is None:
-        raise NotFoundError("no such user", subject=f"signer {signer_name}")
-    if document.unit_id not in unit_subtree_ids(session, signer.unit_id):
-        raise SigningInputError(f"{signer_name} cannot see this document's unit",
-                                subject="signer")
-    if signing_role == SigningRole.leader and signer.role not in (UserRole.leader,
-                                                                  UserRole.admin):
-        raise SigningInputError(f"{signer_name} is not a leader", subject="signer")
+    # One answer for an unknown name and for a known user who may not sign this: the
+    # request must not tell which usernames exist.
+    if (signer is None or not signer.active
+            or document.unit_id not in unit_subtree_ids(session, signer.unit_id)
+            or (signing_role == SigningRole.leader
+                and signer.role not in (UserRole.leader, UserRole.admin))):
+        raise SigningInputError(f"no user named {signer_name!r} can sign this document "
+                                f"as {signing_role.value}", subject="signer")
     signable_file(session, document)
     request = SigningRequest(document_id=document.id, signer_id=signer.id,
                              requested_by_id=actor.id, role=signing_role, level=level)
@@ -264,16 +273,49 @@ def sign_one(session: Session, store: ObjectStore, user: CurrentUser, key: Signi
 
 
 def sign_batch(sessions: SessionFactory, store: ObjectStore, user: CurrentUser,
-               request_ids: list[int], pin: str, setup: SigningSetup) -> list[SignedItem]:
+               request_ids: list[int], pin: str, setup: SigningSetup, *,
+               pin_limits: AttemptLimits | None = None) -> list[SignedItem]:
     """Sign every request in ``request_ids`` with one PIN entry. The key is unlocked once;
     each document is committed as soon as it is signed, so a failure part-way keeps the
-    ones done (and names the one that failed)."""
+    ones done (and names the one that failed).
+
+    A batch naming a request twice is refused before anything is done. PIN guesses are
+    limited per user and per key file (``pin_limits``): the attempt is counted before the
+    key is opened, a wrong PIN is audited (``pin_failed``) and, past the limit, signing is
+    locked for a while (``locked_out``; then :class:`TooManyAttemptsError` without trying
+    the PIN); the right PIN clears both counts."""
     if user.role not in SIGNERS:
         raise PermissionDeniedError("only leaders and the records office sign")
+    seen: set[int] = set()
+    for request_id in request_ids:
+        if request_id in seen:
+            raise SigningInputError("this request is listed more than once in the batch",
+                                    subject=f"request {request_id}")
+        seen.add(request_id)
+    limits = pin_limits or AttemptLimits()
     with sessions() as session:
         for request_id in request_ids:
             own_pending(session, user, request_id)
-        key = unlock_user_key(session, store, user, pin, setup.services)
+        fingerprint = active_credential(session, user.id).fingerprint
+    guarded = {pin_user_key(user.id): limits, pin_key_file_key(fingerprint): limits}
+    with sessions() as session:
+        attempts = reserve(session, guarded, subject="signing PIN")
+    try:
+        with sessions() as session:
+            key = unlock_user_key(session, store, user, pin, setup.services)
+            clear(session, guarded)
+    except WrongPinError:
+        with sessions() as session:
+            append_audit(session, actor=user.username, action=AuditAction.pin_failed,
+                         subject_type="user", subject_id=user.id,
+                         details={"fingerprint": fingerprint, "requests": request_ids[:20],
+                                  "failures": {item.key: item.failures for item in attempts}})
+            audit_lockouts(session, attempts)
+        raise
+    except BaseException:
+        with sessions() as session:
+            refund(session, attempts)
+        raise
     done: list[SignedItem] = []
     for request_id in request_ids:
         with sessions() as session:

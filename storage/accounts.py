@@ -2,27 +2,50 @@
 
 Called by the API, the web pages and the CLI (``sohoa user add``). Passwords are hashed
 with Argon2id; bearer tokens are random, shown once, and stored only as their SHA-256.
+
+Logging in is guarded against guessing (:mod:`storage.attempts`): wrong passwords are
+counted per account and per client address, audited, and lock the account or address for a
+while; an unknown username costs the same Argon2 check as a known one, so timing does not
+tell them apart; at most ``hashing_slots`` Argon2 computations (64 MiB each) run at once in
+a process, so a flood of logins waits instead of exhausting memory.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storage.attempts import (
+    Attempt,
+    AttemptLimits,
+    audit_lockouts,
+    clear,
+    forget_stale,
+    password_address_key,
+    password_user_key,
+    refund,
+    reserve,
+)
 from storage.errors import (
     AuthenticationError,
     BadInputError,
     ConflictError,
     NotFoundError,
+    UnavailableError,
 )
+from storage.jobs import SessionFactory
 from storage.records import (
     ApiToken,
     AuditAction,
@@ -35,6 +58,43 @@ from storage.records import (
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 8
+DEFAULT_HASHING_SLOTS = 2
+
+
+@dataclass(frozen=True)
+class LoginPolicy:
+    """How logging in resists guessing: the limits per account and per client address,
+    and how many password hashes may be computed at once (and how long a login waits for
+    one of those slots before answering "busy")."""
+
+    account: AttemptLimits = field(default_factory=AttemptLimits)
+    address: AttemptLimits = field(default_factory=lambda: AttemptLimits(max_failures=20))
+    hashing_slots: int = DEFAULT_HASHING_SLOTS
+    hashing_wait_seconds: float = 30.0
+
+
+_gates_lock = threading.Lock()
+_gates: dict[int, threading.BoundedSemaphore] = {}
+
+
+@contextmanager
+def _hashing_slot(slots: int, wait_seconds: float) -> Iterator[None]:
+    """Hold one of ``slots`` process-wide hashing slots (one gate per size)."""
+    with _gates_lock:
+        gate = _gates.setdefault(slots, threading.BoundedSemaphore(max(1, slots)))
+    if not gate.acquire(timeout=wait_seconds):
+        raise UnavailableError("too many logins at once: try again in a moment",
+                               subject="login")
+    try:
+        yield
+    finally:
+        gate.release()
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash of a random password, checked for unknown users so they cost the same."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 def nfc(text: str) -> str:
@@ -42,17 +102,21 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip()
 
 
-def hash_password(password: str) -> str:
-    """An Argon2id hash of the password."""
-    return _hasher.hash(password)
+def hash_password(password: str, *, slots: int = DEFAULT_HASHING_SLOTS,
+                  wait_seconds: float = 30.0) -> str:
+    """An Argon2id hash of the password (waiting for a hashing slot)."""
+    with _hashing_slot(slots, wait_seconds):
+        return _hasher.hash(password)
 
 
-def password_matches(password_hash: str, password: str) -> bool:
-    """Whether ``password`` matches the stored hash."""
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
+def password_matches(password_hash: str, password: str, *,
+                     slots: int = DEFAULT_HASHING_SLOTS, wait_seconds: float = 30.0) -> bool:
+    """Whether ``password`` matches the stored hash (waiting for a hashing slot)."""
+    with _hashing_slot(slots, wait_seconds):
+        try:
+            return _hasher.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
 
 
 def create_unit(session: Session, code: str, name: str, parent_code: str | None = None,
@@ -134,18 +198,54 @@ class IssuedToken:
     expires_at: datetime
 
 
-def login(session: Session, username: str, password: str, hours: int) -> IssuedToken:
-    """Check the password and issue a bearer token; ``AuthenticationError`` otherwise."""
-    user = session.scalar(select(User).where(User.username == username.strip()))
-    if user is None or not user.active or not password_matches(user.password_hash, password):
+def login(sessions: SessionFactory, username: str, password: str, *, hours: int,
+          address: str | None = None, policy: LoginPolicy | None = None) -> IssuedToken:
+    """Check the password and issue a bearer token.
+
+    ``TooManyAttemptsError`` while the account (known or not) or the client ``address``
+    is locked, without checking the password; ``AuthenticationError`` for a wrong
+    password, an unknown or a disabled user alike (same answer, same Argon2 cost). The
+    attempt is counted before the password is checked (committed in a transaction of its
+    own) and each failure audited; a success clears the account's count and takes the
+    attempt back from the address's.
+    """
+    policy = policy or LoginPolicy()
+    name = username.strip()
+    guarded = {password_user_key(name): policy.account}
+    if address:
+        guarded[password_address_key(address)] = policy.address
+    with sessions() as session:
+        attempts = reserve(session, guarded, subject="login")
+        user = session.scalar(select(User).where(User.username == name))
+        stored = user.password_hash if user is not None and user.active else None
+        user_id = user.id if user is not None else None
+    matches = password_matches(stored or _dummy_hash(), password, slots=policy.hashing_slots,
+                               wait_seconds=policy.hashing_wait_seconds)
+    if stored is None or user_id is None or not matches:
+        _login_failed(sessions, name, address, user_id, attempts)
         raise AuthenticationError("wrong username or password")
     token = secrets.token_urlsafe(32)
     expires_at = datetime.now(UTC) + timedelta(hours=hours)
-    session.add(ApiToken(token_hash=_token_digest(token), user_id=user.id,
-                         expires_at=expires_at))
-    append_audit(session, actor=user.username, action=AuditAction.login, subject_type="user",
-                 subject_id=user.id)
+    with sessions() as session:
+        clear(session, [password_user_key(name)])
+        refund(session, [item for item in attempts if item.key != password_user_key(name)])
+        session.add(ApiToken(token_hash=_token_digest(token), user_id=user_id,
+                             expires_at=expires_at))
+        append_audit(session, actor=name, action=AuditAction.login, subject_type="user",
+                     subject_id=user_id, details={"address": address})
     return IssuedToken(token=token, expires_at=expires_at)
+
+
+def _login_failed(sessions: SessionFactory, name: str, address: str | None,
+                  user_id: int | None, attempts: list[Attempt]) -> None:
+    """Audit a failed login and the locks it set (committed although the login fails)."""
+    with sessions() as session:
+        forget_stale(session, timedelta(days=1))
+        append_audit(session, actor="anonymous", action=AuditAction.login_failed,
+                     subject_type="login", subject_id=name[:64] or "-",
+                     details={"user_id": user_id, "address": address,
+                              "failures": {item.key: item.failures for item in attempts}})
+        audit_lockouts(session, attempts)
 
 
 def revoke(session: Session, token: str) -> None:

@@ -80,6 +80,24 @@ class PermissionDeniedError(SohoaError):
     title = "Forbidden"
 
 
+class TooManyAttemptsError(SohoaError):
+    """Too many wrong guesses at a secret (a password, a PIN): refused without checking
+    it until ``retry_after`` seconds have passed."""
+
+    kind = "too_many_attempts"
+    title = "Too many attempts"
+
+    def __init__(self, message: str, *, subject: str | None = None,
+                 retry_after: int = 1) -> None:
+        super().__init__(message, subject=subject)
+        self.retry_after = max(1, int(retry_after))
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Keep ``subject`` and ``retry_after`` across a process boundary."""
+        return (self.__class__, (self.message,),
+                {"subject": self.subject, "retry_after": self.retry_after})
+
+
 class UnavailableError(SohoaError):
     """A dependency (database, queue, object store, tool) cannot be reached."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
 
 from api.deps import RuntimeDep, SessionDep, UserDep, oauth2_scheme
@@ -16,10 +16,14 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 
 
 @router.post("/token", response_model=TokenOut, summary="Log in with a password")
-def issue_token(form: Annotated[OAuth2PasswordRequestForm, Depends()], session: SessionDep,
+def issue_token(form: Annotated[OAuth2PasswordRequestForm, Depends()], request: Request,
                 runtime: RuntimeDep) -> TokenOut:
-    """Exchange username and password for a bearer token (OAuth2 password flow)."""
-    issued = login(session, form.username, form.password, runtime.settings.token_hours)
+    """Exchange username and password for a bearer token (OAuth2 password flow). Too many
+    wrong passwords for an account or from one address answer 429 with Retry-After."""
+    issued = login(runtime.db.session, form.username, form.password,
+                   hours=runtime.settings.token_hours,
+                   address=request.client.host if request.client else None,
+                   policy=runtime.settings.login_policy())
     return TokenOut(access_token=issued.token, expires_at=issued.expires_at)
 
 

@@ -42,9 +42,12 @@ def queue(user: UserDep, session: SessionDep, status: str = "pending") -> list[R
 @router.post("/sign", response_model=list[SignedOut],
              summary="Sign one or many queued documents with one PIN entry")
 def sign(body: SignIn, user: SignerDep, runtime: RuntimeDep) -> list[SignedOut]:
-    """Each document gets a new version with the signature; the drafts are kept."""
+    """Each document gets a new version with the signature; the drafts are kept. A batch
+    listing a request twice is refused (422); too many wrong PINs lock signing for a while
+    (429 with Retry-After)."""
     items = sign_batch(runtime.db.session, runtime.store, user, body.request_ids, body.pin,
-                       runtime.settings.signing_setup())
+                       runtime.settings.signing_setup(),
+                       pin_limits=runtime.settings.pin_limits())
     return [SignedOut.of(item) for item in items]
 
 

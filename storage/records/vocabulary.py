@@ -122,3 +122,6 @@ class AuditAction(enum.StrEnum):
     classifier_trained = "classifier_trained"
     signature_requested = "signature_requested"
     signing_key_registered = "signing_key_registered"
+    login_failed = "login_failed"
+    pin_failed = "pin_failed"
+    locked_out = "locked_out"

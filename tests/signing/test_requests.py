@@ -43,7 +43,7 @@ PASSWORD = "mật-khẩu-đủ-dài"
 def _user(records_db: Database, name: str, role: str) -> CurrentUser:
     with records_db.session() as session:
         create_user(session, username=name, password=PASSWORD, role=role, unit_code="UB")
-        token = login(session, name, PASSWORD, 1).token
+    token = login(records_db.session, name, PASSWORD, hours=1).token
     with records_db.session() as session:
         return authenticate(session, token)
 
@@ -80,7 +80,7 @@ def test_request_and_batch_signing(
             assert (document.status, duplicate) == (DocumentStatus.draft, False)
             drafts.append(document.id)
     with records_db.session() as session:
-        with pytest.raises(SigningInputError, match="not a leader"):
+        with pytest.raises(SigningInputError, match="no user named 'vanthu' can sign"):
             request_signature(
                 session, clerk, session.get(Document, drafts[0]), "vanthu", "leader", "B-B"
             )
