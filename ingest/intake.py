@@ -24,6 +24,7 @@ from ocr.model import OcrLimits
 from storage.errors import TooLargeError
 from storage.objects import CHUNK_SIZE, ObjectStore
 from storage.objects.keys import original_prefix
+from storage.orphans import put_object
 from storage.records import (
     AuditAction,
     Document,
@@ -143,7 +144,8 @@ def store_original(session: Session, store: ObjectStore, *, dossier: Dossier | N
             media_type, suffix = sniff_media_type(head_file.read(2048))
         prefix = original_prefix(owner, dossier.id if dossier is not None else None)
         with path.open("rb") as content:
-            info = store.put(prefix, content, suffix=suffix, content_type=media_type)
+            info = put_object(session, store, prefix, content, suffix=suffix,
+                              content_type=media_type)
     where = (Document.dossier_id == dossier.id) if dossier is not None else (
         Document.dossier_id.is_(None) & (Document.unit_id == owner))
     existing = session.scalar(select(Document).join(DocumentFile).where(
