@@ -3,7 +3,8 @@
 With no ``SOHOA_REDIS_URL``, ``sohoa`` keeps a Valkey server under the data directory,
 listening on a Unix socket only, with append-only persistence so queued jobs survive a
 restart. The first sohoa process that needs it starts it; later ones (a worker, the CLI)
-find it running and share it.
+find it running and share it. It dies with the process that started it (``sohoa serve``
+restarts it if it dies first: :mod:`api.supervisor`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import redis
 
+from api.supervisor import die_with_parent
 from storage.errors import ConfigurationError, UnavailableError
 
 _MAX_SOCKET_PATH = 100  # AF_UNIX paths are limited to 107 bytes on Linux
@@ -77,8 +79,11 @@ class EmbeddedRedis:
             "--logfile", str(log_path),
             "--daemonize", "no",
         ]  # fmt: skip
+        # Its own session (a terminal's Ctrl-C is for sohoa, which stops it in order), but it
+        # dies with the process that started it, even one killed with SIGKILL.
         self.process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, start_new_session=True
+            command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            start_new_session=True, preexec_fn=die_with_parent(),
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -21,6 +21,7 @@ from storage.records import DatabaseConfig
 if TYPE_CHECKING:
     from ingest.digitise import DigitiseOptions
     from signing.incoming import VerifySetup
+    from signing.keystore import KeyFileSealer
     from signing.pades import TrustServices
     from signing.pki import DemoPki
     from signing.requests import SigningSetup
@@ -88,6 +89,11 @@ class Settings(BaseSettings):
                                        description="the longest lockout")
     password_hash_slots: int = Field(default=2, ge=1, le=64, description="password hashes "
                                      "(64 MiB of memory each) computed at once per process")
+    worker_max_restarts: int = Field(default=5, ge=0, description="sohoa serve restarts a "
+                                     "worker that exited at most this often within "
+                                     "worker_restart_window_seconds, then gives up on it")
+    worker_restart_window_seconds: float = Field(default=60.0, gt=0, description="the window "
+                                                 "of worker_max_restarts")
 
     @field_validator("holidays")
     @classmethod
@@ -173,8 +179,9 @@ class Settings(BaseSettings):
         return self.attempt_limits(self.pin_max_failures)
 
     def signing_setup(self) -> SigningSetup:
-        """Plain config for :mod:`signing.requests`: trust services and the images of the
-        leader's signature and the agency's seal (the demo PKI's when none is set)."""
+        """Plain config for :mod:`signing.requests`: trust services, the sealer of stored
+        key files, and the images of the leader's signature and the agency's seal (the demo
+        PKI's when none is set)."""
         from signing.requests import SigningSetup
 
         def image(configured: Path | None, name: str) -> Path | None:
@@ -184,7 +191,7 @@ class Settings(BaseSettings):
                 return Path(self.pki_dir) / name
             return None
 
-        return SigningSetup(services=self.trust_services(),
+        return SigningSetup(services=self.trust_services(), key_files=self.key_file_sealer(),
                             signature_image=image(self.signature_image, "leader-signature.png"),
                             seal_image=image(self.seal_image, "agency-seal.png"))
 
@@ -202,6 +209,15 @@ class Settings(BaseSettings):
         from signing.pki import load_pki
 
         return load_pki(self.pki_dir, self.pki_password.get_secret_value())
+
+    def key_file_sealer(self) -> KeyFileSealer:
+        """The sealer of stored key files: a key derived (HKDF, its own label) from
+        ``SOHOA_SECRET_KEY`` or the data directory's ``secret.key``, which live outside the
+        database and the object store; changing that secret makes stored key files
+        unreadable (users upload them again)."""
+        from signing.keystore import KeyFileSealer, derive_server_key
+
+        return KeyFileSealer(derive_server_key(self.url_secret()))
 
     def url_secret(self) -> bytes:
         """The HMAC key for download URLs: the configured one, or one kept in ``data_dir``."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import subprocess
 import sys
 from types import FrameType
 
@@ -33,12 +32,17 @@ def _exit_on_signal(signum: int, frame: FrameType | None) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """API + background workers on the configured (or embedded) services."""
+    """API + background workers on the configured (or embedded) services.
+
+    The workers, the scanner-folder process and the embedded Valkey server are supervised
+    (restarted when they die, :mod:`api.supervisor`) and die with this process."""
     import uvicorn
 
     from api.app import create_app
+    from api.embedded_redis import EmbeddedRedis
     from api.runtime import open_runtime
     from api.settings import load_settings
+    from api.supervisor import Supervisor
 
     settings = load_settings()
     if "public_url" not in settings.model_fields_set:
@@ -47,29 +51,27 @@ def cmd_serve(args: argparse.Namespace) -> int:
     runtime = open_runtime(settings)
     env = {**os.environ, "SOHOA_REDIS_URL": runtime.redis_url,
            "SOHOA_DATA_DIR": str(settings.data_dir.resolve())}
-    workers = [
-        subprocess.Popen([sys.executable, "-m", "api", "worker"], env=env)
-        for _ in range(max(args.workers, 0))
-    ]
+    supervisor = Supervisor(max_restarts=settings.worker_max_restarts,
+                            window_seconds=settings.worker_restart_window_seconds)
+    for number in range(1, max(args.workers, 0) + 1):
+        supervisor.add(f"worker-{number}", [sys.executable, "-m", "api", "worker"], env)
     if args.watch:  # the scanner folder, watched by its own process like the workers
-        workers.append(subprocess.Popen([sys.executable, "-m", "api", "watch", args.watch],
-                                        env=env))
-    print(f"sohoa: serving on http://{args.host}:{args.port} (data: {settings.data_dir}, "
-          f"{len(workers)} worker(s))", file=sys.stderr)
+        supervisor.add("watch", [sys.executable, "-m", "api", "watch", args.watch], env)
+    if settings.uses_embedded_redis:
+        supervisor.watch_embedded_redis(runtime.embedded_redis
+                                        or EmbeddedRedis(settings.data_dir))
+    app = create_app(settings, runtime)
+    app.state.supervisor = supervisor  # /health reports what it gave up on
     # uvicorn re-raises SIGTERM after its graceful shutdown; make that a normal exit so
     # the workers and the embedded Valkey server below are stopped too.
     signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
-        uvicorn.run(create_app(settings, runtime), host=args.host, port=args.port,
-                    log_level="info")
+        supervisor.start()
+        print(f"sohoa: serving on http://{args.host}:{args.port} (data: {settings.data_dir}, "
+              f"{len(supervisor.children)} worker(s))", file=sys.stderr)
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     finally:
-        for worker in workers:
-            worker.terminate()
-        for worker in workers:
-            try:
-                worker.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+        supervisor.stop()  # the workers, then the Valkey server
         runtime.close()
     return 0
 

@@ -1,16 +1,26 @@
-"""``GET /health``: every dependency checked, 503 naming the ones that are down."""
+"""``GET /health``: every dependency checked, the workers alive, 503 when something is wrong.
+
+``status`` is ``ok`` (200), ``down`` (503: a dependency does not answer) or ``degraded``
+(503: jobs wait and no worker is alive to run them, or ``sohoa serve`` gave up restarting
+a process that kept crashing). Anyone may ask; only an administrator's token also gets the
+details (which dependency, its address and version, the workers, the oldest job's wait).
+"""
 
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
-from api.deps import RuntimeDep
+from api.deps import RuntimeDep, oauth2_scheme
+from api.runtime import Runtime
+from api.supervisor import queue_liveness
 from ocr.tesseract import tesseract_info
+from storage.accounts import authenticate
 from storage.errors import SohoaError
+from storage.records import UserRole
 
 router = APIRouter(prefix="/health", tags=["health"])
 
@@ -34,9 +44,35 @@ def _tesseract(command: str) -> dict[str, Any]:
     return {"version": info.version, "languages": list(info.languages)}
 
 
-@router.get("", summary="Status of every dependency")
-def health(runtime: RuntimeDep) -> JSONResponse:
-    """Reports database, queue, object store and Tesseract; 503 when any is down."""
+def _is_admin(runtime: Runtime, token: str | None) -> bool:
+    """Whether ``token`` is an administrator's; never raises (a database that is down
+    makes every caller anonymous)."""
+    if not token:
+        return False
+    try:
+        with runtime.db.session() as session:
+            return authenticate(session, token).role == UserRole.admin
+    except Exception:  # a bad token or a database that is down: no details
+        return False
+
+
+def _workers(runtime: Runtime, request: Request) -> dict[str, Any]:
+    liveness = queue_liveness(runtime.redis, runtime.settings.queue_name)
+    detail: dict[str, Any] = {
+        "alive": len(liveness.workers), "names": liveness.workers,
+        "waiting": liveness.waiting, "oldest_wait_seconds": liveness.oldest_wait_seconds,
+        "stalled": liveness.stalled,
+    }
+    supervisor = getattr(request.app.state, "supervisor", None)
+    if supervisor is not None:
+        detail["supervisor"] = {**supervisor.status(), "given_up": supervisor.given_up}
+    return detail
+
+
+@router.get("", summary="Status of every dependency and of the workers")
+def health(runtime: RuntimeDep, request: Request,
+           token: Annotated[str | None, Depends(oauth2_scheme)]) -> JSONResponse:
+    """``ok``, ``down`` or ``degraded`` (503 for both); details for administrators."""
     checks = {
         "database": _check(runtime.db.check),
         "queue": _check(runtime.queue.check),
@@ -44,5 +80,21 @@ def health(runtime: RuntimeDep) -> JSONResponse:
         "tesseract": _check(lambda: _tesseract(runtime.settings.tesseract_cmd)),
     }
     down = [name for name, result in checks.items() if not result["ok"]]
-    body = {"status": "down" if down else "ok", "down": down, "checks": checks}
-    return JSONResponse(body, status_code=503 if down else 200)
+    workers = _check(lambda: _workers(runtime, request)) if not down else None
+    degraded: list[str] = []
+    if workers is not None and workers["ok"]:
+        detail = workers["detail"]
+        if detail["stalled"]:
+            degraded.append("no worker is alive while jobs wait")
+        if detail.get("supervisor", {}).get("given_up"):
+            names = ", ".join(detail["supervisor"]["given_up"])
+            degraded.append(f"sohoa serve gave up restarting {names}")
+    status = "down" if down else "degraded" if degraded else "ok"
+    code = 200 if status == "ok" else 503
+    if not _is_admin(runtime, token):
+        return JSONResponse({"status": status}, status_code=code)
+    body: dict[str, Any] = {"status": status, "down": down, "degraded": degraded,
+                            "checks": checks}
+    if workers is not None:
+        body["workers"] = workers
+    return JSONResponse(body, status_code=code)

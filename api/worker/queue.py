@@ -9,35 +9,16 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 
 import redis
 from rq import Queue, Worker
 from rq.job import Job, JobStatus
 from rq.registry import StartedJobRegistry
 
+from api.supervisor import process_is_dead, set_parent_death_signal
 from storage.errors import ConflictError
 
 RETRY_INTERVALS = [2, 10, 60]
-
-
-def _process_is_dead(connection: redis.Redis, key: str) -> bool:
-    """True when the RQ process registered under ``key`` (a worker or scheduler hash) is
-    gone: its key expired, or its process on this host no longer exists."""
-    raw: dict[bytes, bytes] = connection.hgetall(key)  # type: ignore[assignment]
-    if not raw:
-        return True
-    hostname = raw.get(b"hostname", b"").decode()
-    pid = int(raw.get(b"pid", b"0") or 0)
-    if hostname != socket.gethostname() or pid <= 0:
-        return False  # another machine: RQ's heartbeat expiry decides
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
 
 
 def recover_abandoned_jobs(queue: Queue) -> list[str]:
@@ -59,7 +40,7 @@ def recover_abandoned_jobs(queue: Queue) -> list[str]:
             logging.getLogger("sohoa.queue").warning("cannot load started job %s", job_id)
             continue
         if job.get_status(refresh=False) == JobStatus.STARTED and (
-            not job.worker_name or _process_is_dead(connection, f"rq:worker:{job.worker_name}")
+            not job.worker_name or process_is_dead(connection, f"rq:worker:{job.worker_name}")
         ):
             _retry_abandoned(queue, registry, entry, job)
             recovered.append(job_id)
@@ -98,12 +79,18 @@ def _release_dead_scheduler_lock(queue: Queue) -> None:
     if holder is None:
         return
     name = holder.decode() if isinstance(holder, bytes) else str(holder)
-    if _process_is_dead(queue.connection, f"rq:scheduler:{name}"):
+    if process_is_dead(queue.connection, f"rq:scheduler:{name}"):
         queue.connection.delete(lock_key)
 
 
 class SohoaWorker(Worker):
-    """An RQ worker that also recovers jobs abandoned by dead workers on this host."""
+    """An RQ worker that also recovers jobs abandoned by dead workers on this host, and
+    whose work horses die with it (a killed worker leaves no job running behind it)."""
+
+    def main_work_horse(self, job: Job, queue: Queue) -> None:
+        """The forked work horse: SIGKILLed when its worker dies, then RQ's own."""
+        set_parent_death_signal(self.pid or os.getppid())
+        super().main_work_horse(job, queue)
 
     def clean_registries(self) -> None:
         """RQ's periodic maintenance, preceded by the dead-worker check."""
@@ -117,7 +104,7 @@ def _claim_worker_name(connection: redis.Redis, name: str) -> None:
     key = f"rq:worker:{name}"
     if not connection.exists(key) or connection.hexists(key, "death"):
         return
-    if not _process_is_dead(connection, key):
+    if not process_is_dead(connection, key):
         raise ConflictError("a worker with this name is running already", subject=name)
     connection.delete(key)
 
