@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from signing.requests import SignedItem
 from storage.records import (
+    CertificateBinding,
     ClassifierModel,
     Document,
     Dossier,
@@ -286,6 +287,29 @@ class CredentialOut(BaseModel):
         return cls(subject=credential.subject, issuer=credential.issuer,
                    serial=credential.serial, fingerprint=credential.fingerprint,
                    not_after=credential.not_after)
+
+
+class CertificateBindingIn(BaseModel):
+    """A signing certificate an administrator binds to a user: the certificate (PEM, or
+    DER in base64) or its SHA-256 fingerprint (64 hex digits), one of the two."""
+
+    certificate: str | None = Field(default=None, max_length=100_000)
+    fingerprint: str | None = Field(default=None, max_length=128)
+
+
+class CertificateBindingOut(BaseModel):
+    """A certificate bound to a user."""
+
+    id: int
+    user_id: int
+    fingerprint: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, binding: CertificateBinding) -> CertificateBindingOut:
+        """The API view of a binding."""
+        return cls(id=binding.id, user_id=binding.user_id, fingerprint=binding.fingerprint,
+                   created_at=binding.created_at)
 
 
 class RequestIn(BaseModel):

@@ -1,8 +1,10 @@
 """Signing in the service: signers' key files, drafts, the signer's queue of requests, batch
 signing with one PIN entry, and signing with a key on the signer's own token (external).
 
-A signer's PKCS#12 is stored as uploaded (encrypted by its PIN) and decrypted in memory
-once per batch, with the PIN given for that batch only. Each signed result is a new
+A signer's PKCS#12 is accepted only when its certificate signs documents, chains to a
+configured anchor and belongs to the signer (signing/key_policy.py); it is stored sealed
+under the server's key (signing/keystore.py) and decrypted in memory once per batch, with
+the PIN given for that batch only. Each signed result is a new
 version of the document (the draft and earlier versions are kept), and every signing is
 audited. Callers run these functions in a worker thread, never in an event loop.
 """
@@ -22,9 +24,15 @@ from sqlalchemy.orm import Session
 
 from ingest.intake import store_original
 from signing.document import RoleOptions, prepare_role_document, sign_document
-from signing.errors import SigningInputError, WrongPinError
+from signing.errors import CertificateProblemError, SigningInputError, WrongPinError
 from signing.external import PendingSignature, finish_external
+from signing.key_policy import (
+    check_key_owner,
+    check_signing_certificate,
+    signing_usage_problem,
+)
 from signing.keys import SigningKey, unlock_pkcs12
+from signing.keystore import KeyFileSealer, key_file_context
 from signing.pades import Level, TrustServices, check_certificate
 from storage.accounts import CurrentUser
 from storage.attempts import (
@@ -36,7 +44,12 @@ from storage.attempts import (
     refund,
     reserve,
 )
-from storage.errors import ConflictError, NotFoundError, PermissionDeniedError
+from storage.errors import (
+    ConfigurationError,
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from storage.jobs import SessionFactory
 from storage.objects import ObjectStore
 from storage.objects.keys import document_prefix, key_file_prefix, pending_signature_prefix
@@ -66,10 +79,12 @@ MAX_KEY_FILE = 1_000_000
 
 @dataclass(frozen=True)
 class SigningSetup:
-    """What signing in the service uses besides the key: trust services and the images
-    of the leader's signature and of the agency's seal (None: not configured)."""
+    """What signing in the service uses besides the key: trust services, the sealer of
+    stored key files (the server's key) and the images of the leader's signature and of
+    the agency's seal (None: not configured)."""
 
     services: TrustServices
+    key_files: KeyFileSealer | None = None
     signature_image: Path | None = None
     seal_image: Path | None = None
 
@@ -97,24 +112,37 @@ class SignedItem:
     level: str
 
 
+def _sealer(setup: SigningSetup) -> KeyFileSealer:
+    if setup.key_files is None:
+        raise ConfigurationError("no server key for key files is configured",
+                                 subject="SOHOA_SECRET_KEY")
+    return setup.key_files
+
+
 def register_credential(session: Session, store: ObjectStore, user: CurrentUser, data: bytes,
-                        pin: str, filename: str) -> SigningCredential:
-    """Keep ``user``'s PKCS#12 (checked with ``pin`` first: it must open, match and be
-    valid now); an earlier key file of theirs stops being used."""
+                        pin: str, filename: str, setup: SigningSetup) -> SigningCredential:
+    """Keep ``user``'s PKCS#12, checked with ``pin`` first (it must open, match and be
+    valid now), then by the key policy (a document-signing certificate chaining to a
+    configured anchor, issued to the user or bound to them by an administrator, registered
+    by nobody else). It is stored sealed under the server's key; an earlier key file of
+    theirs stops being used."""
     if len(data) > MAX_KEY_FILE:
         raise SigningInputError("a key file is at most 1 MB", subject=filename)
+    sealer = _sealer(setup)
     key = unlock_pkcs12(data, pin, source=filename)
+    check_signing_certificate(key, setup.services, source=filename)
+    fingerprint = check_key_owner(session, user.id, key, source=filename)
     certificate = x509.load_der_x509_certificate(key.certificate.dump())
-    info = store.put(key_file_prefix(user.id), io.BytesIO(data), suffix=".p12",
-                     content_type="application/x-pkcs12")
+    sealed = sealer.seal(data, key_file_context(user.id, fingerprint))
+    info = store.put(key_file_prefix(user.id), io.BytesIO(sealed), suffix=".sealed",
+                     content_type="application/octet-stream")
     for earlier in session.scalars(select(SigningCredential).where(
             SigningCredential.user_id == user.id, SigningCredential.active)):
         earlier.active = False
     credential = SigningCredential(
         user_id=user.id, object_key=info.key, subject=certificate.subject.rfc4514_string(),
         issuer=certificate.issuer.rfc4514_string(), serial=format(certificate.serial_number, "x"),
-        fingerprint=hashlib.sha256(key.certificate.dump()).hexdigest(),
-        not_after=certificate.not_valid_after_utc)
+        fingerprint=fingerprint, not_after=certificate.not_valid_after_utc)
     session.add(credential)
     append_audit(session, actor=user.username, action=AuditAction.signing_key_registered,
                  subject_type="user", subject_id=user.id,
@@ -134,14 +162,27 @@ def active_credential(session: Session, user_id: int) -> SigningCredential:
 
 
 def unlock_user_key(session: Session, store: ObjectStore, user: CurrentUser, pin: str,
-                    services: TrustServices) -> SigningKey:
-    """The user's key, decrypted in memory with ``pin`` (WrongPinError if it does not
-    open), its certificate checked for validity and revocation."""
+                    setup: SigningSetup) -> SigningKey:
+    """The user's key, unsealed with the server's key and decrypted in memory with ``pin``
+    (WrongPinError if it does not open), its certificate checked to be the registered one,
+    a document-signing certificate, and valid and not revoked now.
+
+    Key files stored before sealing (plain PKCS#12, no sealed header) are still read."""
     credential = active_credential(session, user.id)
+    source = f"signing key of {user.username}"
     with store.open(credential.object_key) as stream:
-        data = stream.read()
-    key = unlock_pkcs12(data, pin, source=f"signing key of {user.username}")
-    check_certificate(key, services)
+        blob = stream.read()
+    data = _sealer(setup).open(blob, key_file_context(user.id, credential.fingerprint),
+                               source=source)
+    key = unlock_pkcs12(data, pin, source=source)
+    if hashlib.sha256(key.certificate.dump()).hexdigest() != credential.fingerprint:
+        raise CertificateProblemError("the stored key file is not the registered one",
+                                      subject=source)
+    problem = signing_usage_problem(key.certificate)
+    if problem is not None:
+        raise CertificateProblemError(f"not a document-signing certificate: {problem}",
+                                      subject=source)
+    check_certificate(key, setup.services)
     return key
 
 
@@ -302,7 +343,7 @@ def sign_batch(sessions: SessionFactory, store: ObjectStore, user: CurrentUser,
         attempts = reserve(session, guarded, subject="signing PIN")
     try:
         with sessions() as session:
-            key = unlock_user_key(session, store, user, pin, setup.services)
+            key = unlock_user_key(session, store, user, pin, setup)
             clear(session, guarded)
     except WrongPinError:
         with sessions() as session:

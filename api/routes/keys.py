@@ -18,10 +18,14 @@ router = APIRouter(prefix="/me/signing-key", tags=["signing"])
 def upload_key(file: UploadFile, pin: Annotated[str, Form()], user: SignerDep,
                session: SessionDep, runtime: RuntimeDep) -> CredentialOut:
     """The file is checked with the PIN (it must open, match its certificate and be valid)
-    and kept encrypted as it is; the PIN is not stored."""
+    and by the key policy: a document-signing certificate (not a CA; digitalSignature or
+    nonRepudiation) chaining to a configured anchor, issued to your registered full name
+    or bound to you by an administrator, and registered by nobody else (409). It is kept
+    sealed under the server's key; the PIN is not stored."""
     data = file.file.read(MAX_KEY_FILE + 1)
     return CredentialOut.of(register_credential(session, runtime.store, user, data, pin,
-                                                file.filename or "key.p12"))
+                                                file.filename or "key.p12",
+                                                runtime.settings.signing_setup()))
 
 
 @router.get("", response_model=CredentialOut, summary="Your signing certificate")

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import base64
+import binascii
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response
 from sqlalchemy import select
 
 from api.deps import AdminDep, SessionDep
-from api.schemas import UserIn, UserOut
+from api.schemas import CertificateBindingIn, CertificateBindingOut, UserIn, UserOut
+from signing.key_policy import bind_certificate
 from storage.accounts import create_user, find_unit
-from storage.errors import PermissionDeniedError
+from storage.errors import BadInputError, PermissionDeniedError
 from storage.records import User
 
 router = APIRouter(prefix="/users", tags=["admin"])
+UserId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 @router.post("", response_model=UserOut, status_code=201, summary="Add a user")
@@ -31,3 +37,29 @@ def list_users(user: AdminDep, session: SessionDep) -> list[UserOut]:
     users = session.scalars(select(User).where(User.unit_id.in_(user.visible_unit_ids))
                             .order_by(User.id))
     return [UserOut.of(row) for row in users]
+
+
+def _certificate_bytes(text: str) -> bytes:
+    if "-----BEGIN" in text:
+        return text.encode()
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise BadInputError("certificate must be PEM or base64 DER",
+                            subject="certificate") from None
+
+
+@router.post("/{user_id}/certificate-bindings", response_model=CertificateBindingOut,
+             status_code=201, summary="Bind a signing certificate to a user")
+def bind_user_certificate(user_id: UserId, body: CertificateBindingIn, user: AdminDep,
+                          session: SessionDep, response: Response) -> CertificateBindingOut:
+    """Let a user register a key file whose certificate does not carry their registered
+    name: the certificate (PEM or base64 DER) or its SHA-256 fingerprint. Only for users of
+    units the administrator manages; a certificate already registered by or bound to
+    another user is refused (409)."""
+    certificate = None if body.certificate is None else _certificate_bytes(body.certificate)
+    binding, created = bind_certificate(session, user, user_id, certificate=certificate,
+                                        fingerprint=body.fingerprint)
+    if not created:
+        response.status_code = 200
+    return CertificateBindingOut.of(binding)

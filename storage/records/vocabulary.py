@@ -122,6 +122,7 @@ class AuditAction(enum.StrEnum):
     classifier_trained = "classifier_trained"
     signature_requested = "signature_requested"
     signing_key_registered = "signing_key_registered"
+    certificate_bound = "certificate_bound"
     login_failed = "login_failed"
     pin_failed = "pin_failed"
     locked_out = "locked_out"

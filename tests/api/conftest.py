@@ -63,11 +63,12 @@ class Service:
         with self.runtime.db.session() as session:
             return create_unit(session, code, f"Đơn vị {code}", parent).id
 
-    def add_user(self, username: str, role: str, unit: str) -> str:
-        """Create a user and return a bearer token for them."""
+    def add_user(self, username: str, role: str, unit: str, full_name: str = "") -> str:
+        """Create a user (with ``full_name``: the name their signing certificate must
+        carry) and return a bearer token for them."""
         with self.runtime.db.session() as session:
             create_user(session, username=username, password=PASSWORD, role=role,
-                        unit_code=unit)
+                        unit_code=unit, full_name=full_name)
         response = self.client.post("/auth/token",
                                     data={"username": username, "password": PASSWORD})
         assert response.status_code == 200, response.text
@@ -75,12 +76,13 @@ class Service:
         self.tokens[username] = token
         return str(token)
 
-    def add_leader_and_clerk(self) -> tuple[str, str]:
-        """A new unit with a leader and a records clerk, both logged in."""
+    def add_leader_and_clerk(self, leader_name: str = "") -> tuple[str, str]:
+        """A new unit with a leader (named ``leader_name``) and a records clerk, both
+        logged in."""
         unit = unique_name("KY")
         self.add_unit(unit)
         leader, clerk = f"lanhdao-{unit}", f"vanthu-{unit}"
-        self.add_user(leader, "leader", unit)
+        self.add_user(leader, "leader", unit, full_name=leader_name)
         self.add_user(clerk, "clerk", unit)
         return leader, clerk
 

@@ -41,6 +41,22 @@ def _upload_key(service: Service, user: str, p12: Path, pin: str) -> object:
                                data={"pin": pin})
 
 
+def _bind(service: Service, user: str, p12: Path) -> None:
+    """An administrator of ``user``'s unit binds the certificate of ``p12`` to them (the
+    agency's certificate does not carry the clerk's own name)."""
+    unit = user.split("-", 1)[1]
+    admin = f"quantri-{unit}"
+    service.add_user(admin, "admin", unit)
+    users = service.client.get("/users", headers=service.auth(admin)).json()
+    user_id = next(item["id"] for item in users if item["username"] == user)
+    _, certificate, _ = pkcs12.load_key_and_certificates(p12.read_bytes(), b"1234")
+    assert certificate is not None
+    pem = certificate.public_bytes(serialization.Encoding.PEM).decode()
+    bound = service.client.post(f"/users/{user_id}/certificate-bindings",
+                                headers=service.auth(admin), json={"certificate": pem})
+    assert bound.status_code == 201, bound.text
+
+
 def _signed_bytes(service: Service, document_id: int, version: int) -> bytes:
     with service.runtime.db.session() as session:
         row = session.scalar(select(DocumentFile).where(
@@ -62,13 +78,14 @@ def _request(service: Service, clerk: str, document: int, signer: str, role: str
 def test_batch_signing_leader_then_agency(pki_service: Service, served_pki: RunningPki,
                                           tmp_path: Path) -> None:
     service = pki_service
-    leader, clerk = service.add_leader_and_clerk()
+    leader, clerk = service.add_leader_and_clerk("Nguyễn Văn An")  # the demo leader.p12
     wrong = _upload_key(service, leader, served_pki.directory / "leader.p12", "0000")
     assert wrong.status_code == 422  # type: ignore[attr-defined]
     assert wrong.headers["content-type"].startswith("application/problem+json")  # type: ignore[attr-defined]
     assert service.client.get("/me/signing-key", headers=service.auth(leader)).status_code == 404
     assert _upload_key(service, leader, served_pki.directory / "leader.p12",
                        "1234").status_code == 201  # type: ignore[attr-defined]
+    _bind(service, clerk, served_pki.directory / "clerk.p12")
     assert _upload_key(service, clerk, served_pki.directory / "clerk.p12",
                        "1234").status_code == 201  # type: ignore[attr-defined]
 

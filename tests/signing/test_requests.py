@@ -4,6 +4,7 @@ version that pdfsig accepts, and the refusals, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import os
 import random
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from sqlalchemy import select
 
 from ingest.synthetic import generate_document
 from signing.errors import SigningInputError, WrongPinError
+from signing.keystore import KeyFileSealer
 from signing.requests import (
     SigningSetup,
     register_credential,
@@ -40,9 +42,10 @@ from tests.support.synthetic_pdf import render_pdf
 PASSWORD = "mật-khẩu-đủ-dài"
 
 
-def _user(records_db: Database, name: str, role: str) -> CurrentUser:
+def _user(records_db: Database, name: str, role: str, full_name: str = "") -> CurrentUser:
     with records_db.session() as session:
-        create_user(session, username=name, password=PASSWORD, role=role, unit_code="UB")
+        create_user(session, username=name, password=PASSWORD, role=role, unit_code="UB",
+                    full_name=full_name)
     token = login(records_db.session, name, PASSWORD, hours=1).token
     with records_db.session() as session:
         return authenticate(session, token)
@@ -53,14 +56,17 @@ def test_request_and_batch_signing(
 ) -> None:
     with records_db.session() as session:
         create_unit(session, "UB", "Ủy ban nhân dân xã")
-    clerk, leader = _user(records_db, "vanthu", "clerk"), _user(records_db, "lanhdao", "leader")
-    setup = SigningSetup(services=trust_services(None, [], served_pki.directory))
+    clerk, leader = _user(records_db, "vanthu", "clerk"), _user(records_db, "lanhdao", "leader",
+                                                        "Nguyễn Văn An")  # the demo leader
+    setup = SigningSetup(services=trust_services(None, [], served_pki.directory),
+                         key_files=KeyFileSealer(os.urandom(32)))
     key_file = (served_pki.directory / "leader.p12").read_bytes()
     with records_db.session() as session:
         with pytest.raises(WrongPinError):
-            register_credential(session, local_store, leader, key_file, "0000", "leader.p12")
+            register_credential(session, local_store, leader, key_file, "0000", "leader.p12",
+                                setup)
         credential = register_credential(
-            session, local_store, leader, key_file, "1234", "leader.p12"
+            session, local_store, leader, key_file, "1234", "leader.p12", setup
         )
         assert "CN=" in credential.subject
     drafts = []
