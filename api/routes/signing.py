@@ -20,6 +20,7 @@ from api.schemas import (
 )
 from signing.errors import SigningInputError
 from signing.requests import finish_external_signing, sign_batch, signer_queue, start_external
+from storage.records import SigningRequestStatus
 
 router = APIRouter(prefix="/signing", tags=["signing"])
 
@@ -33,8 +34,10 @@ def _b64(text: str, what: str) -> bytes:
 
 @router.get("/queue", response_model=list[RequestOut],
             summary="Documents awaiting your signature")
-def queue(user: UserDep, session: SessionDep, status: str = "pending") -> list[RequestOut]:
-    """Your signing requests (pending by default; ``status=signed`` for the done ones)."""
+def queue(user: UserDep, session: SessionDep,
+          status: SigningRequestStatus = SigningRequestStatus.pending) -> list[RequestOut]:
+    """Your signing requests (pending by default; ``status=signed`` for the done ones; any
+    other value is 422)."""
     return [RequestOut.of(request, document)
             for request, document in signer_queue(session, user, status)]
 

@@ -155,3 +155,13 @@ def test_signing_requests_do_not_reveal_usernames(service: Service, tmp_path: Pa
     known = ask(clerk)  # exists, but is not a leader
     assert unknown == known
     assert unknown[0] == 422
+
+
+def test_an_unknown_queue_status_is_refused(service: Service) -> None:
+    leader, _ = service.add_leader_and_clerk()
+    answer = service.client.get("/signing/queue", headers=service.auth(leader),
+                                params={"status": "c\u009f"})
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["detail"].startswith("query.status")
+    assert service.client.get("/signing/queue", headers=service.auth(leader),
+                              params={"status": "signed"}).json() == []
