@@ -3,7 +3,8 @@ what was found in a :class:`~signing.verify.model.VerificationReport`.
 
 Per signature: the byte range is sane (starts at 0, no overlap, the gap is exactly the
 signature's /Contents), the digest over it matches (intact), the signature value is right
-(valid), the certificate chains to a configured anchor and was valid (at the time stamp's
+(valid), the certificate is a signer's (not a CA; digitalSignature or nonRepudiation key
+usage), chains to a configured anchor and was valid (at the time stamp's
 time when a trusted time stamp proves it was signed then), its revocation status (fetched
 online only when allowed; otherwise from the document's own validation data), the time
 stamp, the PAdES level, what it covers and what changed after it.
@@ -31,6 +32,7 @@ from pyhanko.sign.validation.pdf_embedded import (
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from signing.key_policy import signing_usage_problem
 from signing.pades import VIETNAM
 from signing.verify.model import (
     Coverage,
@@ -226,6 +228,10 @@ async def _check_signature(document: _Document, signature: EmbeddedPdfSignature
         reasons.append(reason("signature_invalid"))
     elif not trusted_status.trusted:
         reasons.extend(_trust_reasons(trusted_status))
+    usage = None if is_stamp or status.signing_cert is None else \
+        signing_usage_problem(status.signing_cert)
+    if usage is not None:
+        reasons.append(reason("not_signing_certificate", usage))
     stamp = None if is_stamp else status.timestamp_validity
     if stamp is not None and not (stamp.intact and stamp.valid and stamp.trusted):
         reasons.append(reason("timestamp_invalid"))
@@ -250,7 +256,7 @@ async def _check_signature(document: _Document, signature: EmbeddedPdfSignature
                                 else (stamp.timestamp if stamp else None)),
         level=None if is_stamp else _level(document, signature, status),
         intact=bool(status.intact), valid=bool(status.valid),
-        trusted=bool(trusted_status.trusted),
+        trusted=bool(trusted_status.trusted) and usage is None,
         revocation=revocation, modification=modification,
         coverage=coverage, changes=tuple(changes), reasons=tuple(reasons))
 

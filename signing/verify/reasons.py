@@ -29,6 +29,8 @@ _TEXTS: dict[str, tuple[str, str]] = {
                            "The signed byte range is invalid: {detail}."),
     "timestamp_invalid": ("Dấu thời gian không hợp lệ hoặc không được tin cậy.",
                           "The time stamp is not valid or not trusted."),
+    "not_signing_certificate": ("Chứng thư số không dùng để ký văn bản: {detail}.",
+                                "The certificate is not one for signing documents: {detail}."),
     "weak_algorithm": ("Thuật toán mật mã không còn an toàn: {detail}.",
                        "The cryptographic algorithm is no longer safe: {detail}."),
 }
