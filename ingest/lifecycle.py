@@ -1,6 +1,8 @@
 """A dossier's life: received -> digitising -> digitised -> in progress -> result signed ->
 returned. Every change is checked against the allowed moves and audited; the moment the
-result is signed is the moment the dossier counts as resolved (on time, early or late)."""
+result is signed is the moment the dossier counts as resolved (on time, early or late), so
+only a leader, a records clerk or an administrator may say so, and only once one of the
+dossier's documents carries a signature."""
 
 from __future__ import annotations
 
@@ -9,13 +11,16 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.errors import ConflictError
+from storage.errors import ConflictError, PermissionDeniedError
 from storage.records import (
     AuditAction,
     Document,
+    DocumentFile,
     DocumentStatus,
     Dossier,
     DossierStatus,
+    FileRole,
+    UserRole,
     append_audit,
 )
 
@@ -30,17 +35,37 @@ ALLOWED: dict[DossierStatus, frozenset[DossierStatus]] = {
 }
 """Which status may follow which (more scans may arrive until work on the result starts)."""
 
+SIGNS_RESULTS = frozenset({UserRole.leader, UserRole.clerk, UserRole.admin})
+"""Who may record that a dossier's result is signed."""
+
+
+def _check_result_signed(session: Session, dossier: Dossier, role: UserRole | None) -> None:
+    if role not in SIGNS_RESULTS:
+        raise PermissionDeniedError("only a leader, a records clerk or an administrator may "
+                                    "record the result as signed",
+                                    subject=f"dossier {dossier.id}")
+    signed = session.scalar(select(DocumentFile.id).join(Document).where(
+        Document.dossier_id == dossier.id, DocumentFile.role == FileRole.signed).limit(1))
+    if signed is None:
+        raise ConflictError("none of the dossier's documents is signed yet: sign the result "
+                            "first", subject=f"dossier {dossier.id}")
+
 
 def move_dossier(session: Session, dossier: Dossier, to: DossierStatus, *, actor: str,
-                 at: datetime | None = None, note: str = "") -> None:
+                 role: UserRole | None = None, at: datetime | None = None,
+                 note: str = "") -> None:
     """Move ``dossier`` to ``to``, audited; :class:`ConflictError` for a move the life of a
-    dossier does not allow."""
+    dossier does not allow. ``result_signed`` needs the mover's ``role`` to be leader,
+    clerk or admin (else :class:`PermissionDeniedError`) and a signed document in the
+    dossier (else :class:`ConflictError`)."""
     if dossier.status == to:
         return
     if to not in ALLOWED[dossier.status]:
         allowed = ", ".join(sorted(ALLOWED[dossier.status])) or "none"
         raise ConflictError(f"a {dossier.status} dossier cannot become {to} (allowed: "
                             f"{allowed})", subject=f"dossier {dossier.id}")
+    if to == S.result_signed:
+        _check_result_signed(session, dossier, role)
     when = at or datetime.now(UTC)
     before = dossier.status
     dossier.status = to

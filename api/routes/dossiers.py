@@ -81,7 +81,8 @@ def change_status(dossier_id: Id, body: StatusIn, user: UserDep,
     """Move the dossier along its life (received → digitising → digitised → in progress →
     result signed → returned); a move its life does not allow answers 409. Audited."""
     dossier = visible_dossier(session, user, dossier_id)
-    move_dossier(session, dossier, body.status, actor=user.username, note=body.note)
+    move_dossier(session, dossier, body.status, actor=user.username, role=user.role,
+                 note=body.note)
     return DossierOut.of(dossier)
 
 

@@ -12,14 +12,17 @@ from sqlalchemy.orm import Session
 
 from ingest.dossiers import NewDossier, create_dossier
 from ingest.lifecycle import move_dossier, note_document_digitised, note_upload
-from storage.errors import ConflictError
+from storage.errors import ConflictError, PermissionDeniedError
 from storage.records import (
     AuditEntry,
     Database,
     Document,
+    DocumentFile,
     DocumentStatus,
     Dossier,
     DossierStatus,
+    FileRole,
+    UserRole,
     verify_audit_chain,
 )
 
@@ -53,6 +56,15 @@ def _document(session: Session, dossier: Dossier, status: DocumentStatus) -> Doc
     return document
 
 
+def _sign_a_document(session: Session, dossier: Dossier) -> None:
+    """A document of the dossier with a signed version (what ``result_signed`` needs)."""
+    document = _document(session, dossier, DocumentStatus.signed)
+    session.add(DocumentFile(document_id=document.id, version=2, role=FileRole.signed,
+                             object_key=f"dossiers/{dossier.id}/{'a' * 64}.pdf",
+                             sha256="a" * 64, size=1, media_type="application/pdf"))
+    session.flush()
+
+
 def _status(session: Session, dossier_id: int) -> DossierStatus:
     return session.scalars(select(Dossier.status).where(Dossier.id == dossier_id)).one()
 
@@ -74,11 +86,14 @@ def test_the_written_life_has_nine_moves_and_twenty_one_refusals() -> None:
 def test_allowed_move_is_made_and_audited(db: Database, unit_id: int, before: DossierStatus,
                                           after: DossierStatus) -> None:
     with db.session() as session:
-        dossier_id = _dossier(session, unit_id, before).id
+        dossier = _dossier(session, unit_id, before)
+        _sign_a_document(session, dossier)
+        dossier_id = dossier.id
     with db.session() as session:
         dossier = session.get(Dossier, dossier_id)
         assert dossier is not None
-        move_dossier(session, dossier, after, actor="chuyenvien2", at=AT, note="đủ hồ sơ")
+        move_dossier(session, dossier, after, actor="chuyenvien2", role=UserRole.leader,
+                     at=AT, note="đủ hồ sơ")
     with db.session() as session:
         stored = session.get(Dossier, dossier_id)
         assert stored is not None
@@ -140,8 +155,10 @@ def test_signing_the_result_resolves_the_dossier_once(db: Database, unit_id: int
     returned_at = datetime(2026, 3, 23, 1, 0, tzinfo=UTC)
     with db.session() as session:
         dossier = _dossier(session, unit_id, S.in_progress)
+        _sign_a_document(session, dossier)
         dossier_id = dossier.id
-        move_dossier(session, dossier, S.result_signed, actor="lanhdao1", at=signed_at)
+        move_dossier(session, dossier, S.result_signed, actor="lanhdao1", role=UserRole.leader,
+                     at=signed_at)
         move_dossier(session, dossier, S.returned, actor="motcua1", at=returned_at)
     with db.session() as session:
         stored = session.get(Dossier, dossier_id)
@@ -164,8 +181,9 @@ def test_only_signing_the_result_sets_the_resolution_time(db: Database, unit_id:
 def test_a_move_without_a_time_is_stamped_now(db: Database, unit_id: int) -> None:
     with db.session() as session:
         dossier = _dossier(session, unit_id, S.in_progress)
+        _sign_a_document(session, dossier)
         before = datetime.now(UTC)
-        move_dossier(session, dossier, S.result_signed, actor="lanhdao1")
+        move_dossier(session, dossier, S.result_signed, actor="lanhdao1", role=UserRole.clerk)
         after = datetime.now(UTC)
         assert dossier.resolved_at is not None
         assert before <= dossier.resolved_at <= after
@@ -232,3 +250,28 @@ def test_digitised_documents_move_only_a_digitising_dossier(db: Database, unit_i
         assert (empty.status, working.status) == (S.digitising, S.in_progress)
         assert session.scalars(select(AuditEntry.action)).all() == [
             "dossier_created", "dossier_created"]
+
+
+@pytest.mark.parametrize("role", [UserRole.intake, None])
+def test_only_a_leader_clerk_or_admin_records_the_result_signed(
+        db: Database, unit_id: int, role: UserRole | None) -> None:
+    with db.session() as session:
+        dossier = _dossier(session, unit_id, S.in_progress)
+        _sign_a_document(session, dossier)
+        with pytest.raises(PermissionDeniedError):
+            move_dossier(session, dossier, S.result_signed, actor="motcua1", role=role)
+        assert (dossier.status, dossier.resolved_at) == (S.in_progress, None)
+        move_dossier(session, dossier, S.result_signed, actor="quantri", role=UserRole.admin)
+        assert dossier.status == S.result_signed
+
+
+def test_the_result_is_signed_only_with_a_signed_document(db: Database, unit_id: int) -> None:
+    with db.session() as session:
+        dossier = _dossier(session, unit_id, S.in_progress)
+        _document(session, dossier, DocumentStatus.digitised)
+        with pytest.raises(ConflictError) as refused:
+            move_dossier(session, dossier, S.result_signed, actor="lanhdao1",
+                         role=UserRole.leader)
+        assert "signed" in refused.value.message
+        assert (dossier.status, dossier.resolved_at) == (S.in_progress, None)
+        assert _moves(session, dossier.id) == []
