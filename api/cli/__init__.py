@@ -36,6 +36,7 @@ from api.cli import (
     backup,
     classify,
     dossiers,
+    fsck,
     ocr,
     pki,
     search,
@@ -48,7 +49,8 @@ from api.cli.common import EXIT_BAD_INPUT, EXIT_FAILURE, Parser
 from storage.errors import SohoaError
 
 EXIT_CODE_BY_KIND = {"unavailable": EXIT_FAILURE, "internal": EXIT_FAILURE}
-GROUPS = (service, admin, dossiers, search, stats, ocr, classify, pki, sign, verify, backup)
+GROUPS = (service, admin, dossiers, search, stats, ocr, classify, pki, sign, verify, backup,
+          fsck)
 
 NOT_YET = {
     "demo": "seed a demo unit, users, PKI and sample documents",
