@@ -24,12 +24,12 @@ from storage.records import UserRole
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
-"""A record id in a path: 1..2^63-1 (the database's range), else 422."""
+"""A record id in a path: 1..MAX_ID (the database's range), else 422."""
 QueryId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 """An optional record id (or version) in the query string, same range."""
 Limit = Annotated[int, Query(ge=1, le=500)]
 """How many rows a list answers."""
-Offset = Annotated[int, Query(ge=0, le=MAX_ID)]
+Offset = Annotated[int, Query(ge=0, le=2**63 - 1)]
 """How many rows a list skips."""
 
 

@@ -25,11 +25,12 @@ from storage.records import (
     UserRole,
 )
 
-MAX_ID = 2**63 - 1
-"""The largest id the records database holds (a signed 64-bit integer)."""
+MAX_ID = 2**31 - 1
+"""The largest id the records database holds: its keys are ``Integer`` columns, 32-bit on
+PostgreSQL (SQLite's are 64-bit), so a larger id can name no record on any backend."""
 
 BodyId = Annotated[int, Field(ge=1, le=MAX_ID)]
-"""A record id in a request body: 1..2^63-1, else 422 (never an overflow in the driver)."""
+"""A record id in a request body: 1..MAX_ID, else 422 (never an overflow in the driver)."""
 
 # --- accounts ------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response
 from sqlalchemy import select
 
-from api.deps import AdminDep, SessionDep
+from api.deps import AdminDep, Id, SessionDep
 from api.schemas import CertificateBindingIn, CertificateBindingOut, UserIn, UserOut
 from signing.key_policy import bind_certificate
 from storage.accounts import create_user, find_unit
@@ -51,7 +51,7 @@ def _certificate_bytes(text: str) -> bytes:
 
 @router.post("/{user_id}/certificate-bindings", response_model=CertificateBindingOut,
              status_code=201, summary="Bind a signing certificate to a user")
-def bind_user_certificate(user_id: UserId, body: CertificateBindingIn, user: AdminDep,
+def bind_user_certificate(user_id: Id, body: CertificateBindingIn, user: AdminDep,
                           session: SessionDep, response: Response) -> CertificateBindingOut:
     """Let a user register a key file whose certificate does not carry their registered
     name: the certificate (PEM or base64 DER) or its SHA-256 fingerprint. Only for users of

@@ -1,6 +1,7 @@
-"""Ids at or beyond the database's range (2^63 and more) in any path, query or body answer
-422 naming the field, never a 500 from the driver; so does a malformed certificate chain
-in external signing. Every route of the app is covered by reading its OpenAPI document."""
+"""Ids beyond the database's range (PostgreSQL's 32-bit keys, 2^63 and more) in any path,
+query or body answer 422 naming the field, never a 500 from the driver; so does a malformed
+certificate chain in external signing. Every route of the app is covered by reading its
+OpenAPI document."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from tests.support.names import unique_name
 from tests.support.pki_server import RunningPki
 from tests.support.synthetic_pdf import render_pdf
 
-TOO_BIG = (2**63, 2**64)
+TOO_BIG = (2**31, 236750218278, 2**63, 2**64)  # int4 on PostgreSQL, int8, beyond
 SPEC: dict[str, Any] = create_app().openapi()
 
 
@@ -109,6 +110,9 @@ def test_an_id_beyond_the_database_is_422(service: Service, admin: dict[str, str
         if path == "/search":
             params["q"] = "ho so"
     response = service.client.request(method.upper(), url, params=params, headers=admin)
+    if name == "offset" and value < 2**63:  # a row count, not an id: skipping them is fine
+        assert response.status_code == 200, response.text
+        return
     assert response.status_code == 422, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
     assert [where, name] in [error["loc"] for error in response.json()["errors"]]
