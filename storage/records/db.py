@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -150,7 +151,12 @@ def open_database(config: DatabaseConfig) -> Database:
         engine = create_engine(url, connect_args={"check_same_thread": False}, poolclass=StaticPool)
     else:
         try:
-            Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            file = Path(path).expanduser()
+            file.parent.mkdir(parents=True, exist_ok=True)
+            # Records are personal data: the file is the owner's alone (SQLite gives its
+            # -wal and -shm files the same mode).
+            os.close(os.open(file, os.O_CREAT | os.O_RDWR, 0o600))
+            file.chmod(0o600)
         except OSError as error:
             raise UnavailableError(
                 f"cannot create the directory of the sqlite database {path}: {error}",

@@ -79,3 +79,18 @@ def test_an_intake_user_cannot_declare_the_result_signed(service: Service) -> No
     assert refused.status_code == 403, refused.text
     assert service.client.get(f"/dossiers/{dossier}", headers=headers).json()[
         "status"] == "in_progress"
+
+
+def test_the_sqlite_file_is_the_owners_alone(tmp_path: Path) -> None:
+    from storage.records import DatabaseConfig, open_database, upgrade_schema
+
+    path = tmp_path / "data" / "sohoa.db"
+    path.parent.mkdir()
+    path.touch(mode=0o644)
+    path.chmod(0o644)  # an older installation's file
+    database = open_database(DatabaseConfig(f"sqlite:///{path}"))
+    try:
+        upgrade_schema(database)
+    finally:
+        database.dispose()
+    assert path.stat().st_mode & 0o777 == 0o600
