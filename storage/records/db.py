@@ -153,18 +153,25 @@ def open_database(config: DatabaseConfig) -> Database:
         try:
             file = Path(path).expanduser()
             file.parent.mkdir(parents=True, exist_ok=True)
-            # Records are personal data: the file is the owner's alone (SQLite gives its
-            # -wal and -shm files the same mode).
-            os.close(os.open(file, os.O_CREAT | os.O_RDWR, 0o600))
-            file.chmod(0o600)
         except OSError as error:
             raise UnavailableError(
                 f"cannot create the directory of the sqlite database {path}: {error}",
                 subject=SETTING,
             ) from error
+        _owner_only(file)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
     event.listen(engine, "connect", _sqlite_pragmas)
     return Database(engine)
+
+
+def _owner_only(file: Path) -> None:
+    """Records are personal data: the SQLite file is its owner's alone, 0600 (SQLite gives
+    its -wal and -shm files the same mode). A path that cannot be a file is left for
+    ``check`` to report."""
+    with contextlib.suppress(OSError):
+        if not file.is_dir():
+            os.close(os.open(file, os.O_CREAT | os.O_RDWR, 0o600))
+            file.chmod(0o600)
 
 
 @contextlib.contextmanager
