@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
+from types import FrameType
 
 import redis
 from rq import Queue, Worker
@@ -83,14 +85,36 @@ def _release_dead_scheduler_lock(queue: Queue) -> None:
         queue.connection.delete(lock_key)
 
 
+def _end_process_group(signum: int, frame: FrameType | None) -> None:
+    """SIGKILL this process's group if it leads one (a work horse), else just itself."""
+    if os.getpgrp() == os.getpid():
+        os.killpg(os.getpgrp(), signal.SIGKILL)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _forks_die_with_their_parent() -> None:
+    """From now on a process forked here (RQ's scheduler, a work horse) or in a descendant
+    is SIGKILLed when the process that forked it dies."""
+    forking = [os.getpid()]
+
+    def before() -> None:
+        forking[0] = os.getpid()
+
+    os.register_at_fork(before=before,
+                        after_in_child=lambda: set_parent_death_signal(forking[0]))
+
 class SohoaWorker(Worker):
     """An RQ worker that also recovers jobs abandoned by dead workers on this host, and
     whose work horses die with it (a killed worker leaves no job running behind it)."""
 
     def main_work_horse(self, job: Job, queue: Queue) -> None:
-        """The forked work horse: SIGKILLed when its worker dies, then RQ's own."""
-        set_parent_death_signal(self.pid or os.getppid())
+        """The forked work horse (RQ makes it a process-group leader): when its worker dies
+        it ends its whole group, so the job's own processes (the OCR pool, its fork server,
+        Tesseract) go with it; then RQ's own work horse."""
+        signal.signal(signal.SIGHUP, _end_process_group)
+        set_parent_death_signal(self.pid or os.getppid(), signal.SIGHUP)
         super().main_work_horse(job, queue)
+
 
     def clean_registries(self) -> None:
         """RQ's periodic maintenance, preceded by the dead-worker check."""
@@ -114,6 +138,7 @@ def run_worker(
 ) -> bool:
     """Run a worker on ``queue_name`` until stopped (or until the queue is empty in burst mode)."""
     queue = Queue(queue_name, connection=connection)
+    _forks_die_with_their_parent()
     if name is not None:
         _claim_worker_name(connection, name)
     recover_abandoned_jobs(queue)

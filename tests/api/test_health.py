@@ -51,6 +51,7 @@ def test_health_reports_every_dependency(service: Service) -> None:
     assert {"vie", "eng"} <= set(tesseract["languages"])
 
 
+@pytest.mark.parametrize("service", ["embedded"], indirect=True)  # the same RQ code on both
 def test_jobs_waiting_without_a_live_worker_is_degraded(service: Service) -> None:
     service.add_unit("STALL")
     service.add_user("admin-stall", "admin", "STALL")
