@@ -8,18 +8,22 @@ after that commit.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
 from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.runtime import Runtime
 from api.schemas import MAX_ID
 from storage.accounts import CurrentUser, authenticate
 from storage.errors import AuthenticationError, PermissionDeniedError
-from storage.records import UserRole
+from storage.records import ApiToken, UserRole
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 
@@ -85,3 +89,37 @@ DrafterDep = Annotated[CurrentUser, Depends(require_roles(UserRole.leader, UserR
                                                           UserRole.intake))]
 ReceiverDep = Annotated[CurrentUser, Depends(require_roles(UserRole.clerk, UserRole.intake,
                                                            UserRole.leader))]
+
+
+# --- download links bound to the login session -------------------------------------------
+
+TokenDep = Annotated[str | None, Depends(oauth2_scheme)]
+"""The request's bearer token as sent (``None`` without one)."""
+
+
+def _binding_mac(secret: bytes, signature: str, token_id: int) -> str:
+    message = f"sohoa-download-session\n{signature}\n{token_id}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+def session_binding(session: Session, token: str, signature: str, secret: bytes) -> str:
+    """The ``session`` value that ties a download link (its ``signature``) to the login
+    session of ``token``: the token's record id and an HMAC over both."""
+    digest = hashlib.sha256(token.encode()).hexdigest()  # how tokens are stored
+    token_id = session.scalar(select(ApiToken.id).where(ApiToken.token_hash == digest))
+    if token_id is None:
+        raise AuthenticationError("the token is invalid, revoked or expired")
+    return f"{token_id}.{_binding_mac(secret, signature, token_id)}"
+
+
+def session_is_live(session: Session, binding: str, signature: str, secret: bytes) -> bool:
+    """Whether ``binding`` was made for ``signature`` and its login session has neither
+    ended (logout) nor expired."""
+    token_id, _, mac = binding.partition(".")
+    if not token_id.isdigit() or len(token_id) > 10:
+        return False
+    if not hmac.compare_digest(_binding_mac(secret, signature, int(token_id)), mac):
+        return False
+    row = session.get(ApiToken, int(token_id))
+    return (row is not None and row.revoked_at is None
+            and row.expires_at > datetime.now(UTC))

@@ -5,6 +5,7 @@ verification report kept when it arrived."""
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
@@ -17,7 +18,9 @@ from api.deps import (
     ReviewerDep,
     RuntimeDep,
     SessionDep,
+    TokenDep,
     UserDep,
+    session_binding,
 )
 from api.schemas import (
     AssignIn,
@@ -35,6 +38,7 @@ from signing.requests import request_signature
 from storage.access import visible_document, visible_dossier
 from storage.errors import NotFoundError
 from storage.jobs import fixity_job_id, ocr_job_id, request_job
+from storage.objects import LocalStoreConfig
 from storage.records import FileRole, Job, JobKind
 from storage.records.files import require_file
 
@@ -50,8 +54,10 @@ def get_document(document_id: Id, user: UserDep, session: SessionDep) -> Documen
 @router.get("/{document_id}/files/{role}", summary="Download a stored file",
             response_class=RedirectResponse, status_code=307)
 def download_file(document_id: Id, role: str, user: UserDep, session: SessionDep,
-                  runtime: RuntimeDep, version: QueryId = None) -> RedirectResponse:
-    """Redirect to a download URL valid for ten minutes."""
+                  runtime: RuntimeDep, token: TokenDep, version: QueryId = None,
+                  ) -> RedirectResponse:
+    """Redirect to a download URL valid for ten minutes; on the local store also only
+    while the login session that asked for it lasts (it stops working at logout)."""
     document = visible_document(session, user, document_id)
     try:
         file_role = FileRole(role)
@@ -60,6 +66,11 @@ def download_file(document_id: Id, role: str, user: UserDep, session: SessionDep
     row = require_file(session, document, file_role,
                        up_to_version=version or document.current_version)
     url = runtime.store.download_url(row.object_key, timedelta(minutes=10))
+    config = runtime.settings.store_config()
+    if isinstance(config, LocalStoreConfig) and token:  # S3 links cannot carry more
+        signature = parse_qs(urlsplit(url).query)["signature"][0]
+        binding = session_binding(session, token, signature, config.url_secret)
+        url = f"{url}&{urlencode({'session': binding})}"
     return RedirectResponse(url, status_code=307)
 
 

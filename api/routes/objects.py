@@ -17,7 +17,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 
-from api.deps import RuntimeDep, SessionDep
+from api.deps import RuntimeDep, SessionDep, session_is_live
 from api.schemas import MAX_ID
 from storage.errors import NotFoundError
 from storage.objects import CHUNK_SIZE, LocalStoreConfig
@@ -69,13 +69,17 @@ def download_name(session: SessionDep, key: str) -> str:
 @router.get("/{key:path}", summary="Download by a signed URL")
 def download(key: str, expires: Annotated[int, Query(ge=0, le=MAX_ID)],
              signature: Annotated[str, Query(max_length=128)], runtime: RuntimeDep,
-             session: SessionDep) -> StreamingResponse:
-    """Stream an object if the URL's signature is valid and not expired."""
+             session: SessionDep,
+             bound: Annotated[str, Query(alias="session", max_length=100)] = ""
+             ) -> StreamingResponse:
+    """Stream an object if the URL's signature is valid and not expired, and the login
+    session it was made for has not ended."""
     config = runtime.settings.store_config()
     if not isinstance(config, LocalStoreConfig) or not verify_download(
         key, expires, signature, config.url_secret
-    ):
-        raise NotFoundError("the download link is invalid or has expired", subject=key)
+    ) or not session_is_live(session, bound, signature, config.url_secret):
+        raise NotFoundError("the download link is invalid or has expired (links last ten "
+                            "minutes and end at logout)", subject=key)
     info = runtime.store.stat(key)
     store = runtime.store
     name = download_name(session, key)

@@ -19,6 +19,7 @@ import pytest
 import uvicorn
 
 from api.app import create_app
+from storage.records import Document, Unit
 from tests.api.conftest import Service
 from tests.support.names import unique_name
 from tests.support.pdfs import pdf_with
@@ -194,3 +195,25 @@ def test_docs_render_in_a_browser_with_no_other_host(service: Service, live: str
                             and "'https://cdn.redoc.ly/redoc/logo-mini.svg'" not in p], problems
         finally:
             browser.close()
+
+
+def test_a_download_link_ends_with_the_login_session(service: Service, document: int) -> None:
+    if service.kind != "embedded":
+        pytest.skip("S3 serves its own presigned links (ten minutes, not bound to a login)")
+    with service.runtime.db.session() as session:
+        row = session.get(Document, document)
+        assert row is not None
+        unit = session.get(Unit, row.unit_id)
+        assert unit is not None
+        code = unit.code
+    name = unique_name("xem")
+    headers = {"Authorization": f"Bearer {service.add_user(name, 'clerk', code)}"}
+    link = urlsplit(_link(service, headers, document))
+    assert "session=" in link.query
+    unbound = "&".join(part for part in link.query.split("&") if not part.startswith("session="))
+    assert service.client.get(f"{link.path}?{unbound}").status_code == 404
+    assert service.client.get(f"{link.path}?{link.query}").status_code == 200
+    assert service.client.post("/auth/logout", headers=headers).status_code == 204
+    gone = service.client.get(f"{link.path}?{link.query}")
+    assert gone.status_code == 404, gone.text
+    assert "logout" in gone.json()["detail"]
