@@ -75,10 +75,13 @@ class Child:
     given_up: bool = False
 
     def start(self) -> None:
-        """Start (or start again) the process."""
+        """Start (or start again) the process: in a session of its own (a terminal's Ctrl-C
+        is for ``serve``, which then stops its children in order, not restarting them), and
+        dying with the process that started it."""
         self.process = subprocess.Popen(
             list(self.command), env=self.env, stdin=subprocess.DEVNULL, stdout=self.log,
-            stderr=subprocess.STDOUT if self.log else None, preexec_fn=die_with_parent())
+            stderr=subprocess.STDOUT if self.log else None, start_new_session=True,
+            preexec_fn=die_with_parent())
 
     @property
     def alive(self) -> bool:
