@@ -28,7 +28,14 @@ from tests.api.conftest import Service, make_settings
 from tests.support.names import unique_name
 from tests.support.pdfs import pdf_with
 from tests.support.postgres import temporary_database
-from tests.support.processes import children, exists, private_redis, wait_until
+from tests.support.processes import (
+    children,
+    exists,
+    kill_seaweed,
+    private_redis,
+    restart_seaweed,
+    wait_until,
+)
 from tests.support.seaweed import start_seaweed
 from tests.support.switch_proxy import SwitchProxy
 from tests.support.workers import wait_for_job, worker
@@ -247,7 +254,7 @@ def test_a_request_with_a_body_while_postgresql_is_down_is_503(
 
 
 @pytest.mark.slow
-def test_s3_gone_mid_upload_gives_503_and_leaves_nothing_then_retry_succeeds(
+def test_s3_killed_mid_upload_gives_503_and_leaves_nothing_then_retry_succeeds(
         make_service: object, tmp_path: Path) -> None:
     with start_seaweed() as s3:
         host, port = s3.endpoint.split(":")
@@ -264,7 +271,9 @@ def test_s3_gone_mid_upload_gives_503_and_leaves_nothing_then_retry_succeeds(
             content = pdf_with(os.urandom(8_000_000))
             files = [("files", ("Hồ sơ lớn.pdf", content, "application/pdf"))]
 
-            proxy.off_after(2_000_000)  # the server goes away with the upload under way
+            command: list[str] = []
+            proxy.on_trip = lambda: command.extend(kill_seaweed(s3))
+            proxy.off_after(2_000_000)  # the server dies with the upload under way
             refused = service.client.post(f"/dossiers/{dossier_id}/documents",
                                           headers=headers, files=files)
             assert proxy.tripped.is_set()
@@ -275,6 +284,7 @@ def test_s3_gone_mid_upload_gives_503_and_leaves_nothing_then_retry_succeeds(
                     Document.dossier_id == dossier_id)) == 0
                 assert session.scalar(select(func.count()).select_from(DocumentFile)) == 0
 
+            restart_seaweed(s3, command)  # same ports, keys and data
             proxy.on()
             accepted = service.client.post(f"/dossiers/{dossier_id}/documents",
                                            headers=headers, files=files)

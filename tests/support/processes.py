@@ -1,6 +1,6 @@
 """Processes for fault tests: a process's children (from ``/proc``), waiting for pids to
-vanish, a private ``redis-server`` that can be killed and started again on its data, and a
-running ``sohoa serve``."""
+vanish, a private ``redis-server`` that can be killed and started again on its data, a
+SeaweedFS killed and started again on its data, and a running ``sohoa serve``."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from pathlib import Path
 import httpx
 import redis
 
-from tests.support.seaweed import free_ports
+from tests.support.seaweed import SeaweedServer, free_ports
+from tests.support.seaweed import _wait_until_ready as wait_for_seaweed
 
 
 def children(pid: int) -> dict[int, str]:
@@ -147,3 +148,21 @@ def running_serve(env: dict[str, str], log_path: Path, *args: str,
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
         log.close()
+
+
+def kill_seaweed(server: SeaweedServer) -> list[str]:
+    """SIGKILL a running SeaweedFS (its whole process group), keeping its directory; return
+    its command line for :func:`restart_seaweed`."""
+    command = Path(f"/proc/{server.process.pid}/cmdline").read_bytes().split(b"\0")
+    os.killpg(server.process.pid, signal.SIGKILL)
+    server.process.wait()
+    return [part.decode() for part in command if part]
+
+
+def restart_seaweed(server: SeaweedServer, command: list[str], timeout: float = 60) -> None:
+    """Start SeaweedFS again with the same command line: same ports, keys and data."""
+    with (server.workdir / "weed.log").open("ab") as log:
+        server.process = subprocess.Popen(command, cwd=server.workdir, stdin=subprocess.DEVNULL,
+                                          stdout=log, stderr=subprocess.STDOUT,
+                                          start_new_session=True)
+    wait_for_seaweed(server, timeout)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+from collections.abc import Callable
 
 
 class SwitchProxy:
@@ -22,6 +23,8 @@ class SwitchProxy:
         self._on = True
         self._budget: int | None = None
         self.tripped = threading.Event()
+        self.on_trip: Callable[[], object] | None = None
+        """Called (in the proxy's thread) when :meth:`off_after`'s budget is used up."""
         threading.Thread(target=self._accept, daemon=True).start()
 
     @property
@@ -87,8 +90,10 @@ class SwitchProxy:
         try:
             while data := source.recv(65536):
                 if upstream and self._spend(len(data)):
-                    self.tripped.set()
+                    if self.on_trip is not None:
+                        self.on_trip()
                     self.off()
+                    self.tripped.set()
                     return
                 sink.sendall(data)
         except OSError:
