@@ -23,6 +23,7 @@ from api.app import create_app
 from api.runtime import open_runtime
 from api.settings import Settings
 from ingest.intake import store_original
+from storage.objects.keys import document_prefix
 from storage.records import Document, DocumentFile, Dossier
 from tests.api.conftest import Service, make_settings
 from tests.support.names import unique_name
@@ -127,9 +128,13 @@ def test_worker_killed_mid_ocr_the_job_is_retried_with_one_set_of_files(
     assert done["status"] == "done", done
     assert done["attempts"] == 2
     with service.runtime.db.session() as session:
-        roles = sorted(session.scalars(select(DocumentFile.role).where(
-            DocumentFile.document_id == document_id)))
-    assert roles == ["original", "searchable_pdf", "text", "words"]
+        files = session.execute(select(DocumentFile.role, DocumentFile.object_key).where(
+            DocumentFile.document_id == document_id)).all()
+    assert sorted(role for role, _ in files) == ["original", "searchable_pdf", "text", "words"]
+    derived = {key for role, key in files if role != "original"}
+    prefix = document_prefix(0, dossier_id, document_id)
+    stored = {info.key for info in service.runtime.store.list(prefix)}
+    assert stored == derived  # no second set, nothing left by the killed attempt
 
 
 def test_redis_killed_with_jobs_queued_loses_none(
