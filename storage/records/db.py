@@ -19,7 +19,12 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
-from storage.errors import ConfigurationError, ConflictError, UnavailableError
+from storage.errors import (
+    BadInputError,
+    ConfigurationError,
+    ConflictError,
+    UnavailableError,
+)
 
 SETTING = "SOHOA_DATABASE_URL"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -70,8 +75,10 @@ class Database:
     def session(self) -> Iterator[Session]:
         """Yield a session; commit if the block succeeds, roll back if it raises.
 
-        Integrity violations leave as :class:`ConflictError` and lost connections or locks
-        as :class:`UnavailableError`; other errors pass through unchanged.
+        Integrity violations leave as :class:`ConflictError`, values the database cannot
+        hold (a NUL character in PostgreSQL text, a number out of range) as
+        :class:`BadInputError`, and lost connections or locks as :class:`UnavailableError`;
+        other errors pass through unchanged.
         """
         session = self._sessions()
         try:
@@ -80,6 +87,10 @@ class Database:
         except exc.IntegrityError as error:
             session.rollback()
             raise ConflictError(_first_line(error)) from error
+        except exc.DataError as error:
+            session.rollback()
+            raise BadInputError(f"a value the database cannot hold: {_first_line(error)}"
+                                ) from error
         except (exc.OperationalError, exc.InterfaceError) as error:
             session.rollback()
             raise unavailable(self, error) from error

@@ -35,7 +35,7 @@ def _dossier(service: Service, headers: dict[str, str]) -> int:
 
 
 def test_upload_queues_ocr_and_the_dossier_follows(service: Service, corpus_dir: Path) -> None:
-    _, headers = _setup(service, "LIFE")
+    unit, headers = _setup(service, "LIFE")
     dossier = _dossier(service, headers)
     source = corpus_dir / "vi-admin" / "s101-002-to_khai.png"
     files = [("files", (source.name, source.read_bytes(), "image/png"))]
@@ -60,24 +60,31 @@ def test_upload_queues_ocr_and_the_dossier_follows(service: Service, corpus_dir:
     job = service.client.get(f"/jobs/ocr-document-{document['id']}-v1", headers=headers)
     assert job.json()["attempts"] == 1  # the duplicate queued nothing more
 
-    moves = ["in_progress", "result_signed", "returned"]
-    for status in moves:
-        moved = service.client.post(f"/dossiers/{dossier}/status", headers=headers,
-                                    json={"status": status})
-        assert moved.status_code == 200, moved.text
-        assert moved.json()["status"] == status
+    moved = service.client.post(f"/dossiers/{dossier}/status", headers=headers,
+                                json={"status": "in_progress"})
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["status"] == "in_progress"
+    # the result is declared signed by whoever signs, and only once something is signed
+    by_intake = service.client.post(f"/dossiers/{dossier}/status", headers=headers,
+                                    json={"status": "result_signed"})
+    assert by_intake.status_code == 403, by_intake.text
+    service.add_user(f"clerk-{unit}", "clerk", unit)
+    by_clerk = service.client.post(f"/dossiers/{dossier}/status",
+                                   headers=service.auth(f"clerk-{unit}"),
+                                   json={"status": "result_signed"})
+    assert by_clerk.status_code == 409, by_clerk.text
     wrong = service.client.post(f"/dossiers/{dossier}/status", headers=headers,
-                                json={"status": "digitising"})
+                                json={"status": "received"})
     assert wrong.status_code == 409
     assert wrong.headers["content-type"] == "application/problem+json"
     with service.runtime.db.session() as session:
         audited = session.scalars(select(AuditEntry.details).where(
             AuditEntry.action == "dossier_status",
             AuditEntry.subject_id == str(dossier)).order_by(AuditEntry.id)).all()
-        assert [entry["to"] for entry in audited] == ["digitising", "digitised", *moves]
+        assert [entry["to"] for entry in audited] == ["digitising", "digitised", "in_progress"]
         row = session.get(Dossier, dossier)
         assert row is not None
-        assert row.resolved_at is not None
+        assert row.resolved_at is None
 
 
 def test_upload_over_the_limit_is_refused_and_nothing_kept(service: Service) -> None:

@@ -33,27 +33,7 @@ EXCLUDED = {
     # Not a finding: it revokes the very token the run is authenticated with, and every
     # later call would then only test the 401 answer.
     ("POST", "/auth/logout"),
-    # Finding (issue 13 fuzzing, for the signing routes' owner): an unknown ``status`` query
-    # value answers 500, not 422: GET /signing/queue?status=c%C2%9F raises
-    # "ValueError: 'c\\x9f' is not a valid SigningRequestStatus" in the query's bind.
-    ("GET", "/signing/queue"),
 }
-_ID_RANGE = ("finding: an id beyond PostgreSQL's 32-bit integer (e.g. 236750218278) answers "
-             "500 'integer out of range' instead of 404/422 (ids range, being changed)")
-KNOWN_ON_POSTGRESQL = {
-    **{("GET", path): _ID_RANGE for path in (
-        "/dossiers/{dossier_id}", "/dossiers/{dossier_id}/cover-sheet",
-        "/documents/{document_id}", "/documents/{document_id}/files/{role}",
-        "/documents/{document_id}/classification", "/documents/{document_id}/verification")},
-    **{("POST", path): _ID_RANGE for path in (
-        "/dossiers/{dossier_id}/documents", "/dossiers/{dossier_id}/status",
-        "/documents/{document_id}/fixity", "/documents/{document_id}/ocr",
-        "/documents/{document_id}/assign", "/documents/{document_id}/signing-requests")},
-    ("POST", "/users"): "finding: a NUL character in a text field (unit_code '5\\u0000q') "
-                        "answers 500 'PostgreSQL text fields cannot contain NUL' instead of 422",
-}
-"""Operations left out on PostgreSQL only, for findings recorded in issue 13's report (they
-stay checked on the embedded defaults)."""
 # The PKI's DER request bodies are sent as the bytes generated, like any binary upload.
 schemathesis.serializer.alias("application/timestamp-query", "application/octet-stream")
 schemathesis.serializer.alias("application/ocsp-request", "application/octet-stream")
@@ -115,9 +95,6 @@ def test_no_server_error_and_responses_match_the_schema(
         service: Service, api_schema: Any, admin_headers: dict[str, str], method: str,
         path: str) -> None:
     """Valid and invalid generated requests: never 5xx, every answer as documented."""
-    known = KNOWN_ON_POSTGRESQL.get((method, path))
-    if known and service.kind == "servers":
-        pytest.skip(known)
     operation = api_schema[path][method]
     findings: list[str] = []
 
