@@ -79,7 +79,7 @@ def _open_redis(
 
 def open_records(settings: Settings, *, upgrade: bool = True) -> Database:
     """Only the records database (for commands that need nothing else), schema upgraded."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.ensure_data_dir()
     db = open_database(settings.database_config())
     try:
         db.check()

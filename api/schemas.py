@@ -111,7 +111,7 @@ class DossierIn(BaseModel):
     procedure_code: str = Field(min_length=1, max_length=64)
     procedure_name: str = Field(default="", max_length=512)
     applicant_name: str = Field(min_length=1, max_length=255)
-    processing_days: int = Field(ge=0, le=365)
+    processing_days: int = Field(ge=0, le=365, strict=True)  # `true` is not a number of days
     unit_code: str | None = Field(default=None, description="Default: the user's own unit")
 
 

@@ -6,6 +6,7 @@ the domain packages take; nothing below ``api`` reads the environment.
 
 from __future__ import annotations
 
+import os
 import secrets
 from datetime import date
 from pathlib import Path
@@ -219,14 +220,30 @@ class Settings(BaseSettings):
 
         return KeyFileSealer(derive_server_key(self.url_secret()))
 
+    def ensure_data_dir(self) -> Path:
+        """The data directory, created for the owner alone (0700); one that exists keeps
+        its owner but loses group and world access, as the database and keys are in it."""
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        mode = self.data_dir.stat().st_mode & 0o777
+        if mode & 0o077:
+            self.data_dir.chmod(mode & 0o700)
+        return self.data_dir
+
     def url_secret(self) -> bytes:
         """The HMAC key for download URLs: the configured one, or one kept in ``data_dir``."""
         if self.secret_key is not None:
             return self.secret_key.get_secret_value().encode()
         path = self.data_dir / "secret.key"
         if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_hex(32))
+            self.ensure_data_dir()
+            try:  # created readable by the owner alone from its first byte
+                descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                pass  # another process made it first: use theirs
+            else:
+                with os.fdopen(descriptor, "w") as file:
+                    file.write(secrets.token_hex(32))
+        if path.stat().st_mode & 0o077:
             path.chmod(0o600)
         return path.read_text().strip().encode()
 

@@ -32,6 +32,7 @@ from storage.errors import BadInputError
 from storage.jobs import JobQueue, RunningJob, SessionFactory, request_job, stack_job_id
 from storage.objects import CHUNK_SIZE, ObjectStore
 from storage.objects.keys import stack_prefix
+from storage.orphans import put_object
 from storage.records import AuditAction, Dossier, Job, JobKind, append_audit
 
 
@@ -58,8 +59,8 @@ def receive_stack(session: Session, store: ObjectStore, *, unit_id: int, upload:
         with path.open("rb") as stream:
             media_type, suffix = sniff_media_type(stream.read(2048))
             stream.seek(0)
-            info = store.put(stack_prefix(unit_id), stream, suffix=suffix,
-                             content_type=media_type)
+            info = put_object(session, store, stack_prefix(unit_id), stream, suffix=suffix,
+                              content_type=media_type)
     append_audit(session, actor=uploader.actor, action=AuditAction.stack_received,
                  subject_type="unit", subject_id=unit_id,
                  details={"file": name, "sha256": info.sha256, "key": info.key})

@@ -53,6 +53,7 @@ from storage.errors import (
 from storage.jobs import SessionFactory
 from storage.objects import ObjectStore
 from storage.objects.keys import document_prefix, key_file_prefix, pending_signature_prefix
+from storage.orphans import put_object
 from storage.records import (
     AuditAction,
     Document,
@@ -134,8 +135,8 @@ def register_credential(session: Session, store: ObjectStore, user: CurrentUser,
     fingerprint = check_key_owner(session, user.id, key, source=filename)
     certificate = x509.load_der_x509_certificate(key.certificate.dump())
     sealed = sealer.seal(data, key_file_context(user.id, fingerprint))
-    info = store.put(key_file_prefix(user.id), io.BytesIO(sealed), suffix=".sealed",
-                     content_type="application/octet-stream")
+    info = put_object(session, store, key_file_prefix(user.id), io.BytesIO(sealed),
+                      suffix=".sealed", content_type="application/octet-stream")
     for earlier in session.scalars(select(SigningCredential).where(
             SigningCredential.user_id == user.id, SigningCredential.active)):
         earlier.active = False
@@ -277,8 +278,9 @@ def _store_signed(session: Session, store: ObjectStore, request: SigningRequest,
                   signing_time: datetime, details: dict[str, object]) -> SignedItem:
     """Store ``signed`` as the document's next version (earlier versions, the unsigned
     draft among them, stay), audit it and mark the request signed."""
-    info = store.put(document_prefix(document.unit_id, document.dossier_id, document.id),
-                     io.BytesIO(signed), suffix=".pdf", content_type="application/pdf")
+    prefix = document_prefix(document.unit_id, document.dossier_id, document.id)
+    info = put_object(session, store, prefix, io.BytesIO(signed), suffix=".pdf",
+                      content_type="application/pdf")
     document.current_version += 1
     session.add(DocumentFile(document_id=document.id, version=document.current_version,
                              role=FileRole.signed, object_key=info.key, sha256=info.sha256,
@@ -379,9 +381,9 @@ def start_external(session: Session, store: ObjectStore, user: CurrentUser, requ
         read_file(store, signable_file(session, document)), certificate, chain, role=role,
         level=request.level, source=f"document {document.id}",
         image=setup.appearance_image(role))
-    info = store.put(pending_signature_prefix(request.id),
-                     io.BytesIO(pending.to_json().encode()), suffix=".json",
-                     content_type="application/json")
+    info = put_object(session, store, pending_signature_prefix(request.id),
+                      io.BytesIO(pending.to_json().encode()), suffix=".json",
+                      content_type="application/json")
     request.pending_key = info.key
     return pending.data_to_sign
 

@@ -26,6 +26,7 @@ from ingest.classify.model import Example, TextModel, train
 from storage.errors import SohoaError
 from storage.objects import ObjectStore
 from storage.objects.keys import CLASSIFIER_MODELS
+from storage.orphans import put_object
 from storage.records.models import ClassifierModel, TrainingExample
 
 SYNTHETIC_DOCUMENTS = 1600
@@ -86,7 +87,7 @@ def train_version(session: Session, store: ObjectStore, *,
     data = model.to_bytes()
     if progress:
         progress(2, 2)  # the last report: the session below may hold the database's lock
-    info = store.put(MODEL_PREFIX, io.BytesIO(data), suffix=".pkl")
+    info = put_object(session, store, MODEL_PREFIX, io.BytesIO(data), suffix=".pkl")
     version = int(session.scalar(select(func.coalesce(func.max(ClassifierModel.version), 0)))
                   or 0) + 1
     row = ClassifierModel(version=version, object_key=info.key, sha256=info.sha256,

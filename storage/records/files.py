@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from storage.errors import NotFoundError
 from storage.objects import ObjectStore
 from storage.objects.keys import document_prefix
+from storage.orphans import put_object
 from storage.records.models import Document, DocumentFile
 from storage.records.vocabulary import FileRole
 
@@ -59,8 +60,8 @@ def store_document_file(session: Session, store: ObjectStore, document: Document
     """Store a file made from ``document`` beside its original and record it for
     ``version`` (default the current one), replacing an earlier run's file of that role."""
     version = document.current_version if version is None else version
-    info = store.put(document_prefix(document.unit_id, document.dossier_id, document.id),
-                     stream, suffix=suffix, content_type=media_type)
+    prefix = document_prefix(document.unit_id, document.dossier_id, document.id)
+    info = put_object(session, store, prefix, stream, suffix=suffix, content_type=media_type)
     row = session.scalar(select(DocumentFile).where(
         DocumentFile.document_id == document.id, DocumentFile.version == version,
         DocumentFile.role == role))
