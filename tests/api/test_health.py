@@ -20,12 +20,10 @@ from ingest.intake import store_original
 from storage.accounts import create_unit, create_user
 from storage.records import Dossier
 from tests.api.conftest import PASSWORD, Service, make_settings
-from tests.support.names import unique_name
 from tests.support.pdfs import pdf_with
 from tests.support.postgres import temporary_database
 from tests.support.proxy import CuttableProxy
 from tests.support.seaweed import SeaweedServer
-from tests.support.workers import wait_for_job, worker
 
 DEPENDENCIES = ["database", "queue", "object_store", "tesseract"]
 
@@ -51,7 +49,6 @@ def test_health_reports_every_dependency(service: Service) -> None:
     assert {"vie", "eng"} <= set(tesseract["languages"])
 
 
-@pytest.mark.parametrize("service", ["embedded"], indirect=True)  # the same RQ code on both
 def test_jobs_waiting_without_a_live_worker_is_degraded(service: Service) -> None:
     service.add_unit("STALL")
     service.add_user("admin-stall", "admin", "STALL")
@@ -64,7 +61,8 @@ def test_jobs_waiting_without_a_live_worker_is_degraded(service: Service) -> Non
                                 filename="scan.pdf", stream=io.BytesIO(pdf_with(b"x" * 5000)),
                                 actor="test", user_id=None)
         document_id = stored.document.id
-    job = service.client.post(f"/documents/{document_id}/fixity", headers=headers).json()
+    queued = service.client.post(f"/documents/{document_id}/fixity", headers=headers)
+    assert queued.status_code == 202, queued.text
     time.sleep(1.1)
     response = service.client.get("/health")
     assert response.status_code == 503
@@ -74,12 +72,7 @@ def test_jobs_waiting_without_a_live_worker_is_degraded(service: Service) -> Non
     assert body["down"] == []
     assert body["workers"]["detail"]["waiting"] == 1
     assert body["workers"]["detail"]["oldest_wait_seconds"] >= 1.0
-    name = unique_name("w-health")
-    with worker(service, name):
-        done = wait_for_job(service, job["id"], "admin-stall", lambda b: b["status"] == "done")
-        assert done["status"] == "done"
-        alive = service.client.get("/health", headers=headers).json()["workers"]["detail"]
-        assert alive["names"] == [name]
+    service.runtime.queue.queue.empty()  # type: ignore[no-untyped-call]  # nothing waits now
     assert service.client.get("/health").json() == {"status": "ok"}
 
 
