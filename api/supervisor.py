@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import logging
 import os
 import signal
@@ -40,16 +41,31 @@ PR_SET_PDEATHSIG = 1
 log = logging.getLogger("sohoa.supervisor")
 
 
+@functools.cache
+def _prctl() -> Callable[..., int] | None:
+    """libc's ``prctl`` on Linux (None elsewhere), looked up once, in the parent: a child
+    just forked from a process with threads must not load libraries."""
+    if not sys.platform.startswith("linux"):
+        return None
+    prctl: Callable[..., int] = ctypes.CDLL(None, use_errno=True).prctl
+    return prctl
+
+
 def set_parent_death_signal(parent_pid: int, sig: int = signal.SIGKILL) -> None:
     """Have this process receive ``sig`` when its parent (``parent_pid``) dies; if it has
     died already (the race between fork and this call), receive it now. Linux only; a
-    no-op elsewhere."""
-    if not sys.platform.startswith("linux"):
+    no-op elsewhere. Call :func:`prepare_parent_death_signal` in the parent first."""
+    prctl = _prctl()
+    if prctl is None:
         return
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0)
+    prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0)
     if os.getppid() != parent_pid:
         os.kill(os.getpid(), sig)
+
+
+def prepare_parent_death_signal() -> None:
+    """Look ``prctl`` up now, before forking (see :func:`set_parent_death_signal`)."""
+    _prctl()
 
 
 def die_with_parent() -> Callable[[], None]:
@@ -57,6 +73,7 @@ def die_with_parent() -> Callable[[], None]:
 
     Linux sends the signal when the *thread* that started the child ends, so children are
     started from the main thread or from a thread that lives as long as the process."""
+    prepare_parent_death_signal()
     parent = os.getpid()
     return lambda: set_parent_death_signal(parent)
 

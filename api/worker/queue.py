@@ -17,7 +17,11 @@ from rq import Queue, Worker
 from rq.job import Job, JobStatus
 from rq.registry import StartedJobRegistry
 
-from api.supervisor import process_is_dead, set_parent_death_signal
+from api.supervisor import (
+    prepare_parent_death_signal,
+    process_is_dead,
+    set_parent_death_signal,
+)
 from storage.errors import ConflictError
 
 RETRY_INTERVALS = [2, 10, 60]
@@ -95,6 +99,7 @@ def _end_process_group(signum: int, frame: FrameType | None) -> None:
 def _forks_die_with_their_parent() -> None:
     """From now on a process forked here (RQ's scheduler, a work horse) or in a descendant
     is SIGKILLed when the process that forked it dies."""
+    prepare_parent_death_signal()
     forking = [os.getpid()]
 
     def before() -> None:
