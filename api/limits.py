@@ -21,10 +21,10 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.problems import problem_response
+from api.problems import problem_response, status_for
 from api.runtime import Runtime
 from storage.accounts import authenticate
-from storage.errors import AuthenticationError
+from storage.errors import AuthenticationError, SohoaError
 
 ENVELOPE_BYTES = 1 << 20
 """Room for multipart boundaries, part headers and small form fields around the file."""
@@ -105,6 +105,10 @@ class BodyLimitMiddleware:
                 await anyio.to_thread.run_sync(_check_token, runtime, token)
             except AuthenticationError as error:
                 return _unauthenticated(str(error))
+            except SohoaError as error:  # the records database down: 503, as everywhere
+                status = status_for(error)
+                return problem_response(status, error.title, str(error),
+                                        headers={"Connection": "close"})
         length = headers.get("content-length", "").strip()
         if length.isdigit() and int(length) > limit:
             return _too_large(limit)

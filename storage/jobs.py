@@ -7,6 +7,7 @@ the job's row in that transaction (an insert, or an update that only succeeds wh
 is not already waiting or running), and the job is handed to the queue only after that
 transaction commits: the worker always finds the rows it is given, a transaction that
 rolls back queues nothing, and two concurrent requests for the same job queue it once.
+(The hand-over runs from :meth:`storage.records.Database.session` after its commit.)
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from storage.errors import NotFoundError
+from storage.records.db import AFTER_COMMIT
 from storage.records.models import Job
 from storage.records.vocabulary import JobKind, JobStatus
 
@@ -113,21 +115,36 @@ def request_job(session: Session, queue: JobQueue, kind: JobKind, job_id: str,
 
 def _enqueue_after_commit(session: Session, queue: JobQueue, job: QueuedJob) -> None:
     pending: list[tuple[JobQueue, QueuedJob]] = session.info.setdefault(_PENDING, [])
-    if not event.contains(session, "after_commit", _send_pending):
-        event.listen(session, "after_commit", _send_pending)
-        event.listen(session, "after_soft_rollback", _drop_pending)
+    if not pending:
+        session.info.setdefault(AFTER_COMMIT, []).append(_send_pending)
+        if not event.contains(session, "after_soft_rollback", _drop_pending):
+            event.listen(session, "after_soft_rollback", _drop_pending)
     pending.append((queue, job))
 
 
 def _send_pending(session: Session) -> None:
+    """Hand the committed jobs to the queue. When the queue cannot take one (Redis down),
+    it and the ones after it are marked failed, so asking again queues them anew, and the
+    queue's error (503) is raised."""
     pending: list[tuple[JobQueue, QueuedJob]] = session.info.pop(_PENDING, [])
-    for queue, job in pending:
-        queue.enqueue(job)
+    for index, (queue, job) in enumerate(pending):
+        try:
+            queue.enqueue(job)
+        except Exception as error:
+            unsent = [item.job_id for _, item in pending[index:]]
+            session.execute(update(Job).where(Job.id.in_(unsent)).values(
+                status=JobStatus.failed, error=f"could not be queued: {error}"[:2000],
+                updated_at=now()).execution_options(synchronize_session=False))
+            session.commit()
+            raise
 
 
 def _drop_pending(session: Session, previous_transaction: Any) -> None:
-    if previous_transaction.parent is None:  # the outermost transaction rolled back
-        session.info.pop(_PENDING, None)
+    outermost = previous_transaction.parent is None
+    if outermost and session.info.pop(_PENDING, None):  # what it asked for is not queued
+        callbacks = session.info.get(AFTER_COMMIT, [])
+        if _send_pending in callbacks:
+            callbacks.remove(_send_pending)
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,9 @@ def _first_line(error: BaseException) -> str:
     return lines[0] if lines else type(cause).__name__
 
 
+AFTER_COMMIT = "sohoa_after_commit"
+"""The ``session.info`` list of callbacks :meth:`Database.session` runs after the commit."""
+
 class Database:
     """An open records database: an engine plus a session factory."""
 
@@ -75,6 +78,9 @@ class Database:
     def session(self) -> Iterator[Session]:
         """Yield a session; commit if the block succeeds, roll back if it raises.
 
+        Callbacks a use case put in ``session.info[AFTER_COMMIT]`` run once the transaction
+        has committed (e.g. handing jobs to the queue), never after a rollback.
+
         Integrity violations leave as :class:`ConflictError`, values the database cannot
         hold (a NUL character in PostgreSQL text, a number out of range) as
         :class:`BadInputError`, and lost connections or locks as :class:`UnavailableError`;
@@ -84,6 +90,8 @@ class Database:
         try:
             yield session
             session.commit()
+            for callback in session.info.pop(AFTER_COMMIT, []):
+                callback(session)  # outside the transaction: may open and commit its own
         except exc.IntegrityError as error:
             session.rollback()
             raise ConflictError(_first_line(error)) from error
@@ -95,7 +103,8 @@ class Database:
             session.rollback()
             raise unavailable(self, error) from error
         except BaseException:
-            session.rollback()
+            if session.in_transaction():
+                session.rollback()
             raise
         finally:
             session.close()

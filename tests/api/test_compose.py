@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shlex
 from pathlib import Path
 from typing import Any
@@ -85,3 +86,38 @@ def test_dockerfile_copies_every_package() -> None:
     dockerfile = (Path(REPO) / "scripts" / "Dockerfile").read_text()
     for package in ("ingest", "ocr", "signing", "storage", "api"):
         assert f"COPY {package} ./{package}" in dockerfile
+
+
+@pytest.mark.parametrize(("status", "healthy"), [("ok", True), ("degraded", True),
+                                                  ("down", False)])
+def test_api_healthcheck_accepts_a_degraded_api(status: str, healthy: bool) -> None:
+    """The workers wait for a healthy api; an api that is degraded because jobs wait with
+    no worker must count as healthy, or compose never starts the workers."""
+    import http.server
+    import subprocess
+    import sys
+    import threading
+
+    class Health(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = json.dumps({"status": status}).encode()
+            self.send_response(200 if status == "ok" else 503)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            return
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Health)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        services = yaml.safe_load((REPO / "docker-compose.yml").read_text())["services"]
+        code = services["api"]["healthcheck"]["test"][-1]
+        code = code.replace("8000", str(server.server_address[1]))
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=30,
+                                check=False)
+        assert (result.returncode == 0) is healthy, result.stderr
+    finally:
+        server.shutdown()

@@ -168,11 +168,6 @@ def test_redis_killed_with_jobs_queued_loses_none(
         assert service.client.get("/health").json() == {"status": "ok"}
 
 
-@pytest.mark.xfail(strict=True, reason="found by this test, not fixed (not in the faults "
-                   "owner's files): the enqueue after commit fails inside session.commit(), "
-                   "Database.session then rolls back a committed session (InvalidRequestError, "
-                   "a 500) and the job's row stays 'queued' with nothing in Redis, so asking "
-                   "again never runs it (storage/jobs.py, storage/records/db.py)")
 def test_a_job_asked_for_while_redis_is_down_is_refused_cleanly_and_runs_later(
         make_service: object, tmp_path: Path) -> None:
     with private_redis(tmp_path / "redis") as redis_server:
@@ -232,10 +227,6 @@ def test_postgresql_outage_gives_503_then_the_pool_recovers(
             proxy.close()
 
 
-@pytest.mark.xfail(strict=True, reason="found by this test, not fixed (not in the faults "
-                   "owner's files): a request with a body is answered first by api/limits.py's "
-                   "token check, which maps only AuthenticationError, so a database that is "
-                   "down gives a 500 there instead of the 503 problem")
 def test_a_request_with_a_body_while_postgresql_is_down_is_503(
         make_service: object, tmp_path: Path) -> None:
     with temporary_database() as database_url:

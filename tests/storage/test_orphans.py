@@ -108,12 +108,11 @@ def test_a_committed_put_is_kept(records_db: Database, local_store: ObjectStore)
     assert local_store.exists(key)
 
 
+@pytest.mark.parametrize("records_db", ["postgresql"], indirect=True)  # its advisory locks
 def test_another_open_transaction_on_the_prefix_keeps_the_object(
         records_db: Database, local_store: ObjectStore) -> None:
     """On PostgreSQL a concurrent writer's shared lock on the prefix stops the clean-up
     from deleting an object it may be about to record; its own end cleans up."""
-    if records_db.backend != "postgresql":
-        pytest.skip("advisory locks are PostgreSQL's; SQLite serves one machine")
     prefix, data = "dossiers/7", pdf_with(b"cung luc")
 
     def other(session: Session) -> str:
