@@ -61,10 +61,10 @@ def _link(service: Service, clerk: dict[str, str], document: int) -> str:
     return redirect.headers["location"]
 
 
+# S3 serves its own presigned links: the local store only
+@pytest.mark.parametrize("service", ["embedded"], indirect=True)
 def test_a_stored_original_is_an_attachment_named_after_its_document(
         service: Service, clerk: dict[str, str], document: int) -> None:
-    if service.kind != "embedded":
-        pytest.skip("S3 serves its own presigned links")
     link = urlsplit(_link(service, clerk, document))
     response = service.client.get(f"{link.path}?{link.query}")
     assert response.status_code == 200, response.text
@@ -174,9 +174,9 @@ def _render(browser: Browser, url: str, ready: str) -> tuple[str, list[str], lis
         tab.close()
 
 
+# the pages do not depend on the backends
+@pytest.mark.parametrize("service", ["embedded"], indirect=True)
 def test_docs_render_in_a_browser_with_no_other_host(service: Service, live: str) -> None:
-    if service.kind != "embedded":
-        pytest.skip("the pages do not depend on the backends")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as error:
@@ -197,9 +197,9 @@ def test_docs_render_in_a_browser_with_no_other_host(service: Service, live: str
             browser.close()
 
 
+# S3 serves its own presigned links: the local store only
+@pytest.mark.parametrize("service", ["embedded"], indirect=True)
 def test_a_download_link_ends_with_the_login_session(service: Service, document: int) -> None:
-    if service.kind != "embedded":
-        pytest.skip("S3 serves its own presigned links (ten minutes, not bound to a login)")
     with service.runtime.db.session() as session:
         row = session.get(Document, document)
         assert row is not None
