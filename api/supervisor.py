@@ -78,6 +78,10 @@ def die_with_parent() -> Callable[[], None]:
     return lambda: set_parent_death_signal(parent)
 
 
+STARTUP_GRACE_SECONDS = 60.0
+"""How long a freshly started worker may take to register before /health counts it dead."""
+
+
 @dataclass
 class Child:
     """One supervised process: how to start it, and its recent exits."""
@@ -90,6 +94,7 @@ class Child:
     exits: deque[float] = field(default_factory=deque)
     restarts: int = 0
     given_up: bool = False
+    started_at: float = 0.0
 
     def start(self) -> None:
         """Start (or start again) the process: in a session of its own (a terminal's Ctrl-C
@@ -99,6 +104,12 @@ class Child:
             list(self.command), env=self.env, stdin=subprocess.DEVNULL, stdout=self.log,
             stderr=subprocess.STDOUT if self.log else None, start_new_session=True,
             preexec_fn=die_with_parent())
+        self.started_at = time.monotonic()
+
+    @property
+    def starting(self) -> bool:
+        """Whether it runs but started so recently that it may not have registered yet."""
+        return self.alive and time.monotonic() - self.started_at < STARTUP_GRACE_SECONDS
 
     @property
     def alive(self) -> bool:
@@ -137,6 +148,12 @@ class Supervisor:
         self._thread = threading.Thread(target=self._watch, name="sohoa-supervisor",
                                         daemon=True)
         self._thread.start()
+
+    @property
+    def starting_workers(self) -> list[str]:
+        """Workers whose process runs but may still be starting (importing, loading)."""
+        return [child.name for child in self.children
+                if child.name.startswith("worker") and child.starting]
 
     @property
     def given_up(self) -> list[str]:

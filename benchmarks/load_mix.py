@@ -221,6 +221,12 @@ def main() -> int:
                   f" ms  p95 {p95 * 1000:7.1f} ms")
     print(f"errors {len(load.errors)}, accepted uploads {len(load.accepted)}, lost {len(lost)}, "
           f"server peak RSS {rss.peak / 2**20:.0f} MiB")
+    kinds: dict[str, int] = {}
+    for line in load.errors:
+        head = line.split(" ", 2)
+        kinds[" ".join(head[:2])] = kinds.get(" ".join(head[:2]), 0) + 1
+    for kind, count in sorted(kinds.items(), key=lambda item: -item[1]):
+        print(f"  {count:4d} x {kind}")
     for line in (load.errors + lost)[:10]:
         print(f"  {line}")
     return 1 if load.errors or lost else 0

@@ -65,7 +65,8 @@ def _workers(runtime: Runtime, request: Request) -> dict[str, Any]:
     }
     supervisor = getattr(request.app.state, "supervisor", None)
     if supervisor is not None:
-        detail["supervisor"] = {**supervisor.status(), "given_up": supervisor.given_up}
+        detail["supervisor"] = {**supervisor.status(), "given_up": supervisor.given_up,
+                                "starting": supervisor.starting_workers}
     return detail
 
 
@@ -84,7 +85,8 @@ def health(runtime: RuntimeDep, request: Request,
     degraded: list[str] = []
     if workers is not None and workers["ok"]:
         detail = workers["detail"]
-        if detail["stalled"]:
+        starting = detail.get("supervisor", {}).get("starting", [])
+        if detail["stalled"] and not starting:  # a worker still starting is not a dead one
             degraded.append("no worker is alive while jobs wait")
         if detail.get("supervisor", {}).get("given_up"):
             names = ", ".join(detail["supervisor"]["given_up"])

@@ -46,6 +46,8 @@ def _first_line(error: BaseException) -> str:
     return lines[0] if lines else type(cause).__name__
 
 
+POOL = {"pool_size": 20, "max_overflow": 20, "pool_timeout": 60}
+"""Connections per process: enough for the web server's 40 worker threads."""
 AFTER_COMMIT = "sohoa_after_commit"
 """The ``session.info`` list of callbacks :meth:`Database.session` runs after the commit."""
 
@@ -99,7 +101,7 @@ class Database:
             session.rollback()
             raise BadInputError(f"a value the database cannot hold: {_first_line(error)}"
                                 ) from error
-        except (exc.OperationalError, exc.InterfaceError) as error:
+        except (exc.OperationalError, exc.InterfaceError, exc.TimeoutError) as error:
             session.rollback()
             raise unavailable(self, error) from error
         except BaseException:
@@ -137,7 +139,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA busy_timeout=60000")  # writers queue rather than fail under load
         cursor.execute("PRAGMA journal_mode=WAL")
     finally:
         cursor.close()
@@ -163,7 +165,8 @@ def open_database(config: DatabaseConfig) -> Database:
     url = _parse(config.url)
     if url.get_backend_name() == "postgresql":
         engine = create_engine(
-            url, pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS}
+            url, pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
+            **POOL,
         )
         return Database(engine)
     path = url.database or ""
@@ -179,7 +182,8 @@ def open_database(config: DatabaseConfig) -> Database:
                 subject=SETTING,
             ) from error
         _owner_only(file)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60},
+                               **POOL)
     event.listen(engine, "connect", _sqlite_pragmas)
     return Database(engine)
 

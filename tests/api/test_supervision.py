@@ -182,3 +182,20 @@ def test_serve_restarts_its_worker_and_valkey_gives_up_then_dies_whole(
         serve.process.wait()
         wait_until(lambda: not any(exists(pid) for pid in kids), 10,
                    f"serve's children {kids} gone")
+
+
+def test_a_worker_still_starting_is_not_counted_dead() -> None:
+    """/health must not call the service degraded while a worker just started (importing,
+    loading the classifier) has not registered with the queue yet (the load mix saw it)."""
+    supervisor = Supervisor(interval=0.1)
+    supervisor.add("worker-1", [sys.executable, "-c", "import time; time.sleep(30)"],
+                   dict(os.environ))
+    supervisor.add("watch", [sys.executable, "-c", "import time; time.sleep(30)"],
+                   dict(os.environ))
+    supervisor.start()
+    try:
+        assert supervisor.starting_workers == ["worker-1"]
+        supervisor.children[0].started_at -= 61  # registered long ago, or never will
+        assert supervisor.starting_workers == []
+    finally:
+        supervisor.stop()
