@@ -31,6 +31,7 @@ def worker_runtime() -> Runtime:
 def preload() -> None:
     """Import what jobs use and load the newest classifier before work horses are forked,
     so each job starts with them in memory instead of loading them again."""
+    import api.worker.jobs  # noqa: F401 - the job functions and the use cases behind them
     import ocr.pipeline  # noqa: F401
     from ingest.classify.registry import MODELS
 
