@@ -22,8 +22,8 @@ from storage.records import Dossier
 from tests.api.conftest import PASSWORD, Service, make_settings
 from tests.support.pdfs import pdf_with
 from tests.support.postgres import temporary_database
-from tests.support.proxy import CuttableProxy
 from tests.support.seaweed import SeaweedServer
+from tests.support.switch_proxy import SwitchProxy
 
 DEPENDENCIES = ["database", "queue", "object_store", "tesseract"]
 
@@ -107,16 +107,16 @@ def _servers(tmp_path: Path, request: pytest.FixtureRequest, database_url: str,
     pg, rd = urlsplit(database_url), urlsplit(redis_url)
     s3_host, s3_port = s3.endpoint.split(":")
     proxies = {
-        "database": CuttableProxy(pg.hostname or "127.0.0.1", pg.port or 5432),
-        "queue": CuttableProxy(rd.hostname or "127.0.0.1", rd.port or 6379),
-        "object_store": CuttableProxy(s3_host, int(s3_port)),
+        "database": SwitchProxy(pg.hostname or "127.0.0.1", pg.port or 5432),
+        "queue": SwitchProxy(rd.hostname or "127.0.0.1", rd.port or 6379),
+        "object_store": SwitchProxy(s3_host, int(s3_port)),
     }
     proxied_db = database_url.replace(pg.netloc, f"postgres@{proxies['database'].address}")
     settings = make_settings("servers", tmp_path / "data", database_url=proxied_db,
                              redis_url=f"redis://{proxies['queue'].address}{rd.path}", s3=s3)
     settings.s3_endpoint = proxies["object_store"].address
     runtime = open_runtime(settings)
-    return runtime, {name: proxy.cut for name, proxy in proxies.items()}
+    return runtime, {name: proxy.off for name, proxy in proxies.items()}
 
 
 def _admin(client: TestClient, runtime: Runtime) -> dict[str, str]:
