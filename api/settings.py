@@ -21,6 +21,8 @@ from storage.records import DatabaseConfig
 
 if TYPE_CHECKING:
     from ingest.digitise import DigitiseOptions
+    from ingest.uploads import Uploader
+    from ocr.model import OcrLimits
     from signing.incoming import VerifySetup
     from signing.keystore import KeyFileSealer
     from signing.pades import TrustServices
@@ -74,6 +76,10 @@ class Settings(BaseSettings):
     seal_image: Path | None = Field(default=None, description="the agency's seal (PNG)")
     verify_online: bool = Field(default=False, description="fetch OCSP/CRL when verifying "
                                 "(otherwise only the document's own validation data)")
+    max_pages: int = Field(default=2000, ge=1, le=100_000,
+                           description="pages one uploaded file may have")
+    ocr_document_seconds: float = Field(default=1800.0, ge=1.0, description="the time the "
+                                        "OCR of one file may take, all its pages together")
     speedups: bool = Field(default=True, description="use sohoa's faster equivalents of three "
                            "pyHanko/asn1crypto parsers (checked for parity in the tests)")
     login_max_failures: int = Field(default=5, ge=1, le=1000, description="wrong passwords "
@@ -141,6 +147,20 @@ class Settings(BaseSettings):
             url_base=f"{self.public_url.rstrip('/')}/objects",
         )
 
+    def ocr_limits(self) -> OcrLimits:
+        """The pages one file may have and the time its OCR may take."""
+        from ocr.model import OcrLimits
+
+        return OcrLimits(max_pages=self.max_pages,
+                         document_timeout_seconds=self.ocr_document_seconds)
+
+    def uploader(self, actor: str, user_id: int | None) -> Uploader:
+        """Plain config for :mod:`ingest.uploads`: who uploads, and the limits on a file."""
+        from ingest.uploads import Uploader
+
+        return Uploader(actor=actor, user_id=user_id, max_bytes=self.max_upload_bytes,
+                        limits=self.ocr_limits())
+
     @property
     def max_upload_bytes(self) -> int:
         """The upload size limit in bytes."""
@@ -150,7 +170,8 @@ class Settings(BaseSettings):
         """Plain config for :mod:`ingest.digitise`."""
         from ingest.digitise import DigitiseOptions
 
-        return DigitiseOptions(lang=self.ocr_lang, jobs=self.ocr_jobs or None)
+        return DigitiseOptions(lang=self.ocr_lang, jobs=self.ocr_jobs or None,
+                               limits=self.ocr_limits())
 
     def trust_services(self) -> TrustServices:
         """The time-stamping service and trust anchors the settings name."""

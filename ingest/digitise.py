@@ -12,12 +12,13 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ingest.indexing import reindex
 from ingest.lifecycle import note_document_digitised
+from ocr.model import OcrLimits
 from storage.errors import BadInputError, NotFoundError
 from storage.jobs import ProgressReporter, RunningJob, SessionFactory
 from storage.objects import CHUNK_SIZE, ObjectStore
@@ -31,6 +32,7 @@ class DigitiseOptions:
 
     lang: str = "vie+eng"
     jobs: int | None = None
+    limits: OcrLimits = field(default_factory=OcrLimits)
 
 
 _OUTPUTS = (
@@ -68,7 +70,8 @@ def digitise_document(sessions: SessionFactory, store: ObjectStore, job: Running
             shutil.copyfileobj(stream, target, CHUNK_SIZE)
         try:
             outcome = ocr_file(source, out / "searchable.pdf",
-                               OcrOptions(lang=options.lang, jobs=options.jobs),
+                               OcrOptions(lang=options.lang, jobs=options.jobs,
+                                          limits=options.limits),
                                progress=ProgressReporter(job))
         except BadInputError as error:
             with sessions() as session:

@@ -135,7 +135,8 @@ def spool_limited(stream: BinaryIO, target: BinaryIO, name: str, limit: int | No
 
 def store_original(session: Session, store: ObjectStore, *, dossier: Dossier | None,
                    filename: str, stream: BinaryIO, actor: str, user_id: int | None,
-                   max_bytes: int | None = None, unit_id: int | None = None) -> StoredOriginal:
+                   max_bytes: int | None = None, unit_id: int | None = None,
+                   limits: OcrLimits | None = None) -> StoredOriginal:
     """Check an uploaded file, store it by SHA-256 and record a ``received`` document for
     it in ``dossier`` (or, with ``dossier`` None, in the unassigned tray of ``unit_id``).
 
@@ -150,7 +151,7 @@ def store_original(session: Session, store: ObjectStore, *, dossier: Dossier | N
         if spool_limited(stream, spool, name, max_bytes) == 0:  # type: ignore[arg-type]
             raise IntakeInputError("the file is empty (0 bytes)", subject=name)
         path = Path(spool.name)
-        validate_file(path, name)
+        validate_file(path, name, limits)
         with path.open("rb") as head_file:
             media_type, suffix = sniff_media_type(head_file.read(2048))
         prefix = original_prefix(owner, dossier.id if dossier is not None else None)

@@ -55,7 +55,7 @@ def receive_stack(session: Session, store: ObjectStore, *, unit_id: int, upload:
         with path.open("wb") as target:
             if spool_limited(upload.stream, target, name, uploader.max_bytes) == 0:
                 raise BadInputError("the file is empty (0 bytes)", subject=name)
-        validate_file(path, name)
+        validate_file(path, name, uploader.limits)
         with path.open("rb") as stream:
             media_type, suffix = sniff_media_type(stream.read(2048))
             stream.seek(0)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from ingest.intake import StoredOriginal, store_original
 from ingest.lifecycle import note_upload
+from ocr.model import OcrLimits
 from storage.errors import ConflictError
 from storage.jobs import JobQueue, ocr_job_id, request_job
 from storage.objects import ObjectStore
@@ -39,11 +40,12 @@ class IncomingFile:
 
 @dataclass(frozen=True)
 class Uploader:
-    """Who uploads (audited) and the size limit in bytes."""
+    """Who uploads (audited), the size limit in bytes and the limits on pages."""
 
     actor: str
     user_id: int | None
     max_bytes: int | None
+    limits: OcrLimits | None = None
 
 
 def queue_digitisation(session: Session, queue: JobQueue, documents: Iterable[Document], *,
@@ -69,6 +71,7 @@ def upload_files(session: Session, store: ObjectStore, queue: JobQueue, *,
     stored = [store_original(session, store, dossier=dossier, filename=item.filename,
                              stream=item.stream, actor=uploader.actor,
                              user_id=uploader.user_id, max_bytes=uploader.max_bytes,
+                             limits=uploader.limits,
                              unit_id=unit_id)
               for item in files]
     new = [result.document for result in stored if not result.duplicate]

@@ -145,14 +145,22 @@ def page_sources(path: Path | str, limits: OcrLimits | None = None) -> list[Page
     kind = detect_format(path)
     if kind == "pdf":
         with PdfReader(path, limits) as reader:
+            _check_page_count(reader.page_count, limits, path)
             return [PageSource(index, "text" if reader.page_info(index).has_text else "image")
                     for index in range(reader.page_count)]
     sources = []
     for index, header in enumerate(_headers(path, kind)):
+        _check_page_count(index + 1, limits, path)
         check_pixels(header.width, header.height, limits, subject=path.name,
                      what=f"page {index + 1}")
         sources.append(PageSource(index, "image"))
     return sources
+
+
+def _check_page_count(count: int, limits: OcrLimits, path: Path) -> None:
+    if count > limits.max_pages:
+        raise OcrInputError(f"has more pages than the {limits.max_pages} accepted in one file",
+                            subject=path.name)
 
 
 def plan_pages(path: Path | str, limits: OcrLimits | None = None) -> list[PageKind]:

@@ -19,6 +19,8 @@ class OcrLimits:
 
     max_pixels: int = 200_000_000  # per page, after rendering (about A0 at 300 dpi)
     page_timeout_seconds: float = 180.0
+    max_pages: int = 2000  # per file: a stack of many dossiers stays well below it
+    document_timeout_seconds: float = 1800.0  # the OCR of one file, all pages together
     target_dpi: int = 300  # pages scanned below this are upscaled for recognition
     max_render_dpi: int = 400  # image-only PDF pages are rendered at most this fine
 

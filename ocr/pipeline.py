@@ -161,6 +161,11 @@ def ocr_file(source: Path, output: Path, options: OcrOptions | None = None,
                 results.append(work.result)
                 if progress is not None:
                     progress(len(results), len(kinds))
+                budget = options.limits.document_timeout_seconds
+                if len(results) < len(kinds) and time.perf_counter() - started > budget:
+                    raise OcrInputError(
+                        f"reading it took longer than the {budget:.0f} s allowed for one file "
+                        f"({len(results)} of {len(kinds)} pages read)")
         partial.replace(output)
     except OcrInputError as error:
         error.subject = error.subject or source.name

@@ -134,13 +134,11 @@ def _file_ingester(runtime: Any, unit_code: str | None, dossier_id: int | None,
                    actor: str) -> Any:
     """``ingest(path)``: one file into the dossier, or split as a stack in the unit."""
     from ingest.files import ingest_path
-    from ingest.uploads import Uploader
     from storage.accounts import default_unit
 
     with runtime.db.session() as session:
         unit_id = default_unit(session, unit_code).id
-    uploader = Uploader(actor=actor, user_id=None,
-                        max_bytes=runtime.settings.max_upload_bytes)
+    uploader = runtime.settings.uploader(actor, None)
 
     def ingest(path: Path) -> dict[str, Any]:
         return ingest_path(runtime.db.session, runtime.store, runtime.queue, path,

@@ -15,7 +15,7 @@ from api.schemas import DocumentOut, DossierIn, DossierOut, StatusIn
 from ingest.coversheet import dossier_cover_info, make_cover_sheet
 from ingest.dossiers import NewDossier, create_dossier
 from ingest.lifecycle import move_dossier
-from ingest.uploads import IncomingFile, Uploader, upload_files
+from ingest.uploads import IncomingFile, upload_files
 from storage.access import visible_dossier
 from storage.errors import PermissionDeniedError
 from storage.records import Dossier, Unit
@@ -69,8 +69,7 @@ def upload_documents(dossier_id: Id, files: list[UploadFile], user: IntakeDep,
     stored = upload_files(
         session, runtime.store, runtime.queue, dossier=dossier, unit_id=dossier.unit_id,
         files=[IncomingFile(upload.filename or "upload", upload.file) for upload in files],
-        uploader=Uploader(actor=user.username, user_id=user.id,
-                          max_bytes=runtime.settings.max_upload_bytes))
+        uploader=runtime.settings.uploader(user.username, user.id))
     return [DocumentOut.of(result.document, result.duplicate) for result in stored]
 
 

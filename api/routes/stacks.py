@@ -7,7 +7,7 @@ from fastapi import APIRouter, UploadFile
 from api.deps import IntakeDep, RuntimeDep, SessionDep
 from api.schemas import JobOut
 from ingest.stacks import queue_stack_split, receive_stack
-from ingest.uploads import IncomingFile, Uploader
+from ingest.uploads import IncomingFile
 
 router = APIRouter(prefix="/stacks", tags=["intake"])
 
@@ -20,8 +20,7 @@ def upload_stack(file: UploadFile, user: IntakeDep, session: SessionDep,
     (``GET /jobs/{id}``: progress, then the documents made in its result). Each part goes
     to its dossier, pages no cover sheet claims to the unit's tray, and each part's
     digitisation is queued."""
-    uploader = Uploader(actor=user.username, user_id=user.id,
-                        max_bytes=runtime.settings.max_upload_bytes)
+    uploader = runtime.settings.uploader(user.username, user.id)
     stack = receive_stack(session, runtime.store, unit_id=user.unit_id,
                           upload=IncomingFile(file.filename or "stack.pdf", file.file),
                           uploader=uploader)
