@@ -71,7 +71,7 @@ def test_sqlite_creates_the_parent_directory(tmp_path: Path) -> None:
     with db.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10000
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 60000
     db.dispose()
 
 
