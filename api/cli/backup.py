@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from api.cli.common import Commands
+from api.cli.common import Commands, records_and_store
 
 
 def register(commands: Commands) -> None:
@@ -41,18 +41,11 @@ def _report(verb: str, directory: Path, summary: object, as_json: bool) -> None:
 def cmd_backup(args: argparse.Namespace) -> int:
     """Back up the configured installation into DIR."""
     from api.cli.progress import ProgressBar
-    from api.runtime import open_records, open_store
-    from api.settings import load_settings
     from storage.backup import create_backup
 
-    settings = load_settings()
-    db = open_records(settings)
-    try:
-        store = open_store(settings)
+    with records_and_store() as (_, db, store):
         summary = create_backup(db, store, args.directory,
                                 progress=ProgressBar("backup", unit="items"))
-    finally:
-        db.dispose()
     _report("backed up to", args.directory, summary, args.json)
     return 0
 
@@ -60,17 +53,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     """Restore DIR into the configured installation, which must be empty."""
     from api.cli.progress import ProgressBar
-    from api.runtime import open_records, open_store
-    from api.settings import load_settings
     from storage.backup import restore_backup
 
-    settings = load_settings()
-    db = open_records(settings)
-    try:
-        store = open_store(settings)
+    with records_and_store() as (_, db, store):
         summary = restore_backup(db, store, args.directory,
                                  progress=ProgressBar("restore", unit="items"))
-    finally:
-        db.dispose()
     _report("restored from", args.directory, summary, args.json)
     return 0

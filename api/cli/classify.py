@@ -26,9 +26,8 @@ def register(commands: Commands) -> None:
 
 def cmd_classify(args: argparse.Namespace) -> int:
     """Classify a scan, PDF or text file and print its type, confidence and fields."""
+    from api.cli.common import records_and_store
     from api.cli.progress import ProgressBar
-    from api.runtime import open_records, open_store
-    from api.settings import load_settings
     from ingest.classify.reading import read_file
     from ingest.classify.registry import MODELS
     from ocr.pipeline import OcrOptions
@@ -36,14 +35,8 @@ def cmd_classify(args: argparse.Namespace) -> int:
     source = Path(args.input)
     if not source.is_file():
         raise BadInputError("no such file", subject=args.input)
-    settings = load_settings()
-    db = open_records(settings)
-    try:
-        store = open_store(settings)
-        with db.session() as session:
-            classifier = MODELS.classifier(session, store)
-    finally:
-        db.dispose()
+    with records_and_store() as (settings, db, store), db.session() as session:
+        classifier = MODELS.classifier(session, store)
     options = OcrOptions(lang=args.lang or settings.ocr_lang, jobs=args.jobs)
     with read_file(source, options, progress=ProgressBar(source.name)) as (document, reread):
         result = classifier.classify(document, reread)
@@ -57,20 +50,14 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 def cmd_retrain(args: argparse.Namespace) -> int:
     """Train a new classifier version from the generated set and every stored correction."""
+    from api.cli.common import records_and_store
     from api.cli.progress import ProgressBar
-    from api.runtime import open_records, open_store
-    from api.settings import load_settings
     from ingest.review import train_now
 
-    settings = load_settings()
-    db = open_records(settings)
-    try:
-        store = open_store(settings)
+    with records_and_store() as (_, db, store):
         with db.session() as session:
             row = train_now(session, store, actor="cli", progress=ProgressBar("training"))
             shown = (f"classifier version {row.version}: {row.examples} examples, "
                      f"{row.size} bytes at {row.object_key}")
         print(shown)
-    finally:
-        db.dispose()
     return 0

@@ -11,6 +11,10 @@ from typing import TYPE_CHECKING, TypeAlias
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from api.settings import Settings
+    from storage.objects import ObjectStore
+    from storage.records import Database
+
 EXIT_BAD_INPUT = 2
 EXIT_FAILURE = 1
 
@@ -32,6 +36,21 @@ else:
 def print_json(value: object) -> None:
     """Print a value as indented UTF-8 JSON."""
     print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+@contextmanager
+def records_and_store() -> Iterator[tuple[Settings, Database, ObjectStore]]:
+    """The configured settings, records database (schema upgraded) and object store, for
+    commands that need no queue; the database is disposed after."""
+    from api.runtime import open_records, open_store
+    from api.settings import load_settings
+
+    settings = load_settings()
+    db = open_records(settings)
+    try:
+        yield settings, db, open_store(settings)
+    finally:
+        db.dispose()
 
 
 @contextmanager

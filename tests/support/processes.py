@@ -47,6 +47,18 @@ def exists(pid: int) -> bool:
     return stat.rsplit(")", 1)[-1].split()[0] != "Z"
 
 
+def stop_group(process: subprocess.Popen[bytes], timeout: float) -> None:
+    """SIGTERM the process's group (it leads its own session), SIGKILL it after
+    ``timeout`` seconds if it is still there."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
 def wait_until(predicate: object, timeout: float, what: str) -> None:
     """Poll ``predicate()`` every 0.1 s until true; fail naming ``what`` after ``timeout``."""
     deadline = time.monotonic() + timeout
@@ -140,13 +152,7 @@ def running_serve(env: dict[str, str], log_path: Path, *args: str,
                     time.sleep(0.2)
             yield RunningServe(process, client, log_path)
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        stop_group(process, 30)
         log.close()
 
 
