@@ -16,7 +16,7 @@ import io
 from collections.abc import Coroutine, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import IO, Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo
@@ -47,6 +47,13 @@ from signing.keys import SigningKey
 
 T = TypeVar("T")
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+# How far a responder's clock and ours may disagree, including the time a fetch takes: a
+# validation context fixes "now" when it is made, and an OCSP response or CRL fetched a few
+# seconds later carries a thisUpdate after that moment. With pyHanko's default of one
+# second, a responder that answers in more than a second made a good certificate
+# "untrusted" (OCSP response is too recent) under load.
+CLOCK_TOLERANCE = timedelta(minutes=2)
 # Room for the CMS container, as hex in /Contents: key, chain, and a time stamp token with
 # its own chain. Reserving it up front skips pyHanko's trial signature.
 _RESERVED_BYTES = {"B-B": 12_000, "B-T": 24_000, "B-LT": 24_000, "B-LTA": 24_000}
@@ -111,7 +118,7 @@ class TrustServices:
         roots = list(self.trust_roots) or [cert for cert in key.chain if cert.self_signed]
         return ValidationContext(trust_roots=roots, other_certs=key.chain,
                                  allow_fetching=self.allow_fetching,
-                                 revocation_mode="soft-fail")
+                                 revocation_mode="soft-fail", time_tolerance=CLOCK_TOLERANCE)
 
 
 @dataclass(frozen=True)

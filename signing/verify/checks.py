@@ -33,7 +33,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from signing.key_policy import signing_usage_problem
-from signing.pades import VIETNAM
+from signing.pades import CLOCK_TOLERANCE, VIETNAM
 from signing.verify.model import (
     Coverage,
     Modification,
@@ -71,7 +71,8 @@ class _Document:
         fetching only when allowed."""
         settings: dict[str, Any] = {"trust_roots": self.trust_roots,
                                     "allow_fetching": self.online and moment is None,
-                                    "revocation_mode": "soft-fail"}
+                                    "revocation_mode": "soft-fail",
+                                    "time_tolerance": CLOCK_TOLERANCE}
         if moment is not None:
             settings.update(moment=moment, retroactive_revinfo=True)
         if self.dss is not None:

@@ -10,7 +10,6 @@ import base64
 import random
 from pathlib import Path
 
-import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
@@ -76,7 +75,6 @@ def _request(service: Service, clerk: str, document: int, signer: str, role: str
     return int(response.json()["id"])
 
 
-@pytest.mark.flaky(reruns=1)  # pyHanko's online check: see pyproject's pytest-rerunfailures
 def test_batch_signing_leader_then_agency(pki_service: Service, served_pki: RunningPki,
                                           tmp_path: Path) -> None:
     service = pki_service

@@ -56,7 +56,6 @@ def _signature_timestamp(signer_info: Any) -> object | None:
     return None
 
 
-@pytest.mark.flaky(reruns=1)  # pyHanko's online check: see pyproject's pytest-rerunfailures
 @pytest.mark.parametrize("level", list(Level), ids=[level.value for level in Level])
 def test_leader_then_agency_at_every_level(served_pki: RunningPki, decision_pdf: Path,
                                            tmp_path: Path, level: Level) -> None:
