@@ -47,6 +47,7 @@ from api.routes import (
 from api.runtime import Runtime, open_runtime
 from api.settings import Settings, load_settings
 from api.speedups import apply_speedups
+from api.web import install_web
 
 DOCS_ASSETS = Path(fastapi_offline.__file__).resolve().parent / "static"
 """Swagger UI and ReDoc as files (the ``fastapi-offline`` package): /docs needs no CDN."""
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     install_docs(app)
     for module in ROUTERS:
         app.include_router(module.router)
+    install_web(app)
     return app
 
 

@@ -3,8 +3,9 @@
 A pure ASGI middleware: for a request with a body it
 
 - refuses a ``Content-Length`` over the limit at once (413), without reading the body;
-- requires a valid bearer token first, except on the public endpoints (401), so nobody
-  without an account can make the server read (and spool) a large upload;
+- requires a valid bearer token first (a page: its session cookie), except on the public
+  endpoints (401; a page: back to the login), so nobody without an account can make the
+  server read (and spool) a large upload; the public pages' forms are capped at 64 KiB;
 - counts the body's bytes as they arrive and stops with 413 as soon as they pass the limit
   (a chunked body, or one longer than its ``Content-Length``).
 
@@ -16,13 +17,17 @@ the server closes the connection instead of reading the rest.
 
 from __future__ import annotations
 
+from http.cookies import CookieError, SimpleCookie
+
 import anyio
 from starlette.datastructures import Headers
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problems import problem_response, status_for
 from api.runtime import Runtime
+from api.web.errors import is_page_path
+from api.web.session import LOGIN_PATH, SESSION_COOKIE
 from storage.accounts import authenticate
 from storage.errors import AuthenticationError, SohoaError
 
@@ -37,6 +42,15 @@ PUBLIC = frozenset({
 })
 """Endpoints that take a body from anyone: logging in, checking a signed PDF, and the demo
 PKI's time-stamping and OCSP services."""
+PUBLIC_FORMS = frozenset({
+    ("POST", "/login"),
+    ("POST", "/setup"),
+    ("POST", "/status"),
+})
+"""Pages whose small forms anyone may send: the login, the first-run set-up (which checks
+loopback itself) and the public status lookup; their bodies are capped at
+:data:`SMALL_FORM_BYTES`."""
+SMALL_FORM_BYTES = 64 * 1024
 
 
 class _BodyTooLargeError(Exception):
@@ -67,6 +81,19 @@ def _bearer(headers: Headers) -> str | None:
     return (token.strip() or None) if scheme.lower() == "bearer" else None
 
 
+def _credential(path: str, headers: Headers) -> str | None:
+    """The token a request authenticates with: a page's session cookie, the API's bearer."""
+    if is_page_path(path):
+        cookies = SimpleCookie()
+        try:
+            cookies.load(headers.get("cookie", ""))
+        except CookieError:
+            return None
+        morsel = cookies.get(SESSION_COOKIE)
+        return morsel.value if morsel is not None and morsel.value else None
+    return _bearer(headers)
+
+
 def _check_token(runtime: Runtime, token: str) -> None:
     with runtime.db.session() as session:
         authenticate(session, token)
@@ -88,23 +115,26 @@ class BodyLimitMiddleware:
         if runtime is None or not _has_body(method, headers):
             await self.app(scope, receive, send)
             return
-        limit = body_limit(runtime)
-        refusal = await self._refusal(runtime, method, scope["path"], headers, limit)
+        small = (method, scope["path"].rstrip("/") or "/") in PUBLIC_FORMS
+        limit = SMALL_FORM_BYTES if small else body_limit(runtime)
+        refusal = None if small else await self._refusal(runtime, method, scope["path"],
+                                                         headers, limit)
         if refusal is not None:
             await refusal(scope, receive, send)
             return
         await self._limited(scope, receive, send, limit)
 
     async def _refusal(self, runtime: Runtime, method: str, path: str, headers: Headers,
-                       limit: int) -> JSONResponse | None:
+                       limit: int) -> Response | None:
         if not is_public(method, path):
-            token = _bearer(headers)
+            token = _credential(path, headers)
             if token is None:
-                return _unauthenticated("log in first: send 'Authorization: Bearer <token>'")
+                return _unauthenticated("log in first: send 'Authorization: Bearer <token>'",
+                                        page=is_page_path(path))
             try:
                 await anyio.to_thread.run_sync(_check_token, runtime, token)
             except AuthenticationError as error:
-                return _unauthenticated(str(error))
+                return _unauthenticated(str(error), page=is_page_path(path))
             except SohoaError as error:  # the records database down: 503, as everywhere
                 status = status_for(error)
                 return problem_response(status, error.title, str(error),
@@ -154,6 +184,8 @@ def _too_large(limit: int) -> JSONResponse:
         headers={"Connection": "close"})
 
 
-def _unauthenticated(detail: str) -> JSONResponse:
+def _unauthenticated(detail: str, *, page: bool = False) -> Response:
+    if page:  # a page's form after the session ended: log in again (nothing was read)
+        return RedirectResponse(LOGIN_PATH, status_code=303, headers={"Connection": "close"})
     return problem_response(401, "Authentication required", detail,
                             headers={"WWW-Authenticate": "Bearer", "Connection": "close"})

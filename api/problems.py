@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
 
 from storage.errors import SohoaError, TooManyAttemptsError
 
@@ -43,22 +44,36 @@ def problem_response(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+def _page_answer(request: Request, error: Exception, status: int, detail: str,
+                 headers: dict[str, str] | None = None) -> Response | None:
+    """The web UI's answer when ``request`` is for a page (``api.web.errors``), else None."""
+    pages = getattr(request.app.state, "page_errors", None)
+    if pages is None or not pages.handles(request):
+        return None
+    answer: Response = pages.answer(request, error, status, detail, headers)
+    return answer
+
+
 def status_for(error: SohoaError) -> int:
     """The HTTP status of a sohoa error."""
     return STATUS_BY_KIND.get(error.kind, 500)
 
 
-async def _sohoa_error(request: Request, error: Exception) -> JSONResponse:
+async def _sohoa_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, SohoaError)
     status = status_for(error)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     if isinstance(error, TooManyAttemptsError):
         headers = {"Retry-After": str(error.retry_after)}
+    page = _page_answer(request, error, status, str(error),
+                        headers if status != 401 else None)
+    if page is not None:
+        return page
     extra = {"subject": error.subject} if error.subject else {}
     return problem_response(status, error.title, str(error), headers=headers, **extra)
 
 
-async def _validation_error(request: Request, error: Exception) -> JSONResponse:
+async def _validation_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, RequestValidationError)
     errors = [
         {"loc": list(item.get("loc", ())), "msg": str(item.get("msg", ""))}
@@ -66,17 +81,27 @@ async def _validation_error(request: Request, error: Exception) -> JSONResponse:
     ]
     first = errors[0] if errors else {"loc": [], "msg": "invalid request"}
     where = ".".join(str(part) for part in first["loc"])
+    page = _page_answer(request, error, 422, f"{where}: {first['msg']}")
+    if page is not None:
+        return page
     return problem_response(422, "Invalid request", f"{where}: {first['msg']}", errors=errors)
 
 
-async def _http_error(request: Request, error: Exception) -> JSONResponse:
+async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, StarletteHTTPException)
+    page = _page_answer(request, error, error.status_code, str(error.detail),
+                        dict(error.headers or {}) or None)
+    if page is not None:
+        return page
     return problem_response(error.status_code, str(error.detail), str(error.detail),
                             headers=dict(error.headers or {}) or None)
 
 
-async def _unexpected_error(request: Request, error: Exception) -> JSONResponse:
+async def _unexpected_error(request: Request, error: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
+    page = _page_answer(request, error, 500, "")
+    if page is not None:
+        return page
     return problem_response(500, "Internal error",
                             "an unexpected error occurred; it has been logged")
 

@@ -186,6 +186,22 @@ def create_user(session: Session, *, username: str, password: str, role: UserRol
     return user
 
 
+def has_users(session: Session) -> bool:
+    """Whether any user exists (none: the installation still needs its first-run set-up)."""
+    return session.scalar(select(User.id).limit(1)) is not None
+
+
+def set_up_first_admin(session: Session, *, unit_code: str, unit_name: str, username: str,
+                       password: str, actor: str) -> User:
+    """The first-run set-up: the first unit and its administrator, only while no user
+    exists (``ConflictError`` afterwards)."""
+    if has_users(session):
+        raise ConflictError("the installation is set up already", subject="setup")
+    unit = create_unit(session, unit_code, unit_name, actor=actor)
+    return create_user(session, username=username, password=password, role=UserRole.admin,
+                       unit_code=unit.code, actor=actor)
+
+
 def _token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

@@ -1,6 +1,6 @@
 """``GET /verify``: the public page where anyone drops a signed PDF and reads the verdict.
 
-The page (``api/web/verify.html``: inline CSS and script, no external resource) posts the
+The page (``api/web/templates/verify.html``: inline CSS and script, no external resource) posts the
 file to ``POST /verify?format=html`` on the same path and shows the report it answers;
 nobody needs to log in.
 """
@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 
 router = APIRouter(prefix="/verify", tags=["verification"])
 
-PAGE = Path(__file__).resolve().parent.parent / "web" / "verify.html"
+PAGE = Path(__file__).resolve().parent.parent / "web" / "templates" / "verify.html"
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
     "connect-src 'self'; img-src 'self' data: blob:; frame-src 'self'; "

@@ -1,0 +1,27 @@
+"""The web UI: server-rendered pages (Jinja2 + htmx) for the people of the office.
+
+Pages call the same use cases as the JSON API (never the API over HTTP). They live under
+``/ui/`` (plus ``/``, ``/login``, ``/logout``, ``/setup``, ``/lang/`` and the public
+``/status``); their files under ``/static/``, served by the app itself (no CDN: an office
+may have no internet). Each page module holds one area's routes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from api.web.errors import install_page_errors
+from api.web.pages import PAGE_ROUTERS
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+def install_web(app: FastAPI) -> None:
+    """Mount the static files, the pages and their error handling on ``app``."""
+    install_page_errors(app)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for router in PAGE_ROUTERS:
+        app.include_router(router)
