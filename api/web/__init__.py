@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.web.errors import install_page_errors
 from api.web.pages import PAGE_ROUTERS
+from api.web.session import PageUserDep
+from storage.errors import NotFoundError
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -25,3 +27,14 @@ def install_web(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in PAGE_ROUTERS:
         app.include_router(router)
+    app.include_router(unknown_pages)  # last: only paths no page claimed
+
+
+unknown_pages = APIRouter(include_in_schema=False)
+
+
+@unknown_pages.api_route("/ui/{rest:path}", methods=["GET", "POST"])
+def unknown_page(user: PageUserDep, rest: str) -> None:
+    """A path under ``/ui/`` that is no page: login first (nothing is told to strangers),
+    then 404."""
+    raise NotFoundError("no such page", subject=f"/ui/{rest}"[:200])
