@@ -14,7 +14,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.web.errors import install_page_errors
-from api.web.pages import PAGE_ROUTERS
+from api.web.pages import page_routers
 from api.web.session import PageUserDep
 from storage.errors import NotFoundError
 
@@ -25,7 +25,7 @@ def install_web(app: FastAPI) -> None:
     """Mount the static files, the pages and their error handling on ``app``."""
     install_page_errors(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for router in PAGE_ROUTERS:
+    for router in page_routers():
         app.include_router(router)
     app.include_router(unknown_pages)  # last: only paths no page claimed
 
