@@ -20,6 +20,7 @@ from storage.objects import LocalStoreConfig, S3StoreConfig, StoreConfig
 from storage.records import DatabaseConfig
 
 if TYPE_CHECKING:
+    from ingest.calendar import WorkingCalendar
     from ingest.digitise import DigitiseOptions
     from ingest.uploads import Uploader
     from ocr.model import OcrLimits
@@ -61,8 +62,12 @@ class Settings(BaseSettings):
     max_upload_mb: int = Field(default=200, ge=1, le=100_000,
                                description="largest file accepted by an upload, in MB")
     job_timeout_seconds: int = Field(default=3600, ge=10)
-    holidays: str = Field(default="", description="public holidays skipped in due dates: "
-                          "YYYY-MM-DD dates separated by commas")
+    holidays: str = Field(default="", description="extra days off skipped in due dates "
+                          "(Vietnam's public holidays are known already): YYYY-MM-DD dates "
+                          "separated by commas")
+    workdays: str = Field(default="", description="make-up working days (a Saturday worked "
+                          "in exchange for a bridge day) counted in due dates: YYYY-MM-DD "
+                          "dates separated by commas")
     pki_dir: Path | None = Field(default=None, description="a demo PKI directory (sohoa pki "
                                  "init) whose time stamps, OCSP and CRL the API serves")
     pki_password: SecretStr = Field(default=SecretStr("1234"),
@@ -102,7 +107,7 @@ class Settings(BaseSettings):
     worker_restart_window_seconds: float = Field(default=60.0, gt=0, description="the window "
                                                  "of worker_max_restarts")
 
-    @field_validator("holidays")
+    @field_validator("holidays", "workdays")
     @classmethod
     def _check_holidays(cls, value: str) -> str:
         for text in filter(None, (part.strip() for part in value.split(","))):
@@ -113,6 +118,15 @@ class Settings(BaseSettings):
         """The configured public holidays."""
         return frozenset(date.fromisoformat(part.strip()) for part in self.holidays.split(",")
                          if part.strip())
+
+    def working_calendar(self) -> WorkingCalendar:
+        """Plain config for due dates: Vietnam's public holidays, the configured extra
+        days off (``SOHOA_HOLIDAYS``) and make-up working days (``SOHOA_WORKDAYS``)."""
+        from ingest.calendar import WorkingCalendar
+
+        workdays = frozenset(date.fromisoformat(part.strip())
+                             for part in self.workdays.split(",") if part.strip())
+        return WorkingCalendar(extra_holidays=self.holiday_dates(), workdays=workdays)
 
     @property
     def resolved_database_url(self) -> str:

@@ -9,11 +9,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from ingest.calendar import add_working_days
+from ingest.calendar import VIETNAM_CALENDAR, WorkingCalendar
 from ingest.errors import IntakeInputError
 from storage.records import AuditAction, Dossier, DossierStatus, append_audit
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+MAX_PROCESSING_DAYS = 365
 
 
 @dataclass(frozen=True)
@@ -36,25 +37,37 @@ def _clean(text: str, field: str, limit: int) -> str:
     return value
 
 
+def received_day(received_at: datetime) -> date:
+    """The day (Vietnam time) a dossier received at ``received_at`` counts from."""
+    return received_at.astimezone(VIETNAM).date()
+
+
+def due_date(calendar: WorkingCalendar, received_at: datetime, processing_days: int) -> date:
+    """The return date of a dossier received at ``received_at`` with ``processing_days``
+    working days; :class:`IntakeInputError` for a number of days out of range."""
+    if isinstance(processing_days, bool) or not 0 <= processing_days <= MAX_PROCESSING_DAYS:
+        raise IntakeInputError(f"must be between 0 and {MAX_PROCESSING_DAYS} working days",
+                               subject="processing_days")
+    return calendar.add_working_days(received_day(received_at), processing_days)
+
+
 def create_dossier(session: Session, new: NewDossier, *, actor: str, created_by_id: int | None,
-                   holidays: frozenset[date] = frozenset(),
+                   calendar: WorkingCalendar = VIETNAM_CALENDAR,
                    received_at: datetime | None = None) -> Dossier:
-    """Register a received dossier with its due date in working days (Vietnam time)."""
+    """Register a received dossier with its due date in working days (Vietnam time) by
+    ``calendar`` (the settings' :meth:`~api.settings.Settings.working_calendar`)."""
     code = _clean(new.procedure_code, "procedure_code", 64)
     applicant = _clean(new.applicant_name, "applicant_name", 255)
     if not code:
         raise IntakeInputError("is empty", subject="procedure_code")
     if not applicant:
         raise IntakeInputError("is empty", subject="applicant_name")
-    if not 0 <= new.processing_days <= 365:
-        raise IntakeInputError("must be between 0 and 365 working days", subject="processing_days")
     received = received_at or datetime.now(UTC)
-    local_day = received.astimezone(VIETNAM).date()
     dossier = Dossier(
         unit_id=new.unit_id, procedure_code=code,
         procedure_name=_clean(new.procedure_name, "procedure_name", 512),
         applicant_name=applicant, processing_days=new.processing_days, received_at=received,
-        due_date=add_working_days(local_day, new.processing_days, holidays),
+        due_date=due_date(calendar, received, new.processing_days),
         status=DossierStatus.received, created_by_id=created_by_id,
     )
     session.add(dossier)

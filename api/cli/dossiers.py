@@ -61,7 +61,7 @@ def cmd_dossier_new(args: argparse.Namespace) -> int:
             NewDossier(procedure_code=args.procedure, applicant_name=args.applicant,
                        processing_days=args.days, unit_id=unit.id,
                        procedure_name=args.procedure_name),
-            actor="cli", created_by_id=None, holidays=load_settings().holiday_dates())
+            actor="cli", created_by_id=None, calendar=load_settings().working_calendar())
         out = {"id": dossier.id, "due_date": dossier.due_date.isoformat(),
                "unit": unit.code, "procedure_code": dossier.procedure_code,
                "procedure_name": dossier.procedure_name,

@@ -39,7 +39,7 @@ def new_dossier(body: DossierIn, user: IntakeDep, session: SessionDep,
                    processing_days=body.processing_days, unit_id=unit_id,
                    procedure_name=body.procedure_name),
         actor=user.username, created_by_id=user.id,
-        holidays=runtime.settings.holiday_dates())
+        calendar=runtime.settings.working_calendar())
     return DossierOut.of(dossier)
 
 
