@@ -43,6 +43,7 @@ from storage.errors import (
     BadInputError,
     ConflictError,
     NotFoundError,
+    PermissionDeniedError,
     UnavailableError,
 )
 from storage.jobs import SessionFactory
@@ -165,14 +166,8 @@ def create_user(session: Session, *, username: str, password: str, role: UserRol
     if not username or len(username) > 64 or not username.isprintable() or " " in username:
         raise BadInputError("a username has 1 to 64 printable characters, no spaces",
                             subject=username or "username")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise BadInputError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters",
-                            subject=username)
-    try:
-        role = UserRole(role)
-    except ValueError as error:
-        roles = ", ".join(r.value for r in UserRole)
-        raise BadInputError(f"unknown role {role!r} (one of {roles})", subject=username) from error
+    _check_password(password, username)
+    role = _role(role, username)
     if session.scalar(select(User).where(User.username == username)) is not None:
         raise ConflictError("a user with this name exists already", subject=username)
     unit = find_unit(session, unit_code)
@@ -184,6 +179,20 @@ def create_user(session: Session, *, username: str, password: str, role: UserRol
                  subject_id=user.id, details={"username": username, "role": role.value,
                                               "unit": unit_code})
     return user
+
+
+def _check_password(password: str, subject: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise BadInputError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters",
+                            subject=subject)
+
+
+def _role(role: UserRole | str, subject: str) -> UserRole:
+    try:
+        return UserRole(role)
+    except ValueError as error:
+        roles = ", ".join(r.value for r in UserRole)
+        raise BadInputError(f"unknown role {role!r} (one of {roles})", subject=subject) from error
 
 
 def has_users(session: Session) -> bool:
@@ -297,3 +306,136 @@ def authenticate(session: Session, token: str) -> CurrentUser:
     visible = frozenset(unit_subtree_ids(session, user.unit_id))
     return CurrentUser(id=user.id, username=user.username, role=UserRole(user.role),
                        unit_id=user.unit_id, visible_unit_ids=visible)
+
+
+# Administration within the administrator's part of the unit tree (API, pages, CLI).
+
+
+def _require_admin(admin: CurrentUser) -> None:
+    if admin.role != UserRole.admin:
+        raise PermissionDeniedError("only an administrator manages units and users")
+
+
+def managed_units(session: Session, admin: CurrentUser) -> list[Unit]:
+    """The administrator's unit and every unit below it, by id."""
+    _require_admin(admin)
+    return list(session.scalars(select(Unit).where(Unit.id.in_(admin.visible_unit_ids))
+                                .order_by(Unit.id)))
+
+
+def managed_unit_tree(session: Session, admin: CurrentUser) -> list[tuple[Unit, int, str | None]]:
+    """The administrator's units in tree order (each parent before its children, siblings
+    by code), each with its depth below the administrator's unit and its parent's code."""
+    units = managed_units(session, admin)
+    by_parent: dict[int | None, list[Unit]] = {}
+    ids = {unit.id for unit in units}
+    for unit in units:
+        by_parent.setdefault(unit.parent_id if unit.parent_id in ids else None, []).append(unit)
+    codes = {unit.id: unit.code for unit in units}
+    ordered: list[tuple[Unit, int, str | None]] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for unit in sorted(by_parent.get(parent, []), key=lambda item: item.code):
+            ordered.append((unit, depth, codes.get(unit.parent_id or 0)))
+            walk(unit.id, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def managed_users(session: Session, admin: CurrentUser) -> list[User]:
+    """The users of the administrator's units, by id."""
+    _require_admin(admin)
+    return list(session.scalars(select(User).where(User.unit_id.in_(admin.visible_unit_ids))
+                                .order_by(User.id)))
+
+
+def managed_user(session: Session, admin: CurrentUser, user_id: int) -> User:
+    """The user ``user_id`` if they belong to a unit the administrator manages;
+    ``NotFoundError`` otherwise (another part of the tree is not revealed)."""
+    _require_admin(admin)
+    user = session.get(User, user_id)
+    if user is None or not admin.can_see_unit(user.unit_id):
+        raise NotFoundError("no such user in the units you manage", subject=f"user {user_id}")
+    return user
+
+
+def add_unit_below(session: Session, admin: CurrentUser, *, code: str, name: str,
+                   parent_code: str) -> Unit:
+    """Add a unit below one the administrator manages (``PermissionDeniedError`` for a
+    parent outside their part of the tree)."""
+    _require_admin(admin)
+    parent = find_unit(session, parent_code)
+    if not admin.can_see_unit(parent.id):
+        raise PermissionDeniedError("you manage no such parent unit", subject=parent_code)
+    return create_unit(session, code, name, parent_code, actor=admin.username)
+
+
+def add_user_to_unit(session: Session, admin: CurrentUser, *, username: str, password: str,
+                     role: UserRole | str, unit_code: str, full_name: str = "") -> User:
+    """Add a user to a unit the administrator manages (``PermissionDeniedError`` for a
+    unit outside their part of the tree)."""
+    _require_admin(admin)
+    unit = find_unit(session, unit_code)
+    if not admin.can_see_unit(unit.id):
+        raise PermissionDeniedError("you manage no such unit", subject=unit_code)
+    return create_user(session, username=username, password=password, role=role,
+                       unit_code=unit_code, full_name=full_name, actor=admin.username)
+
+
+def _end_sessions(session: Session, user_id: int) -> None:
+    """Revoke every live token of the user (their open sessions stop working)."""
+    moment = datetime.now(UTC)
+    for token in session.scalars(select(ApiToken).where(ApiToken.user_id == user_id,
+                                                        ApiToken.revoked_at.is_(None))):
+        token.revoked_at = moment
+
+
+def _not_themselves(admin: CurrentUser, user: User, what: str) -> None:
+    if user.id == admin.id:
+        raise ConflictError(f"administrators cannot {what} their own account",
+                            subject=user.username)
+
+
+def set_user_active(session: Session, admin: CurrentUser, user_id: int, active: bool) -> User:
+    """Enable or disable a user of the administrator's units, audited. A disabled user
+    cannot log in, and their open sessions and tokens stop working at once."""
+    user = managed_user(session, admin, user_id)
+    _not_themselves(admin, user, "disable")
+    if user.active != active:
+        user.active = active
+        if not active:
+            _end_sessions(session, user.id)
+        append_audit(session, actor=admin.username,
+                     action=AuditAction.user_enabled if active else AuditAction.user_disabled,
+                     subject_type="user", subject_id=user.id,
+                     details={"username": user.username})
+    return user
+
+
+def reset_password(session: Session, admin: CurrentUser, user_id: int, password: str) -> User:
+    """Give a user of the administrator's units a new password, audited; their open
+    sessions end (they log in again with the new one)."""
+    user = managed_user(session, admin, user_id)
+    _check_password(password, user.username)
+    user.password_hash = hash_password(password)
+    _end_sessions(session, user.id)
+    append_audit(session, actor=admin.username, action=AuditAction.password_reset,
+                 subject_type="user", subject_id=user.id, details={"username": user.username})
+    return user
+
+
+def change_role(session: Session, admin: CurrentUser, user_id: int,
+                role: UserRole | str) -> User:
+    """Change the role of a user of the administrator's units, audited."""
+    user = managed_user(session, admin, user_id)
+    new_role = _role(role, user.username)
+    _not_themselves(admin, user, "change the role of")
+    if user.role != new_role:
+        old = UserRole(user.role)
+        user.role = new_role
+        append_audit(session, actor=admin.username, action=AuditAction.role_changed,
+                     subject_type="user", subject_id=user.id,
+                     details={"username": user.username, "from": old.value,
+                              "to": new_role.value})
+    return user

@@ -7,14 +7,12 @@ import binascii
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
-from sqlalchemy import select
 
 from api.deps import AdminDep, Id, SessionDep
 from api.schemas import CertificateBindingIn, CertificateBindingOut, UserIn, UserOut
 from signing.key_policy import bind_certificate
-from storage.accounts import create_user, find_unit
-from storage.errors import BadInputError, PermissionDeniedError
-from storage.records import User
+from storage.accounts import add_user_to_unit, managed_users
+from storage.errors import BadInputError
 
 router = APIRouter(prefix="/users", tags=["admin"])
 UserId = Annotated[int, Path(ge=1, le=2**63 - 1)]
@@ -23,20 +21,15 @@ UserId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 @router.post("", response_model=UserOut, status_code=201, summary="Add a user")
 def add_user(body: UserIn, user: AdminDep, session: SessionDep) -> UserOut:
     """Add a user to a unit the administrator manages."""
-    unit = find_unit(session, body.unit_code)
-    if not user.can_see_unit(unit.id):
-        raise PermissionDeniedError("you manage no such unit", subject=body.unit_code)
-    return UserOut.of(create_user(session, username=body.username, password=body.password,
-                                  role=body.role, unit_code=body.unit_code,
-                                  full_name=body.full_name, actor=user.username))
+    return UserOut.of(add_user_to_unit(session, user, username=body.username,
+                                       password=body.password, role=body.role,
+                                       unit_code=body.unit_code, full_name=body.full_name))
 
 
 @router.get("", response_model=list[UserOut], summary="Users of visible units")
 def list_users(user: AdminDep, session: SessionDep) -> list[UserOut]:
     """Users of the administrator's units."""
-    users = session.scalars(select(User).where(User.unit_id.in_(user.visible_unit_ids))
-                            .order_by(User.id))
-    return [UserOut.of(row) for row in users]
+    return [UserOut.of(row) for row in managed_users(session, user)]
 
 
 def _certificate_bytes(text: str) -> bytes:
