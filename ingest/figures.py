@@ -112,28 +112,78 @@ def compute_figures(session: Session, unit_ids: Collection[int], *, date_from: d
     dossiers = session.scalars(select(Dossier).where(Dossier.unit_id.in_(list(by_unit)))).all()
     documents = _document_states(session, [d.id for d in dossiers])
     for dossier in dossiers:
-        row = by_unit[dossier.unit_id]
-        if _in_period(_local_day(dossier.received_at), date_from, date_to):
-            row.received += 1
-            states = documents.get(dossier.id, [])
-            row.digitised += bool(states) and all(
-                s in (DocumentStatus.digitised, DocumentStatus.signed) for s in states)
-        resolved = dossier.resolved_at
-        if resolved is not None and _in_period(_local_day(resolved), date_from, date_to):
-            day = _local_day(resolved)
-            row.resolved += 1
-            row.resolved_early += day < dossier.due_date
-            row.resolved_on_time += day == dossier.due_date
-            row.resolved_late += day > dossier.due_date
-            row.signed_digitally += DocumentStatus.signed in documents.get(dossier.id, [])
-        if resolved is None and dossier.status not in CLOSED and dossier.due_date < today:
-            row.overdue_now += 1
+        _tally(by_unit[dossier.unit_id], dossier, documents.get(dossier.id, []),
+               date_from, date_to, today)
     for row in by_unit.values():
         row.finish()
         figures.total.add(row)
         figures.units.append(row)
     figures.total.finish()
     return figures
+
+
+def _tally(row: UnitFigures, dossier: Dossier, states: list[DocumentStatus],
+           date_from: date | None, date_to: date | None, today: date) -> None:
+    """Count ``dossier`` into ``row``: received and digitised by the day it arrived,
+    resolved by the day it was resolved, overdue by ``today``."""
+    if _in_period(_local_day(dossier.received_at), date_from, date_to):
+        row.received += 1
+        row.digitised += bool(states) and all(
+            s in (DocumentStatus.digitised, DocumentStatus.signed) for s in states)
+    resolved = dossier.resolved_at
+    if resolved is not None and _in_period(_local_day(resolved), date_from, date_to):
+        day = _local_day(resolved)
+        row.resolved += 1
+        row.resolved_early += day < dossier.due_date
+        row.resolved_on_time += day == dossier.due_date
+        row.resolved_late += day > dossier.due_date
+        row.signed_digitally += DocumentStatus.signed in states
+    if resolved is None and dossier.status not in CLOSED and dossier.due_date < today:
+        row.overdue_now += 1
+
+
+def _month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def monthly_figures(session: Session, unit_ids: Collection[int], *, date_from: date,
+                    date_to: date, today: date | None = None) -> list[UnitFigures]:
+    """The figures of all units in ``unit_ids`` together, one row per calendar month of
+    ``date_from``..``date_to`` (``unit_code`` the month, ``YYYY-MM``); a dossier counts in
+    the month it arrived (received, digitised) and the month it was resolved (resolved,
+    early, on time, late, signed); ``overdue_now`` counts the dossiers received that
+    month that are overdue today."""
+    today = today or datetime.now(VIETNAM).date()
+    months: dict[date, UnitFigures] = {}
+    month = _month_start(date_from)
+    while month <= date_to:
+        months[month] = UnitFigures(month.strftime("%Y-%m"), month.strftime("%m/%Y"))
+        month = _next_month(month)
+    dossiers = session.scalars(select(Dossier).where(Dossier.unit_id.in_(list(unit_ids)))).all()
+    documents = _document_states(session, [d.id for d in dossiers])
+    for dossier in dossiers:
+        states = documents.get(dossier.id, [])
+        arrived = months.get(_month_start(_local_day(dossier.received_at)))
+        if arrived is not None:
+            probe = UnitFigures("", "")
+            _tally(probe, dossier, states, date_from, date_to, today)
+            arrived.received += probe.received
+            arrived.digitised += probe.digitised
+            arrived.overdue_now += probe.overdue_now
+        if dossier.resolved_at is not None:
+            done = months.get(_month_start(_local_day(dossier.resolved_at)))
+            if done is not None:
+                probe = UnitFigures("", "")
+                _tally(probe, dossier, states, date_from, date_to, today)
+                probe.received = probe.digitised = probe.overdue_now = 0
+                done.add(probe)
+    for row in months.values():
+        row.finish()
+    return list(months.values())
 
 
 def _document_states(session: Session, dossier_ids: list[int]) -> dict[int, list[DocumentStatus]]:

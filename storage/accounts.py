@@ -324,9 +324,15 @@ def managed_units(session: Session, admin: CurrentUser) -> list[Unit]:
 
 
 def managed_unit_tree(session: Session, admin: CurrentUser) -> list[tuple[Unit, int, str | None]]:
-    """The administrator's units in tree order (each parent before its children, siblings
-    by code), each with its depth below the administrator's unit and its parent's code."""
-    units = managed_units(session, admin)
+    """The administrator's units in tree order (see :func:`visible_unit_tree`)."""
+    _require_admin(admin)
+    return visible_unit_tree(session, admin)
+
+
+def visible_unit_tree(session: Session, user: CurrentUser) -> list[tuple[Unit, int, str | None]]:
+    """The user's unit and those below it in tree order (each parent before its children,
+    siblings by code), each with its depth below the user's unit and its parent's code."""
+    units = list(session.scalars(select(Unit).where(Unit.id.in_(user.visible_unit_ids))))
     by_parent: dict[int | None, list[Unit]] = {}
     ids = {unit.id for unit in units}
     for unit in units:
