@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import tempfile
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -117,3 +118,11 @@ def make_cover_sheet(info: CoverSheetInfo, output: Path) -> None:
     payload = cover_sheet_payload(info.dossier_id)
     write_cover_sheet(output, title=TITLE, lines=cover_sheet_lines(info),
                       qr_png=qr_png(payload), footer=FOOTER)
+
+
+def cover_sheet_pdf(info: CoverSheetInfo) -> bytes:
+    """The printable cover sheet of a dossier as the bytes of an A4 PDF."""
+    with tempfile.TemporaryDirectory(prefix="sohoa-cover-") as work:
+        path = Path(work) / "cover.pdf"
+        make_cover_sheet(info, path)
+        return path.read_bytes()

@@ -3,16 +3,14 @@ user's unit subtree."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from fastapi import APIRouter, UploadFile
 from fastapi.responses import Response
 from sqlalchemy import select
 
 from api.deps import Id, IntakeDep, Limit, Offset, RuntimeDep, SessionDep, UserDep
 from api.schemas import DocumentOut, DossierIn, DossierOut, StatusIn
-from ingest.coversheet import dossier_cover_info, make_cover_sheet
+from api.transactions import CommitOnReturn
+from ingest.coversheet import cover_sheet_pdf, dossier_cover_info
 from ingest.dossiers import NewDossier, create_dossier
 from ingest.lifecycle import move_dossier
 from ingest.uploads import IncomingFile, upload_files
@@ -20,7 +18,7 @@ from storage.access import visible_dossier
 from storage.errors import PermissionDeniedError
 from storage.records import Dossier, Unit
 
-router = APIRouter(prefix="/dossiers", tags=["dossiers"])
+router = APIRouter(route_class=CommitOnReturn, prefix="/dossiers", tags=["dossiers"])
 
 
 @router.post("", response_model=DossierOut, status_code=201, summary="New dossier")
@@ -91,10 +89,6 @@ def cover_sheet(dossier_id: Id, user: UserDep, session: SessionDep) -> Response:
     """An A4 PDF with the dossier's QR code and its summary in Vietnamese, to put on top of
     the paper dossier before scanning the stack."""
     dossier = visible_dossier(session, user, dossier_id)
-    info = dossier_cover_info(session, dossier)
-    with tempfile.TemporaryDirectory(prefix="sohoa-cover-") as work:
-        path = Path(work) / "cover.pdf"
-        make_cover_sheet(info, path)
-        content = path.read_bytes()
+    content = cover_sheet_pdf(dossier_cover_info(session, dossier))
     return Response(content, media_type="application/pdf", headers={
         "Content-Disposition": f'inline; filename="bia-ho-so-{dossier.id}.pdf"'})
