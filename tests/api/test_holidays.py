@@ -49,3 +49,6 @@ def test_bad_setting_is_named_in_one_line(env: dict[str, str]) -> None:
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1
     assert "SOHOA_HOLIDAYS" in lines[0]
+    workdays = run(["stats"], {**env, "SOHOA_WORKDAYS": "2027-13-01"})
+    assert workdays.returncode == 2
+    assert "SOHOA_WORKDAYS" in workdays.stderr

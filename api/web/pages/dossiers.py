@@ -71,7 +71,8 @@ def dossier_list(request: Request, runtime: RuntimeDep, session: SessionDep, use
     key = SortKey(sort) if sort in SortKey.__members__ else SortKey.received
     query = DossierQuery(
         unit_ids=unit_ids, status=_status(status),
-        due_within=_number(due_within, low=0, high=MAX_DUE_WITHIN), overdue=bool(overdue),
+        due_within=_number(due_within, low=0, high=MAX_DUE_WITHIN),
+        overdue=overdue in ("1", "on", "true"),
         procedure=procedure, sort=key, descending=order != "asc", limit=PAGE_SIZE,
         offset=(number - 1) * PAGE_SIZE)
     filters = {"status": status, "due_within": due_within, "overdue": overdue,
