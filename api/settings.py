@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from storage.errors import ConfigurationError
@@ -113,6 +113,14 @@ class Settings(BaseSettings):
         for text in filter(None, (part.strip() for part in value.split(","))):
             date.fromisoformat(text)  # a ValueError names the setting at start
         return value
+
+    @model_validator(mode="after")
+    def _data_dir_pki(self) -> Settings:
+        """With no ``SOHOA_PKI_DIR``, the data directory's own demo PKI (``data_dir/pki``,
+        made by ``sohoa demo``) is used when there is one."""
+        if self.pki_dir is None and (self.data_dir / "pki" / "pki.json").is_file():
+            self.pki_dir = self.data_dir / "pki"
+        return self
 
     def holiday_dates(self) -> frozenset[date]:
         """The configured public holidays."""
