@@ -3,6 +3,7 @@
 #
 #   bash scripts/setup.sh serve [sohoa serve options]   # install, then `sohoa serve`
 #   bash scripts/setup.sh test  [pytest options]        # install, then lint, type-check, test
+#   bash scripts/setup.sh demo  [sohoa serve options]   # install, `sohoa demo`, then serve
 #
 # As root it installs the Debian/Ubuntu packages with apt-get; otherwise it names the ones
 # missing. Python packages go into .venv at the repository root, exactly as pinned (with
@@ -10,8 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-}"; shift || true
-case "$mode" in serve|test|install) ;; *)
-  echo "usage: bash scripts/setup.sh serve|test|install [options]" >&2; exit 2;; esac
+case "$mode" in serve|test|install|demo) ;; *)
+  echo "usage: bash scripts/setup.sh serve|test|install|demo [options]" >&2; exit 2;; esac
 
 say() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }
 
@@ -60,6 +61,11 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ "$lock" -nt "$stamp
 fi
 
 if [ "$mode" = install ]; then exit 0; fi
+if [ "$mode" = demo ]; then
+  say "seeding the demo office (units, users, PKI, sample dossiers) into ${SOHOA_DATA_DIR:-./sohoa-data}"
+  .venv/bin/sohoa demo
+  mode=serve
+fi
 if [ "$mode" = serve ]; then
   say "starting sohoa on the embedded defaults (data in ./sohoa-data)"
   exec .venv/bin/sohoa serve "$@"
