@@ -13,6 +13,7 @@ from api.deps import Id, RuntimeDep, SessionDep
 from api.web.pages.documents_rows import document_rows
 from api.web.session import CsrfChecked, PageUser, flash, require_page_roles
 from api.web.templates import render
+from ingest.dossiers import VIETNAM
 from ingest.stacks import queue_stack_split, receive_stack
 from ingest.tray import open_dossiers, tray_documents
 from ingest.uploads import IncomingFile, assign_to_dossier
@@ -32,8 +33,11 @@ def _tray(request: Request, session: SessionDep, runtime: RuntimeDep, user: Page
     for document in documents:
         if document.unit_id not in dossiers:
             dossiers[document.unit_id] = open_dossiers(session, document.unit_id)
+    received = {document.id: document.created_at.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
+                for document in documents}
     return render(request, "tray/tray.html", user=user, secret=runtime.settings.url_secret(),
                   status=status, rows=document_rows(session, documents), dossiers=dossiers,
+                  received=received,
                   stack_error=stack_error, stack_queued=stack_queued)
 
 
