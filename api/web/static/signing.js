@@ -34,13 +34,13 @@
     status.textContent = fill(status.dataset.template, 0, ids.length);
     try {
       for (var i = 0; i < ids.length; i++) {
-        var body = new FormData();
-        body.append("csrf", csrf);
-        body.append("request_id", ids[i]);
-        body.append("pin", pin.value);
+        var data = new FormData();
+        data.append("csrf", csrf);
+        data.append("request_id", ids[i]);
+        data.append("pin", pin.value);
         var response;
         try {
-          response = await fetch(form.action, {method: "POST", body: body,
+          response = await fetch(form.action, {method: "POST", body: data,
             credentials: "same-origin", headers: {"HX-Request": "true"}});
         } catch (error) {
           errorBox.textContent = status.dataset.network;
@@ -54,8 +54,13 @@
           break;
         }
         results.appendChild(fragment(html));
+        results.closest("section").hidden = false;
         var row = document.getElementById("request-" + ids[i]);
-        if (row) { row.remove(); }
+        if (row) {
+          var body = row.parentElement;
+          row.remove();
+          if (body && body.children.length === 0) { body.closest("table").hidden = true; }
+        }
         done += 1;
         progress.value = done;
         status.textContent = fill(status.dataset.template, done, ids.length);
