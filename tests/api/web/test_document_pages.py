@@ -353,3 +353,35 @@ def test_another_units_user_finds_nothing(office: Web) -> None:
                                                       "application/pdf"))])
         assert refused.status_code == 404
         assert f'id="tray-row-{document.id}"' not in other.client.get("/ui/tray").text
+
+
+def test_the_view_polls_its_status_and_reloads_once_finished(office: Web) -> None:
+    dossier = _new_dossier(office)
+    _upload(office, dossier, ONE_PAGE, name="cho-doc.pdf")
+    document = _document(office, "cho-doc.pdf")
+    page = office.client.get(f"/ui/documents/{document.id}")
+    assert f'hx-get="/ui/documents/{document.id}/status" hx-trigger="every 2s"' in page.text
+    assert "chưa được nhận dạng xong" in page.text  # no review before OCR
+    waiting = office.client.get(f"/ui/documents/{document.id}/status")
+    assert "HX-Refresh" not in waiting.headers
+    _digitise_by_hand(office, document.id, doc_type="giay_moi", fields={}, reasons=[])
+    done = office.client.get(f"/ui/documents/{document.id}/status")
+    assert done.headers["HX-Refresh"] == "true"
+    assert "Đã số hóa" in done.text
+
+
+def test_a_stack_from_the_upload_area_queues_its_split(office: Web) -> None:
+    dossier = _new_dossier(office)
+    headers = {"X-CSRF-Token": _csrf(office), "X-Upload-Rows": "1"}
+    answer = office.client.post(f"/ui/dossiers/{dossier}/documents", headers=headers,
+                                data={"stack": "1"},
+                                files=[("files", ("tap-quet.pdf", TWO_PAGES.read_bytes(),
+                                                  "application/pdf"))])
+    assert answer.status_code == 201, answer.text
+    assert "Đã nhận tập quét" in answer.text
+    with office.runtime.db.session() as session:
+        job = session.scalar(select(Job).where(Job.kind == "stack"))
+        assert job is not None
+        assert job.status == JobStatus.queued
+        assert session.scalar(select(Document).where(Document.filename == "tap-quet.pdf")) \
+            is None  # the split makes the documents
