@@ -9,10 +9,11 @@ from fastapi.security import OAuth2PasswordRequestForm
 
 from api.deps import RuntimeDep, SessionDep, UserDep, oauth2_scheme
 from api.schemas import MeOut, TokenOut
+from api.transactions import CommitOnReturn
 from storage.accounts import login, revoke
 from storage.records import Unit
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+router = APIRouter(route_class=CommitOnReturn, prefix="/auth", tags=["auth"])
 
 
 @router.post("/token", response_model=TokenOut, summary="Log in with a password")

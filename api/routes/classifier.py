@@ -7,10 +7,11 @@ from sqlalchemy import select
 
 from api.deps import AdminDep, RuntimeDep, SessionDep, UserDep
 from api.schemas import ClassifierOut, JobOut
+from api.transactions import CommitOnReturn
 from ingest.review import request_retraining
 from storage.records import ClassifierModel
 
-router = APIRouter(prefix="/classifier", tags=["classification"])
+router = APIRouter(route_class=CommitOnReturn, prefix="/classifier", tags=["classification"])
 
 
 @router.get("", response_model=list[ClassifierOut], summary="Model versions")

@@ -31,6 +31,7 @@ from api.schemas import (
     RequestIn,
     RequestOut,
 )
+from api.transactions import CommitOnReturn
 from ingest.review import review_classification
 from ingest.uploads import assign_to_dossier, queue_digitisation
 from signing.incoming import stored_report
@@ -42,7 +43,7 @@ from storage.objects import LocalStoreConfig
 from storage.records import FileRole, Job, JobKind
 from storage.records.files import require_file
 
-router = APIRouter(prefix="/documents", tags=["documents"])
+router = APIRouter(route_class=CommitOnReturn, prefix="/documents", tags=["documents"])
 
 
 @router.get("/{document_id}", response_model=DocumentOut, summary="One document")

@@ -8,10 +8,11 @@ from fastapi import APIRouter, Form, UploadFile
 
 from api.deps import DrafterDep, RuntimeDep, SessionDep
 from api.schemas import MAX_ID, DocumentOut
+from api.transactions import CommitOnReturn
 from signing.requests import store_draft
 from storage.access import visible_dossier
 
-router = APIRouter(prefix="/drafts", tags=["signing"])
+router = APIRouter(route_class=CommitOnReturn, prefix="/drafts", tags=["signing"])
 
 
 @router.post("", response_model=DocumentOut, status_code=201,

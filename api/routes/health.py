@@ -17,12 +17,13 @@ from fastapi.responses import JSONResponse
 from api.deps import RuntimeDep, oauth2_scheme
 from api.runtime import Runtime
 from api.supervisor import queue_liveness
+from api.transactions import CommitOnReturn
 from ocr.tesseract import tesseract_info
 from storage.accounts import authenticate
 from storage.errors import SohoaError
 from storage.records import UserRole
 
-router = APIRouter(prefix="/health", tags=["health"])
+router = APIRouter(route_class=CommitOnReturn, prefix="/health", tags=["health"])
 
 
 def _check(probe: Any) -> dict[str, Any]:

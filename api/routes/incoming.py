@@ -8,9 +8,10 @@ from fastapi import APIRouter, Form, UploadFile
 
 from api.deps import ReceiverDep, RuntimeDep, SessionDep
 from api.schemas import DocumentOut
+from api.transactions import CommitOnReturn
 from signing.incoming import receive_signed
 
-router = APIRouter(prefix="/incoming", tags=["verification"])
+router = APIRouter(route_class=CommitOnReturn, prefix="/incoming", tags=["verification"])
 
 
 @router.post("", response_model=DocumentOut, status_code=201,

@@ -6,9 +6,10 @@ from fastapi import APIRouter
 
 from api.deps import SessionDep, UserDep
 from api.schemas import JobOut
+from api.transactions import CommitOnReturn
 from storage.access import visible_job
 
-router = APIRouter(prefix="/jobs", tags=["documents"])
+router = APIRouter(route_class=CommitOnReturn, prefix="/jobs", tags=["documents"])
 
 
 @router.get("/{job_id}", response_model=JobOut, summary="A job's state and progress")

@@ -8,9 +8,10 @@ from fastapi import APIRouter, Form, UploadFile
 
 from api.deps import RuntimeDep, SessionDep, SignerDep, UserDep
 from api.schemas import CredentialOut
+from api.transactions import CommitOnReturn
 from signing.requests import MAX_KEY_FILE, active_credential, register_credential
 
-router = APIRouter(prefix="/me/signing-key", tags=["signing"])
+router = APIRouter(route_class=CommitOnReturn, prefix="/me/signing-key", tags=["signing"])
 
 
 @router.post("", response_model=CredentialOut, status_code=201,

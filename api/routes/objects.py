@@ -19,12 +19,13 @@ from sqlalchemy import select
 
 from api.deps import RuntimeDep, SessionDep, session_is_live
 from api.schemas import MAX_ID
+from api.transactions import CommitOnReturn
 from storage.errors import NotFoundError
 from storage.objects import CHUNK_SIZE, LocalStoreConfig
 from storage.objects.signed_urls import verify_download
 from storage.records import Document, DocumentFile, FileRole
 
-router = APIRouter(prefix="/objects", tags=["objects"])
+router = APIRouter(route_class=CommitOnReturn, prefix="/objects", tags=["objects"])
 
 DOWNLOAD_CSP = "default-src 'none'; sandbox"
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f"\\/:*?<>|;%]+')

@@ -17,10 +17,11 @@ from cryptography.hazmat.primitives import serialization
 from fastapi import APIRouter, Body, Request
 from fastapi.responses import Response
 
+from api.transactions import CommitOnReturn
 from signing.pki import DemoPki, crl_der, ocsp_response, timestamp_response
 from storage.errors import NotFoundError
 
-router = APIRouter(tags=["pki"])
+router = APIRouter(route_class=CommitOnReturn, tags=["pki"])
 
 TSA_QUERY = "application/timestamp-query"
 TSA_REPLY = "application/timestamp-reply"

@@ -9,11 +9,12 @@ from fastapi import APIRouter, Query
 
 from api.deps import Offset, QueryId, SessionDep, UserDep
 from api.schemas import HitOut
+from api.transactions import CommitOnReturn
 from storage.access import visible_unit
 from storage.records import unit_subtree_ids
 from storage.search import SearchFilters, search
 
-router = APIRouter(prefix="/search", tags=["search"])
+router = APIRouter(route_class=CommitOnReturn, prefix="/search", tags=["search"])
 
 
 @router.get("", response_model=list[HitOut], summary="Search documents")

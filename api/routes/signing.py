@@ -18,11 +18,12 @@ from api.schemas import (
     SignedOut,
     SignIn,
 )
+from api.transactions import CommitOnReturn
 from signing.errors import SigningInputError
 from signing.requests import finish_external_signing, sign_batch, signer_queue, start_external
 from storage.records import SigningRequestStatus
 
-router = APIRouter(prefix="/signing", tags=["signing"])
+router = APIRouter(route_class=CommitOnReturn, prefix="/signing", tags=["signing"])
 
 
 def _b64(text: str, what: str) -> bytes:

@@ -6,10 +6,11 @@ from fastapi import APIRouter, UploadFile
 
 from api.deps import IntakeDep, RuntimeDep, SessionDep
 from api.schemas import JobOut
+from api.transactions import CommitOnReturn
 from ingest.stacks import queue_stack_split, receive_stack
 from ingest.uploads import IncomingFile
 
-router = APIRouter(prefix="/stacks", tags=["intake"])
+router = APIRouter(route_class=CommitOnReturn, prefix="/stacks", tags=["intake"])
 
 
 @router.post("", response_model=JobOut, status_code=202,

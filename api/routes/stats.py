@@ -9,12 +9,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from api.deps import SessionDep, UserDep
+from api.transactions import CommitOnReturn
 from ingest.figures import compute_figures
 from storage.access import visible_unit
 from storage.errors import BadInputError
 from storage.records import unit_subtree_ids
 
-router = APIRouter(prefix="/stats", tags=["figures"])
+router = APIRouter(route_class=CommitOnReturn, prefix="/stats", tags=["figures"])
 
 
 @router.get("", summary="The office's figures",

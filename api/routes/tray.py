@@ -6,9 +6,10 @@ from fastapi import APIRouter
 
 from api.deps import SessionDep, UserDep
 from api.schemas import DocumentOut
+from api.transactions import CommitOnReturn
 from ingest.tray import tray_documents
 
-router = APIRouter(prefix="/tray", tags=["intake"])
+router = APIRouter(route_class=CommitOnReturn, prefix="/tray", tags=["intake"])
 
 
 @router.get("", response_model=list[DocumentOut], summary="The unassigned tray")

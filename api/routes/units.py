@@ -6,9 +6,10 @@ from fastapi import APIRouter
 
 from api.deps import AdminDep, SessionDep
 from api.schemas import UnitIn, UnitOut
+from api.transactions import CommitOnReturn
 from storage.accounts import add_unit_below, managed_units
 
-router = APIRouter(prefix="/units", tags=["admin"])
+router = APIRouter(route_class=CommitOnReturn, prefix="/units", tags=["admin"])
 
 
 @router.get("", response_model=list[UnitOut], summary="Units visible to the user")

@@ -10,11 +10,12 @@ from fastapi import APIRouter, Path, Response
 
 from api.deps import AdminDep, Id, SessionDep
 from api.schemas import CertificateBindingIn, CertificateBindingOut, UserIn, UserOut
+from api.transactions import CommitOnReturn
 from signing.key_policy import bind_certificate
 from storage.accounts import add_user_to_unit, managed_users
 from storage.errors import BadInputError
 
-router = APIRouter(prefix="/users", tags=["admin"])
+router = APIRouter(route_class=CommitOnReturn, prefix="/users", tags=["admin"])
 UserId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 

@@ -12,11 +12,12 @@ from fastapi import APIRouter, Query, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from api.deps import RuntimeDep
+from api.transactions import CommitOnReturn
 from ingest.intake import spool_limited
 from signing.incoming import check_pdf
 from signing.verify import VerificationReport
 
-router = APIRouter(prefix="/verify", tags=["verification"])
+router = APIRouter(route_class=CommitOnReturn, prefix="/verify", tags=["verification"])
 Format = Literal["json", "html", "pdf"]
 
 

@@ -13,7 +13,9 @@ from pathlib import Path
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-router = APIRouter(prefix="/verify", tags=["verification"])
+from api.transactions import CommitOnReturn
+
+router = APIRouter(route_class=CommitOnReturn, prefix="/verify", tags=["verification"])
 
 PAGE = Path(__file__).resolve().parent.parent / "web" / "templates" / "verify.html"
 CONTENT_SECURITY_POLICY = (

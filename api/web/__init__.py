@@ -13,6 +13,7 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from api.transactions import CommitOnReturn
 from api.web.errors import install_page_errors
 from api.web.pages import page_routers
 from api.web.session import PageUserDep
@@ -30,7 +31,7 @@ def install_web(app: FastAPI) -> None:
     app.include_router(unknown_pages)  # last: only paths no page claimed
 
 
-unknown_pages = APIRouter(include_in_schema=False)
+unknown_pages = APIRouter(route_class=CommitOnReturn, include_in_schema=False)
 
 
 @unknown_pages.api_route("/ui/{rest:path}", methods=["GET", "POST"])

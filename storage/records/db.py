@@ -25,6 +25,7 @@ from storage.errors import (
     ConflictError,
     UnavailableError,
 )
+from storage.records.sqlite_writes import install_write_gate
 
 SETTING = "SOHOA_DATABASE_URL"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -40,12 +41,35 @@ class DatabaseConfig:
     url: str
 
 
+_DATABASE = "sohoa_database"
+
+
+def commit_now(session: Session) -> None:
+    """Commit a session of :meth:`Database.session` before its block ends, with the same
+    error mapping and after-commit callbacks; the block's own commit then has nothing
+    left to do. For an edge that must end a transaction on the thread that ran it (see
+    ``api/transactions.py``)."""
+    database: Database = session.info[_DATABASE]
+    try:
+        database._commit(session)
+    except exc.SQLAlchemyError as error:
+        if session.in_transaction():
+            session.rollback()
+        raise database._mapped(error) from error
+    except BaseException:
+        if session.in_transaction():
+            session.rollback()
+        raise
+
+
 def _first_line(error: BaseException) -> str:
     cause = getattr(error, "orig", None) or error
     lines = str(cause).strip().splitlines()
     return lines[0] if lines else type(cause).__name__
 
 
+SQLITE_BUSY_SECONDS = 60
+"""How long an SQLite writer waits for its turn (see ``sqlite_writes``) before a 503."""
 POOL = {"pool_size": 20, "max_overflow": 20, "pool_timeout": 60}
 """Connections per process: enough for the web server's 40 worker threads."""
 AFTER_COMMIT = "sohoa_after_commit"
@@ -89,27 +113,37 @@ class Database:
         other errors pass through unchanged.
         """
         session = self._sessions()
+        session.info[_DATABASE] = self
         try:
             yield session
-            session.commit()
-            for callback in session.info.pop(AFTER_COMMIT, []):
-                callback(session)  # outside the transaction: may open and commit its own
-        except exc.IntegrityError as error:
-            session.rollback()
-            raise ConflictError(_first_line(error)) from error
-        except exc.DataError as error:
-            session.rollback()
-            raise BadInputError(f"a value the database cannot hold: {_first_line(error)}"
-                                ) from error
-        except (exc.OperationalError, exc.InterfaceError, exc.TimeoutError) as error:
-            session.rollback()
-            raise unavailable(self, error) from error
+            if session.in_transaction() or session.info.get(AFTER_COMMIT):
+                self._commit(session)
+        except exc.SQLAlchemyError as error:
+            if session.in_transaction():
+                session.rollback()
+            raise self._mapped(error) from error
         except BaseException:
             if session.in_transaction():
                 session.rollback()
             raise
         finally:
             session.close()
+
+    def _mapped(self, error: exc.SQLAlchemyError) -> Exception:
+        """The project's error for a driver's error (the error itself when none fits)."""
+        if isinstance(error, exc.IntegrityError):
+            return ConflictError(_first_line(error))
+        if isinstance(error, exc.DataError):
+            return BadInputError(f"a value the database cannot hold: {_first_line(error)}")
+        if isinstance(error, exc.OperationalError | exc.InterfaceError | exc.TimeoutError):
+            return unavailable(self, error)
+        return error
+
+    def _commit(self, session: Session) -> None:
+        """Commit, then run the after-commit callbacks (driver errors left to the caller)."""
+        session.commit()
+        for callback in session.info.pop(AFTER_COMMIT, []):
+            callback(session)  # outside the transaction: may open and commit its own
 
     def check(self) -> str:
         """Run ``SELECT 1``; return a one-line description or raise :class:`UnavailableError`."""
@@ -139,7 +173,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=60000")  # writers queue rather than fail under load
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")  # between processes
         cursor.execute("PRAGMA journal_mode=WAL")
     finally:
         cursor.close()
@@ -182,8 +216,9 @@ def open_database(config: DatabaseConfig) -> Database:
                 subject=SETTING,
             ) from error
         _owner_only(file)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60},
-                               **POOL)
+        engine = create_engine(url, connect_args={"check_same_thread": False,
+                                                  "timeout": SQLITE_BUSY_SECONDS}, **POOL)
+        install_write_gate(engine, SQLITE_BUSY_SECONDS)
     event.listen(engine, "connect", _sqlite_pragmas)
     return Database(engine)
 

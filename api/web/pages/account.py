@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.responses import Response
 
 from api.deps import RuntimeDep
+from api.transactions import CommitOnReturn
 from api.web.session import (
     LANGUAGE_COOKIE,
     CsrfChecked,
@@ -25,7 +26,7 @@ from api.web.templates import copy_cookies, render
 from storage.accounts import has_users, login, revoke, set_up_first_admin
 from storage.errors import AuthenticationError, BadInputError, TooManyAttemptsError
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(route_class=CommitOnReturn, include_in_schema=False)
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 
 

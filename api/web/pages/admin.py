@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.responses import Response
 
 from api.deps import RuntimeDep
+from api.transactions import CommitOnReturn
 from api.web.session import CsrfChecked, PageUser, flash, require_page_roles, texts
 from api.web.templates import render
 from storage.accounts import (
@@ -30,7 +31,7 @@ from storage.accounts import (
 from storage.errors import BadInputError, ConflictError, PermissionDeniedError
 from storage.records import UserRole
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(route_class=CommitOnReturn, include_in_schema=False)
 AdminPageDep = Annotated[PageUser, require_page_roles(UserRole.admin)]
 UserId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 ROLES = tuple(role.value for role in UserRole)

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from starlette.responses import Response
 
 from api.deps import RuntimeDep
+from api.transactions import CommitOnReturn
 from api.web.session import PageUserDep
 from api.web.templates import render
 from ingest.figures import VIETNAM, Figures, UnitFigures, compute_figures, monthly_figures
@@ -22,7 +23,7 @@ from storage.accounts import visible_unit_tree
 from storage.errors import BadInputError
 from storage.records import unit_subtree_ids
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(route_class=CommitOnReturn, include_in_schema=False)
 MAX_MONTHS = 36
 CHART_WIDTH = 640
 MONTH_CHART_HEIGHT = 240

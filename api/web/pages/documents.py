@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.responses import Response
 
 from api.deps import Id, RuntimeDep, SessionDep
+from api.transactions import CommitOnReturn
 from api.web.session import CsrfChecked, PageUser, PageUserDep, flash, require_page_roles, texts
 from api.web.templates import render
 from ingest.applicant import applicant_from, fill_applicant
@@ -30,7 +31,7 @@ from storage.errors import BadInputError, ConflictError
 from storage.records import Document, DocumentStatus, FileRole, UserRole
 from storage.records.files import newest_file
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(route_class=CommitOnReturn, include_in_schema=False)
 ReviewerPage = Annotated[PageUser, require_page_roles(UserRole.intake, UserRole.clerk)]
 IntakePage = Annotated[PageUser, require_page_roles(UserRole.intake)]
 MAX_FORM_FIELDS = 20

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from starlette.responses import Response
 
 from api.deps import Id, RuntimeDep, SessionDep
+from api.transactions import CommitOnReturn
 from api.web.pages.documents_rows import UPLOAD_HEADER, document_rows
 from api.web.session import CsrfChecked, PageUser, require_page_roles
 from api.web.templates import render
@@ -22,7 +23,7 @@ from storage.access import visible_document, visible_dossier
 from storage.errors import BadInputError
 from storage.records import Document, Dossier, UserRole
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(route_class=CommitOnReturn, include_in_schema=False)
 IntakePage = Annotated[PageUser, require_page_roles(UserRole.intake)]
 ReaderPage = Annotated[PageUser, require_page_roles(UserRole.intake, UserRole.leader,
                                                     UserRole.clerk)]

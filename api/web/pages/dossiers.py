@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.responses import Response
 
 from api.deps import RuntimeDep, SessionDep
+from api.transactions import CommitOnReturn
 from api.web.pages.dossiers_format import DOSSIER_ROLES, day, template_helpers
 from api.web.session import CsrfChecked, PageUser, flash, require_page_roles, texts
 from api.web.templates import render
@@ -28,7 +29,7 @@ from storage.access import visible_unit
 from storage.records import DossierStatus, UserRole, unit_subtree_ids
 from storage.search import SearchQueryError
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(route_class=CommitOnReturn, include_in_schema=False)
 PAGE_SIZE = 25
 MAX_DUE_WITHIN = 3660
 Reader = Annotated[PageUser, require_page_roles(*DOSSIER_ROLES)]

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.responses import Response
 
 from api.deps import Id, RuntimeDep, SessionDep
+from api.transactions import CommitOnReturn
 from api.web.pages.dossiers_format import DOSSIER_ROLES, template_helpers
 from api.web.session import CsrfChecked, PageUser, flash, require_page_roles
 from api.web.templates import render
@@ -27,7 +28,7 @@ from storage.access import visible_dossier
 from storage.errors import BadInputError
 from storage.records import DossierStatus
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(route_class=CommitOnReturn, include_in_schema=False)
 Reader = Annotated[PageUser, require_page_roles(*DOSSIER_ROLES)]
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from api.deps import RuntimeDep, SessionDep
+from api.transactions import CommitOnReturn
 from api.web.session import CsrfChecked, PageUser, flash, require_page_roles, texts
 from api.web.templates import render
 from signing.errors import WrongPinError
@@ -32,7 +33,7 @@ from signing.requests import MAX_KEY_FILE, active_credential, register_credentia
 from storage.errors import BadInputError, ConflictError, NotFoundError, PermissionDeniedError
 from storage.records import SigningCredential, UserRole
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(route_class=CommitOnReturn, include_in_schema=False)
 SignerUser = Annotated[PageUser, require_page_roles(UserRole.leader, UserRole.clerk)]
 PENDING_SECONDS = 600
 REFUSALS = (BadInputError, PermissionDeniedError, ConflictError)

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from starlette.responses import Response
 
 from api.deps import RuntimeDep
+from api.transactions import CommitOnReturn
 from api.web.pages.dossiers_format import badge, day
 from api.web.session import (
     SESSION_COOKIE,
@@ -22,7 +23,7 @@ from api.web.templates import copy_cookies, render
 from ingest.receipts import PublicStatus, look_up_status
 from storage.errors import NotFoundError, TooManyAttemptsError
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(route_class=CommitOnReturn, include_in_schema=False)
 Code = Annotated[str, Form(max_length=64)]
 
 

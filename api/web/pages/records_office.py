@@ -12,6 +12,7 @@ from markupsafe import Markup
 from starlette.responses import Response
 
 from api.deps import RuntimeDep, SessionDep
+from api.transactions import CommitOnReturn
 from api.web.pages.signing import SEAL_ROLES, awaiting_rows, queue_rows
 from api.web.session import CsrfChecked, PageUser, flash, request_language, require_page_roles
 from api.web.templates import render
@@ -25,7 +26,7 @@ from storage.access import visible_document
 from storage.errors import BadInputError
 from storage.records import UserRole
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(route_class=CommitOnReturn, include_in_schema=False)
 ClerkUser = Annotated[PageUser, require_page_roles(UserRole.clerk)]
 DrafterUser = Annotated[PageUser, require_page_roles(UserRole.clerk, UserRole.leader)]
 ReceiverUser = Annotated[PageUser, require_page_roles(UserRole.clerk, UserRole.leader,

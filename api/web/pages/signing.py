@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse
 from starlette.responses import Response
 
 from api.deps import RuntimeDep, SessionDep
+from api.transactions import CommitOnReturn
 from api.web.session import CsrfChecked, PageUser, require_page_roles, texts
 from api.web.templates import render
 from signing.errors import WrongPinError
@@ -36,7 +37,7 @@ from storage.records import (
 )
 from storage.records.files import read_file, require_file
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(route_class=CommitOnReturn, include_in_schema=False)
 ReaderUser = Annotated[PageUser, require_page_roles(UserRole.leader, UserRole.clerk,
                                                    UserRole.intake)]
 SignerUser = Annotated[PageUser, require_page_roles(UserRole.leader, UserRole.clerk)]

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.responses import Response
 
 from api.deps import Id, RuntimeDep, SessionDep
+from api.transactions import CommitOnReturn
 from api.web.pages.documents_rows import document_rows
 from api.web.session import CsrfChecked, PageUser, flash, require_page_roles
 from api.web.templates import render
@@ -21,7 +22,7 @@ from storage.access import visible_document, visible_dossier
 from storage.errors import BadInputError
 from storage.records import Dossier, UserRole
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(route_class=CommitOnReturn, include_in_schema=False)
 IntakePage = Annotated[PageUser, require_page_roles(UserRole.intake)]
 
 
