@@ -106,7 +106,7 @@ class AuditAction(enum.StrEnum):
     user_created = "user_created"
     user_disabled = "user_disabled"
     user_enabled = "user_enabled"
-    password_reset = "password_reset"
+    password_reset = "password_reset"  # noqa: S105  (an audit action, not a secret)
     role_changed = "role_changed"
     login = "login"
     dossier_created = "dossier_created"
