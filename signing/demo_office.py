@@ -96,6 +96,10 @@ PLAN = ("digitised", "received", "awaiting_signature", "resolved_early", "overdu
         "overdue", "resolved_early", "digitised", "resolved_on_time", "overdue",
         "awaiting_signature", "received", "resolved_late", "digitised", "received")
 """What becomes of dossier ``i`` (the plan is cycled)."""
+NEIGHBOUR = "UBND-XB"
+UNSIGNED = frozenset({"digitised", "received", "overdue"})
+"""What the neighbouring commune's dossiers may become: its own leader holds no key, so
+nothing of it waits for lanhdao's signature (he may not sign for another commune)."""
 PAPERS = ("don_de_nghi", "giay_to_tuy_than", "to_khai", "giay_chung_nhan")
 RESULTS = ("quyet_dinh", "cong_van", "thong_bao")
 
@@ -211,7 +215,7 @@ def seed_dossiers(sessions: SessionFactory, store: ObjectStore, pki: DemoPki,
         with sessions() as session:
             intake, clerk = _current(session, "tiepnhan"), _current(session, "vanthu")
             unit = session.scalar(select(Unit).where(
-                Unit.code == ("UBND-XB" if index % 7 == 6 else OFFICE)))
+                Unit.code == (NEIGHBOUR if index % 7 == 6 and kind in UNSIGNED else OFFICE)))
             assert unit is not None
             received = _received_day(kind, index, today)
             dossier = create_dossier(session, NewDossier(

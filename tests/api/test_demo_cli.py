@@ -10,7 +10,6 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy import select
 
 from api.runtime import open_records
@@ -99,8 +98,9 @@ def test_a_small_demo_office_and_a_second_run_refused(tmp_path: Path) -> None:
     assert "already has users" in again.stderr
 
 
-@pytest.mark.slow
 def test_the_full_demo_office(tmp_path: Path) -> None:
+    """The default size (14 dossiers, about 20 s): the 14th is the first whose plan needs
+    a signature in the neighbouring commune's cycle slot (it failed before)."""
     _run_demo(tmp_path, 14, timeout=900)
 
 
