@@ -38,6 +38,7 @@ from api.cli import (
     demo,
     dossiers,
     fsck,
+    keys,
     ocr,
     pki,
     search,
@@ -51,7 +52,7 @@ from storage.errors import SohoaError
 
 EXIT_CODE_BY_KIND = {"unavailable": EXIT_FAILURE, "internal": EXIT_FAILURE}
 GROUPS = (service, admin, dossiers, search, stats, ocr, classify, pki, sign, verify, backup,
-          fsck, demo)
+          fsck, demo, keys)
 
 NOT_YET: dict[str, str] = {}
 

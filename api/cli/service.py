@@ -7,8 +7,12 @@ import os
 import signal
 import sys
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from api.cli.common import Commands
+
+if TYPE_CHECKING:
+    from api.runtime import Runtime
 
 
 def register(commands: Commands) -> None:
@@ -31,6 +35,17 @@ def _exit_on_signal(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(0)
 
 
+def _seal_plain_key_files(runtime: Runtime) -> None:
+    """Key files an older installation stored plain are sealed before anyone signs."""
+    from signing.key_sealing import seal_plain_key_files
+
+    with runtime.db.session() as session:
+        sealed = seal_plain_key_files(session, runtime.store,
+                                      runtime.settings.key_file_sealer(), actor="sohoa serve")
+    if sealed:
+        print(f"sealed {len(sealed)} plain key file(s) under the server key", file=sys.stderr)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """API + background workers on the configured (or embedded) services.
 
@@ -49,6 +64,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host  # noqa: S104
         settings.public_url = f"http://{host}:{args.port}"
     runtime = open_runtime(settings)
+    _seal_plain_key_files(runtime)
     env = {**os.environ, "SOHOA_REDIS_URL": runtime.redis_url,
            "SOHOA_DATA_DIR": str(settings.data_dir.resolve())}
     supervisor = Supervisor(max_restarts=settings.worker_max_restarts,

@@ -127,6 +127,7 @@ class AuditAction(enum.StrEnum):
     classifier_trained = "classifier_trained"
     signature_requested = "signature_requested"
     signing_key_registered = "signing_key_registered"
+    signing_key_sealed = "signing_key_sealed"
     certificate_bound = "certificate_bound"
     login_failed = "login_failed"
     pin_failed = "pin_failed"
