@@ -54,7 +54,8 @@ EXIT_CODE_BY_KIND = {"unavailable": EXIT_FAILURE, "internal": EXIT_FAILURE}
 GROUPS = (service, admin, dossiers, search, stats, ocr, classify, pki, sign, verify, backup,
           fsck, demo, keys)
 
-NOT_YET: dict[str, str] = {}
+NOT_YET: dict[str, str] = {"edxml": "read and write edXML exchange messages"}
+"""Commands of the contract whose issue is still open (edXML: issue 15)."""
 
 
 def _not_yet(name: str) -> Callable[[argparse.Namespace], int]:
