@@ -109,8 +109,8 @@ def compute_figures(session: Session, unit_ids: Collection[int], *, date_from: d
     units = session.scalars(select(Unit).where(Unit.id.in_(list(unit_ids)))
                             .order_by(Unit.code)).all()
     by_unit = {unit.id: UnitFigures(unit.code, unit.name) for unit in units}
-    dossiers = session.scalars(select(Dossier).where(Dossier.unit_id.in_(list(by_unit)))).all()
-    documents = _document_states(session, [d.id for d in dossiers])
+    dossiers = _dossier_facts(session, list(by_unit))
+    documents = _document_states(session, list(by_unit))
     for dossier in dossiers:
         _tally(by_unit[dossier.unit_id], dossier, documents.get(dossier.id, []),
                date_from, date_to, today)
@@ -122,7 +122,26 @@ def compute_figures(session: Session, unit_ids: Collection[int], *, date_from: d
     return figures
 
 
-def _tally(row: UnitFigures, dossier: Dossier, states: list[DocumentStatus],
+@dataclass(frozen=True)
+class _DossierFacts:
+    """What the figures need of a dossier (read as plain columns: no ORM objects)."""
+
+    id: int
+    unit_id: int
+    received_at: datetime
+    due_date: date
+    resolved_at: datetime | None
+    status: str
+
+
+def _dossier_facts(session: Session, unit_ids: list[int]) -> list[_DossierFacts]:
+    rows = session.execute(select(Dossier.id, Dossier.unit_id, Dossier.received_at,
+                                  Dossier.due_date, Dossier.resolved_at, Dossier.status)
+                           .where(Dossier.unit_id.in_(unit_ids)))
+    return [_DossierFacts(*row) for row in rows]
+
+
+def _tally(row: UnitFigures, dossier: _DossierFacts, states: list[DocumentStatus],
            date_from: date | None, date_to: date | None, today: date) -> None:
     """Count ``dossier`` into ``row``: received and digitised by the day it arrived,
     resolved by the day it was resolved, overdue by ``today``."""
@@ -163,8 +182,8 @@ def monthly_figures(session: Session, unit_ids: Collection[int], *, date_from: d
     while month <= date_to:
         months[month] = UnitFigures(month.strftime("%Y-%m"), month.strftime("%m/%Y"))
         month = _next_month(month)
-    dossiers = session.scalars(select(Dossier).where(Dossier.unit_id.in_(list(unit_ids)))).all()
-    documents = _document_states(session, [d.id for d in dossiers])
+    dossiers = _dossier_facts(session, list(unit_ids))
+    documents = _document_states(session, list(unit_ids))
     for dossier in dossiers:
         states = documents.get(dossier.id, [])
         arrived = months.get(_month_start(_local_day(dossier.received_at)))
@@ -186,12 +205,15 @@ def monthly_figures(session: Session, unit_ids: Collection[int], *, date_from: d
     return list(months.values())
 
 
-def _document_states(session: Session, dossier_ids: list[int]) -> dict[int, list[DocumentStatus]]:
+def _document_states(session: Session, unit_ids: list[int]) -> dict[int, list[DocumentStatus]]:
+    """The statuses of the documents of each dossier of ``unit_ids`` (one joined query,
+    not an IN list of every dossier id)."""
     states: dict[int, list[DocumentStatus]] = {}
-    if not dossier_ids:
+    if not unit_ids:
         return states
     rows = session.execute(select(Document.dossier_id, Document.status)
-                           .where(Document.dossier_id.in_(dossier_ids)))
+                           .join(Dossier, Dossier.id == Document.dossier_id)
+                           .where(Dossier.unit_id.in_(unit_ids)))
     for dossier_id, status in rows:
         if dossier_id is not None:
             states.setdefault(int(dossier_id), []).append(status)
