@@ -81,6 +81,9 @@ class Settings(BaseSettings):
     seal_image: Path | None = Field(default=None, description="the agency's seal (PNG)")
     verify_online: bool = Field(default=False, description="fetch OCSP/CRL when verifying "
                                 "(otherwise only the document's own validation data)")
+    edxml_max_bytes: int = Field(default=100_000_000, ge=1_000, le=10_000_000_000,
+                                 description="largest edXML exchange message read, in bytes "
+                                 "(checked before parsing)")
     max_pages: int = Field(default=2000, ge=1, le=100_000,
                            description="pages one uploaded file may have")
     ocr_document_seconds: float = Field(default=1800.0, ge=1.0, description="the time the "

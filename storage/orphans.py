@@ -37,6 +37,7 @@ from storage.records import (
     SigningCredential,
     SigningRequest,
 )
+from storage.records.models import ExchangeCredential
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,8 @@ def referenced_keys(connection: Connection | Session, keys: Iterable[str]) -> se
         query: Any = union(
             select(DocumentFile.object_key).where(DocumentFile.object_key.in_(chunk)),
             select(SigningCredential.object_key).where(SigningCredential.object_key.in_(chunk)),
+            select(ExchangeCredential.object_key).where(
+                ExchangeCredential.object_key.in_(chunk)),
             select(ClassifierModel.object_key).where(ClassifierModel.object_key.in_(chunk)),
             select(SigningRequest.pending_key).where(SigningRequest.pending_key.in_(chunk)))
         found.update(str(key) for key in connection.execute(query).scalars())
@@ -183,6 +186,8 @@ def _recorded(session: Session) -> dict[str, int | None]:
     for key, size in session.execute(select(ClassifierModel.object_key, ClassifierModel.size)):
         sizes[key] = size
     for key in session.scalars(select(SigningCredential.object_key)):
+        sizes.setdefault(key, None)
+    for key in session.scalars(select(ExchangeCredential.object_key)):
         sizes.setdefault(key, None)
     for pending in session.scalars(select(SigningRequest.pending_key)
                                    .where(SigningRequest.pending_key.is_not(None))):

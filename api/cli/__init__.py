@@ -37,6 +37,7 @@ from api.cli import (
     classify,
     demo,
     dossiers,
+    edxml,
     fsck,
     keys,
     ocr,
@@ -52,10 +53,10 @@ from storage.errors import SohoaError
 
 EXIT_CODE_BY_KIND = {"unavailable": EXIT_FAILURE, "internal": EXIT_FAILURE}
 GROUPS = (service, admin, dossiers, search, stats, ocr, classify, pki, sign, verify, backup,
-          fsck, demo, keys)
+          fsck, demo, keys, edxml)
 
-NOT_YET: dict[str, str] = {"edxml": "read and write edXML exchange messages"}
-"""Commands of the contract whose issue is still open (edXML: issue 15)."""
+NOT_YET: dict[str, str] = {}
+"""Commands of the contract whose issue is still open."""
 
 
 def _not_yet(name: str) -> Callable[[argparse.Namespace], int]:

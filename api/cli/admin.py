@@ -8,6 +8,7 @@ import getpass
 import os
 import sys
 
+from api.cli import edxml
 from api.cli.common import Commands, records_session
 from storage.errors import BadInputError
 
@@ -31,6 +32,7 @@ def register(commands: Commands) -> None:
     unit_add.add_argument("name")
     unit_add.add_argument("--parent", default=None, help="parent unit code")
     unit_add.set_defaults(run=cmd_unit_add)
+    edxml.register_unit_commands(unit)
     audit = commands.add_parser("audit", help="the audit log").add_subparsers(dest="action",
                                                                              required=True)
     audit.add_parser("verify", help="check the audit log's hash chain").set_defaults(

@@ -115,6 +115,7 @@ class Unit(Base):
     code: Mapped[str] = mapped_column(sa.String(32), unique=True)
     name: Mapped[str] = mapped_column(sa.String(255))
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    organ_id: Mapped[str | None] = mapped_column(sa.String(64), unique=True)  # edXML OrganId
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     parent: Mapped[Unit | None] = relationship(back_populates="children", remote_side=[id])
@@ -390,4 +391,36 @@ class CertificateBinding(Base):
     fingerprint: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+class ExchangeCredential(Base):
+    """A unit's key for signing its exchange (edXML) messages: a PKCS#12 kept sealed under
+    the server's key in the object store, like a signer's; the PIN is never stored."""
+
+    __tablename__ = "exchange_credentials"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id", ondelete="CASCADE"),
+                                         index=True)
+    object_key: Mapped[str] = mapped_column(sa.String(512))
+    certificate_pem: Mapped[str] = mapped_column(sa.Text)
+    subject: Mapped[str] = mapped_column(sa.String(512))
+    fingerprint: Mapped[str] = mapped_column(sa.String(64))
+    not_after: Mapped[datetime] = mapped_column(UTCDateTime())
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ExchangePeer(Base):
+    """Another party of the exchange (a unit of another sohoa installation, or any
+    agency): its OrganId, name, base URL and the certificate its messages are signed by."""
+
+    __tablename__ = "exchange_peers"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    organ_id: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(255))
+    base_url: Mapped[str | None] = mapped_column(sa.String(512))
+    certificate_pem: Mapped[str] = mapped_column(sa.Text)
+    fingerprint: Mapped[str] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -26,7 +26,7 @@ from storage.records import (
 from storage.records.models import GENESIS_HASH
 
 EXPECTED_COLUMNS = {
-    "units": {"id", "code", "name", "parent_id", "created_at"},
+    "units": {"id", "code", "name", "parent_id", "organ_id", "created_at"},
     "users": {
         "id", "username", "full_name", "password_hash", "role", "unit_id", "active", "created_at",
     },
@@ -58,6 +58,10 @@ EXPECTED_COLUMNS = {
     "attempt_counters": {"key", "failures", "first_failure_at", "last_failure_at",
                          "locked_until"},
     "certificate_bindings": {"id", "user_id", "fingerprint", "created_by_id", "created_at"},
+    "exchange_credentials": {"id", "unit_id", "object_key", "certificate_pem", "subject",
+                             "fingerprint", "not_after", "active", "created_at"},
+    "exchange_peers": {"id", "organ_id", "name", "base_url", "certificate_pem", "fingerprint",
+                       "created_at"},
     "training_examples": {
         "id", "document_id", "doc_type", "fields", "text", "source", "created_by_id",
         "created_at",
