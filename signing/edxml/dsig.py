@@ -15,9 +15,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from lxml import etree  # type: ignore[import-untyped]
 from signxml import methods
 from signxml.algorithms import DigestAlgorithm, SignatureMethod
+from signxml.exceptions import InvalidInput, InvalidSignature
 from signxml.signer import XMLSigner
 from signxml.verifier import SignatureConfiguration, XMLVerifier
-from signxml.exceptions import InvalidInput, InvalidSignature
 
 from signing.edxml.model import SignatureCheck
 

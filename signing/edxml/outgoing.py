@@ -28,7 +28,8 @@ from storage.records import Document, FileRole
 from storage.records.files import newest_file, read_file
 from storage.records.models import Unit
 
-_TYPE_NAMES = {doc_type: title.capitalize() for title, doc_type in reversed(TITLES)}
+_TYPE_NAMES = {"cong_van": "Công văn",  # a công văn prints no title
+               **{doc_type: title.capitalize() for title, doc_type in reversed(TITLES)}}
 
 
 def _field(document: Document, name: str) -> str | None:

@@ -9,8 +9,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from lxml import etree
-from signxml import XMLSigner, methods
+from lxml import etree  # type: ignore[import-untyped]
+from signxml import methods
+from signxml.signer import XMLSigner
 
 from signing.edxml.errors import EdxmlError, EdxmlTooLargeError, HostileXmlError
 from signing.edxml.model import (
@@ -146,7 +147,8 @@ def _foreign_style(agency: AgencyKey) -> bytes:
     signer = _Sha1Signer(method=methods.enveloped, signature_algorithm="rsa-sha1",
                          digest_algorithm="sha1")
     signed = signer.sign(root, key=agency.private_key, cert=[agency.certificate])
-    return b"\n" + etree.tostring(signed, xml_declaration=True, encoding="UTF-8")
+    data: bytes = etree.tostring(signed, xml_declaration=True, encoding="UTF-8")
+    return b"\n" + data
 
 
 def test_other_software_style_is_read(agency_key: AgencyKey) -> None:
