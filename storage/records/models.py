@@ -17,14 +17,22 @@ from sqlalchemy.ext.mutable import MutableDict
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.records.vocabulary import (
+    AssignmentStatus,
+    Confidentiality,
     DocumentStatus,
     DossierStatus,
+    EntrySource,
+    EntryState,
     FileRole,
+    HandlerRole,
     JobKind,
     JobStatus,
+    RegisterEventKind,
+    RegisterKind,
     SigningRequestStatus,
     SigningRole,
     TrainingSource,
+    Urgency,
     UserRole,
 )
 
@@ -392,6 +400,103 @@ class CertificateBinding(Base):
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class RegisterCounter(Base):
+    """The last number taken in one register book (a unit's incoming or outgoing book) in
+    one year (Vietnam time). Numbers are taken by one atomic upsert of this row, never by
+    MAX+1 over the entries, so two clerks at once never get the same number."""
+
+    __tablename__ = "register_counters"
+
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    kind: Mapped[RegisterKind] = mapped_column(EnumString(RegisterKind, 16), primary_key=True)
+    year: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(sa.Integer, default=0)
+
+
+class RegisterEntry(Base):
+    """One line of a register book (sổ văn bản đến / đi): the number taken, the document's
+    particulars, where they came from, and its handling state."""
+
+    __tablename__ = "register_entries"
+    __table_args__ = (sa.UniqueConstraint("unit_id", "kind", "year", "number", "sub_number"),)
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    kind: Mapped[RegisterKind] = mapped_column(EnumString(RegisterKind, 16))
+    year: Mapped[int] = mapped_column(sa.Integer)
+    number: Mapped[int] = mapped_column(sa.Integer)
+    sub_number: Mapped[str] = mapped_column(sa.String(8), default="")
+    registered_on: Mapped[date] = mapped_column(sa.Date)
+    source: Mapped[EntrySource] = mapped_column(EnumString(EntrySource, 16))
+    state: Mapped[EntryState] = mapped_column(EnumString(EntryState, 16),
+                                              default=EntryState.awaiting, index=True)
+    document_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("documents.id", ondelete="SET NULL"), index=True)
+    sender: Mapped[str] = mapped_column(sa.String(255), default="")
+    issuing_agency: Mapped[str] = mapped_column(sa.String(255), default="")
+    symbol: Mapped[str] = mapped_column(sa.String(64), default="")
+    doc_type: Mapped[str] = mapped_column(sa.String(32), default="")
+    summary: Mapped[str] = mapped_column(sa.Text, default="")
+    signer: Mapped[str] = mapped_column(sa.String(255), default="")
+    issued_on: Mapped[date | None] = mapped_column(sa.Date)
+    recipients: Mapped[str] = mapped_column(sa.Text, default="")
+    confidentiality: Mapped[Confidentiality] = mapped_column(
+        EnumString(Confidentiality, 16), default=Confidentiality.thuong)
+    urgency: Mapped[Urgency] = mapped_column(EnumString(Urgency, 16), default=Urgency.thuong)
+    due_date: Mapped[date | None] = mapped_column(sa.Date)
+    sheets: Mapped[int | None] = mapped_column(sa.Integer)
+    copies: Mapped[int | None] = mapped_column(sa.Integer)
+    paper_copy: Mapped[bool] = mapped_column(default=False)
+    void_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    document: Mapped[Document | None] = relationship()
+
+
+class RegisterAssignment(Base):
+    """A handler given a register entry by a leader: the lead or a support, a deadline."""
+
+    __tablename__ = "register_assignments"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("register_entries.id", ondelete="CASCADE"), index=True)
+    handler_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    role: Mapped[HandlerRole] = mapped_column(EnumString(HandlerRole, 16))
+    deadline: Mapped[date | None] = mapped_column(sa.Date)
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[AssignmentStatus] = mapped_column(
+        EnumString(AssignmentStatus, 16), default=AssignmentStatus.open)
+    return_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    assigned_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"))
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    handler: Mapped[User] = relationship(foreign_keys=[handler_id])
+
+
+class RegisterEvent(Base):
+    """What happened to a register entry, in order; ``status_code`` is the exchange status
+    (``04``/``05``/``06``) the event is to be answered with, ``sent_at`` when it was sent."""
+
+    __tablename__ = "register_events"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("register_entries.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[RegisterEventKind] = mapped_column(EnumString(RegisterEventKind, 16))
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    details: Mapped[dict[str, Any]] = mapped_column(JSONDict, default=dict)
+    status_code: Mapped[str | None] = mapped_column(sa.String(2))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
 
 class ExchangeCredential(Base):
     """A unit's key for signing its exchange (edXML) messages: a PKCS#12 kept sealed under

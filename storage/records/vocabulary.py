@@ -132,3 +132,81 @@ class AuditAction(enum.StrEnum):
     login_failed = "login_failed"
     pin_failed = "pin_failed"
     locked_out = "locked_out"
+    register_entry_created = "register_entry_created"
+    register_entry_edited = "register_entry_edited"
+    register_entry_voided = "register_entry_voided"
+    register_assigned = "register_assigned"
+    register_returned = "register_returned"
+    register_done = "register_done"
+
+
+class RegisterKind(enum.StrEnum):
+    """The two register books of a unit's records office (Decree 30): documents that
+    arrive (sổ văn bản đến) and documents it issues (sổ văn bản đi)."""
+
+    incoming = "incoming"
+    outgoing = "outgoing"
+
+
+class Confidentiality(enum.StrEnum):
+    """Độ mật of a document: thường, mật, tối mật, tuyệt mật (the values are the Vietnamese
+    names, as Decree 30 and the exchange format call them)."""
+
+    thuong = "thuong"
+    mat = "mat"
+    toi_mat = "toi_mat"
+    tuyet_mat = "tuyet_mat"
+
+
+class Urgency(enum.StrEnum):
+    """Độ khẩn of a document: thường, khẩn, thượng khẩn, hỏa tốc."""
+
+    thuong = "thuong"
+    khan = "khan"
+    thuong_khan = "thuong_khan"
+    hoa_toc = "hoa_toc"
+
+
+class EntrySource(enum.StrEnum):
+    """Where a register entry's fields came from: typed by the clerk, read from a scan (and
+    confirmed by the clerk), or taken from an exchange message (then never edited)."""
+
+    manual = "manual"
+    scan = "scan"
+    exchange = "exchange"
+
+
+class EntryState(enum.StrEnum):
+    """Where a register entry is: awaiting assignment, assigned, done, or voided."""
+
+    awaiting = "awaiting"
+    assigned = "assigned"
+    done = "done"
+    void = "void"
+
+
+class HandlerRole(enum.StrEnum):
+    """A handler's part in an assignment: the one lead handler or a support handler."""
+
+    lead = "lead"
+    support = "support"
+
+
+class AssignmentStatus(enum.StrEnum):
+    """An assignment is open until its handler returns it (misrouted) or it is replaced."""
+
+    open = "open"
+    returned = "returned"
+    replaced = "replaced"
+    done = "done"
+
+
+class RegisterEventKind(enum.StrEnum):
+    """What happened to a register entry (the trail the exchange status messages follow)."""
+
+    registered = "registered"
+    edited = "edited"
+    assigned = "assigned"
+    returned = "returned"
+    done = "done"
+    voided = "voided"

@@ -1,0 +1,174 @@
+"""A register book printed (A4 landscape PDF, the columns of Decree 30's register forms, in
+a font carrying every Vietnamese letter) and exported as CSV (formula-safe cells)."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pymupdf as _pymupdf
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ingest.figures import csv_cell
+from signing.appearance.fonts import font_path
+from signing.errors import SigningError
+from signing.registers.entries import book_entries
+from storage.records import Unit, User
+from storage.records.models import RegisterAssignment, RegisterEntry
+from storage.records.vocabulary import (
+    AssignmentStatus,
+    Confidentiality,
+    EntryState,
+    HandlerRole,
+    RegisterKind,
+    Urgency,
+)
+
+pymupdf: Any = _pymupdf
+
+TITLES = {RegisterKind.incoming: "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN",
+          RegisterKind.outgoing: "SỔ ĐĂNG KÝ VĂN BẢN ĐI"}
+COLUMNS = {
+    RegisterKind.incoming: ("Ngày đến", "Số đến", "Nơi gửi", "Số, ký hiệu", "Ngày văn bản",
+                            "Loại, trích yếu", "Độ mật, khẩn", "Hạn xử lý",
+                            "Người xử lý", "Ghi chú"),
+    RegisterKind.outgoing: ("Số, ký hiệu", "Ngày văn bản", "Loại, trích yếu", "Người ký",
+                            "Nơi nhận", "Độ mật, khẩn", "Số bản", "Ghi chú"),
+}
+CONFIDENTIALITY_VI = {Confidentiality.thuong: "", Confidentiality.mat: "Mật",
+                      Confidentiality.toi_mat: "Tối mật",
+                      Confidentiality.tuyet_mat: "Tuyệt mật"}
+URGENCY_VI = {Urgency.thuong: "", Urgency.khan: "Khẩn", Urgency.thuong_khan: "Thượng khẩn",
+              Urgency.hoa_toc: "Hỏa tốc"}
+MARGIN = 30
+
+
+@dataclass(frozen=True)
+class Book:
+    """One register book of one year, as printed: its title, unit, columns and rows."""
+
+    title: str
+    unit_name: str
+    year: int
+    columns: tuple[str, ...]
+    rows: list[tuple[str, ...]]
+
+
+def _day(value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def _marks(entry: RegisterEntry) -> str:
+    return ", ".join(word for word in (CONFIDENTIALITY_VI[entry.confidentiality],
+                                       URGENCY_VI[entry.urgency]) if word)
+
+
+def _note(entry: RegisterEntry) -> str:
+    if entry.state == EntryState.void:
+        return f"Đã hủy: {entry.void_reason}"
+    return "Có bản giấy" if entry.paper_copy else ""
+
+
+def _leads(session: Session, entries: Sequence[RegisterEntry]) -> dict[int, str]:
+    rows = session.execute(select(RegisterAssignment.entry_id, User.full_name).join(
+        User, User.id == RegisterAssignment.handler_id).where(
+        RegisterAssignment.entry_id.in_([entry.id for entry in entries]),
+        RegisterAssignment.role == HandlerRole.lead,
+        RegisterAssignment.status.in_([AssignmentStatus.open, AssignmentStatus.done])))
+    return {entry_id: name for entry_id, name in rows}
+
+
+def _row(entry: RegisterEntry, lead: str) -> tuple[str, ...]:
+    number = f"{entry.number}{entry.sub_number}"
+    kind_summary = " — ".join(part for part in (entry.doc_type, entry.summary) if part)
+    if entry.kind == RegisterKind.incoming:
+        return (_day(entry.registered_on), number, entry.sender, entry.symbol,
+                _day(entry.issued_on), kind_summary, _marks(entry), _day(entry.due_date),
+                lead, _note(entry))
+    return (entry.symbol or number, _day(entry.issued_on), kind_summary, entry.signer,
+            entry.recipients, _marks(entry), "" if entry.copies is None else str(entry.copies),
+            _note(entry))
+
+
+def register_book(session: Session, unit_id: int, kind: RegisterKind, year: int) -> Book:
+    """The book's rows in number order, voided entries marked in the notes."""
+    unit = session.get(Unit, unit_id)
+    assert unit is not None
+    entries = book_entries(session, unit_id, kind, year)
+    leads = _leads(session, entries) if kind == RegisterKind.incoming else {}
+    return Book(title=TITLES[kind], unit_name=unit.name, year=year, columns=COLUMNS[kind],
+                rows=[_row(entry, leads.get(entry.id, "")) for entry in entries])
+
+
+def book_csv(book: Book) -> bytes:
+    """The book as CSV (UTF-8 with a BOM so spreadsheets read the Vietnamese; every text
+    cell formula-safe)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(book.columns)
+    for row in book.rows:
+        writer.writerow([csv_cell(value) for value in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+_CSS = """
+@font-face {font-family: rb; src: url(%(regular)s);}
+@font-face {font-family: rb; src: url(%(bold)s); font-weight: bold;}
+body {font-family: rb; font-size: 8pt;}
+h1 {font-size: 13pt; text-align: center; margin: 0 0 2pt 0;}
+p {text-align: center; margin: 0 0 8pt 0;}
+table {border-collapse: collapse; width: 100%%;}
+th, td {border: 1px solid #444; padding: 2pt; vertical-align: top; text-align: left;}
+th {font-weight: bold; background-color: #eeeeee;}
+"""
+
+
+def _markup(book: Book) -> str:
+    head = "".join(f"<th>{html.escape(name)}</th>" for name in book.columns)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>"
+                   for row in book.rows)
+    return (f"<h1>{html.escape(book.title)}</h1>"
+            f"<p>{html.escape(book.unit_name)} — Năm {book.year}</p>"
+            f"<table><tr>{head}</tr>{body}</table>")
+
+
+def book_pdf(book: Book) -> bytes:
+    """The book on A4 landscape pages, fonts embedded as subsets (the text extracts as
+    written). :class:`SigningError` when the Vietnamese font is missing."""
+    serif = font_path()
+    directory = serif.parent
+    regular, bold = "LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf"
+    if not (directory / bold).is_file():
+        bold = regular
+    try:
+        archive = pymupdf.Archive(str(directory))
+        story = pymupdf.Story(html=_markup(book), archive=archive,
+                              user_css=_CSS % {"regular": regular, "bold": bold})
+        buffer = io.BytesIO()
+        writer = pymupdf.DocumentWriter(buffer)
+        mediabox = pymupdf.paper_rect("a4-l")
+        where = pymupdf.Rect(MARGIN, MARGIN, mediabox.x1 - MARGIN, mediabox.y1 - MARGIN)
+        more = True
+        while more:
+            device = writer.begin_page(mediabox)
+            more, _ = story.place(where)
+            story.draw(device)
+            writer.end_page()
+        writer.close()
+        document = pymupdf.open("pdf", buffer.getvalue())
+        try:
+            document.set_metadata({"title": f"{book.title} {book.year}", "creator": "sohoa",
+                                   "producer": "sohoa"})
+            document.subset_fonts()
+            data: bytes = document.tobytes(garbage=3, deflate=True, no_new_id=True)
+        finally:
+            document.close()
+    except (RuntimeError, ValueError) as error:
+        raise SigningError(f"the register book could not be laid out: {error}") from error
+    return data
