@@ -111,6 +111,8 @@ class DossierIn(BaseModel):
     procedure_code: str = Field(min_length=1, max_length=64)
     procedure_name: str = Field(default="", max_length=512)
     applicant_name: str = Field(min_length=1, max_length=255)
+    applicant_id_number: str = Field(default="", max_length=20,
+                                     description="Personal number (CCCD), 12 digits")
     processing_days: int = Field(ge=0, le=365, strict=True)  # `true` is not a number of days
     unit_code: str | None = Field(default=None, description="Default: the user's own unit")
 
@@ -123,6 +125,7 @@ class DossierOut(BaseModel):
     procedure_code: str
     procedure_name: str
     applicant_name: str
+    applicant_id_number: str
     processing_days: int
     received_at: datetime
     due_date: date
@@ -136,6 +139,7 @@ class DossierOut(BaseModel):
         overdue = dossier.status not in open_states and dossier.due_date < date.today()
         return cls(id=dossier.id, unit_id=dossier.unit_id, procedure_code=dossier.procedure_code,
                    procedure_name=dossier.procedure_name, applicant_name=dossier.applicant_name,
+                   applicant_id_number=dossier.applicant_id_number,
                    processing_days=dossier.processing_days, received_at=dossier.received_at,
                    due_date=dossier.due_date, status=DossierStatus(dossier.status),
                    overdue=overdue)

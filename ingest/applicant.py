@@ -7,6 +7,7 @@ import unicodedata
 
 from sqlalchemy.orm import Session
 
+from ingest.dossiers import personal_number
 from ingest.errors import IntakeInputError
 from storage.records import AuditAction, Document, Dossier, append_audit
 
@@ -27,7 +28,7 @@ def applicant_from(document: Document) -> tuple[str, str] | None:
 def fill_applicant(session: Session, dossier: Dossier, document: Document, *,
                    actor: str) -> Dossier:
     """Take the dossier's applicant from its application form (đơn đề nghị / tờ khai):
-    the name goes on the dossier, name and personal number into the audit entry."""
+    its name and personal number go on the dossier and into the audit entry."""
     if document.dossier_id != dossier.id:
         raise IntakeInputError("the document belongs to another dossier",
                                subject=f"document {document.id}")
@@ -39,6 +40,7 @@ def fill_applicant(session: Session, dossier: Dossier, document: Document, *,
     name, number = found
     before = dossier.applicant_name
     dossier.applicant_name = name
+    dossier.applicant_id_number = personal_number(number)
     session.flush()
     append_audit(session, actor=actor, action=AuditAction.dossier_applicant,
                  subject_type="dossier", subject_id=dossier.id,

@@ -26,6 +26,7 @@ class NewDossier:
     processing_days: int
     unit_id: int
     procedure_name: str = ""
+    applicant_id_number: str = ""
 
 
 def _clean(text: str, field: str, limit: int) -> str:
@@ -51,6 +52,16 @@ def due_date(calendar: WorkingCalendar, received_at: datetime, processing_days: 
     return calendar.add_working_days(received_day(received_at), processing_days)
 
 
+def personal_number(text: str) -> str:
+    """A personal number (số định danh cá nhân, on the CCCD): 12 digits, spaces and dots
+    ignored; empty stays empty; anything else is refused naming the field."""
+    digits = "".join(text.split()).replace(".", "")
+    if digits and not (len(digits) == 12 and digits.isascii() and digits.isdigit()):
+        raise IntakeInputError("a personal number (CCCD) has 12 digits",
+                               subject="applicant_id_number")
+    return digits
+
+
 def create_dossier(session: Session, new: NewDossier, *, actor: str, created_by_id: int | None,
                    calendar: WorkingCalendar = VIETNAM_CALENDAR,
                    received_at: datetime | None = None) -> Dossier:
@@ -62,11 +73,13 @@ def create_dossier(session: Session, new: NewDossier, *, actor: str, created_by_
         raise IntakeInputError("is empty", subject="procedure_code")
     if not applicant:
         raise IntakeInputError("is empty", subject="applicant_name")
+    id_number = personal_number(new.applicant_id_number)
     received = received_at or datetime.now(UTC)
     dossier = Dossier(
         unit_id=new.unit_id, procedure_code=code,
         procedure_name=_clean(new.procedure_name, "procedure_name", 512),
-        applicant_name=applicant, processing_days=new.processing_days, received_at=received,
+        applicant_name=applicant, applicant_id_number=id_number,
+        processing_days=new.processing_days, received_at=received,
         due_date=due_date(calendar, received, new.processing_days),
         status=DossierStatus.received, created_by_id=created_by_id,
     )

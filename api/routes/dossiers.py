@@ -35,7 +35,8 @@ def new_dossier(body: DossierIn, user: IntakeDep, session: SessionDep,
         session,
         NewDossier(procedure_code=body.procedure_code, applicant_name=body.applicant_name,
                    processing_days=body.processing_days, unit_id=unit_id,
-                   procedure_name=body.procedure_name),
+                   procedure_name=body.procedure_name,
+                   applicant_id_number=body.applicant_id_number),
         actor=user.username, created_by_id=user.id,
         calendar=runtime.settings.working_calendar())
     return DossierOut.of(dossier)

@@ -172,6 +172,9 @@ class Dossier(Base):
     procedure_code: Mapped[str] = mapped_column(sa.String(64))
     procedure_name: Mapped[str] = mapped_column(sa.String(512), default="")
     applicant_name: Mapped[str] = mapped_column(sa.String(255))
+    applicant_id_number: Mapped[str] = mapped_column(sa.String(12), default="",
+                                                     server_default="")
+    """The applicant's personal number (CCCD: 12 digits), empty when not given."""
     processing_days: Mapped[int] = mapped_column(sa.Integer)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     due_date: Mapped[date] = mapped_column(sa.Date)

@@ -140,9 +140,11 @@ def new_dossier_form(request: Request, runtime: RuntimeDep, session: SessionDep,
 
 def _field_error(request: Request, error: IntakeInputError) -> tuple[str, str]:
     field = error.subject if error.subject in ("procedure_code", "procedure_name",
-                                               "applicant_name", "processing_days") else \
-        "procedure_code"
+                                               "applicant_name", "applicant_id_number",
+                                               "processing_days") else "procedure_code"
     catalogue = texts(request)
+    if field == "applicant_id_number":
+        return field, catalogue.text("dossiers.error.id_number")
     if field == "processing_days":
         return field, catalogue.text("dossiers.error.days")
     if "empty" in str(error):
@@ -155,12 +157,14 @@ def new_dossier_submit(request: Request, runtime: RuntimeDep, session: SessionDe
                        procedure_code: Annotated[str, Form(max_length=200)] = "",
                        procedure_name: Annotated[str, Form(max_length=1000)] = "",
                        applicant_name: Annotated[str, Form(max_length=500)] = "",
+                       applicant_id_number: Annotated[str, Form(max_length=40)] = "",
                        processing_days: Annotated[str, Form(max_length=20)] = "",
                        unit: Annotated[str, Form(max_length=64)] = "") -> Response:
     """Register the dossier (the use case the API's ``POST /dossiers`` calls), then show
     its page; a refused value is shown beside its field."""
     values = {"procedure_code": procedure_code, "procedure_name": procedure_name,
-              "applicant_name": applicant_name, "processing_days": processing_days,
+              "applicant_name": applicant_name, "applicant_id_number": applicant_id_number,
+              "processing_days": processing_days,
               "unit": unit}
     days = _number(processing_days, low=0, high=365)
     if days is None:
@@ -171,7 +175,8 @@ def new_dossier_submit(request: Request, runtime: RuntimeDep, session: SessionDe
         dossier = create_dossier(
             session, NewDossier(procedure_code=procedure_code, applicant_name=applicant_name,
                                 processing_days=days, unit_id=unit_id,
-                                procedure_name=procedure_name),
+                                procedure_name=procedure_name,
+                                applicant_id_number=applicant_id_number),
             actor=user.user.username, created_by_id=user.user.id,
             calendar=runtime.settings.working_calendar(), received_at=received_now())
     except IntakeInputError as error:

@@ -279,6 +279,7 @@ def test_a_correction_is_recorded_and_a_bad_value_shown_beside_its_field(office:
         record = session.get(Dossier, dossier)
         assert record is not None
         assert record.applicant_name == "Nguyễn Thị Thu Trang"
+        assert record.applicant_id_number == "405995479906"
         entry = session.scalar(select(AuditEntry).where(
             AuditEntry.action == "dossier_applicant", AuditEntry.subject_id == str(dossier)))
         assert entry is not None

@@ -363,3 +363,21 @@ def test_codes_are_read_forgivingly() -> None:
     assert first != second
     assert first != check_code(b"secret-a", 43)
     assert VIETNAM_CALENDAR.is_working_day(date(2027, 2, 11))
+
+
+def test_the_applicants_personal_number_is_kept_and_checked(office: Office) -> None:
+    web = office["tiepnhan"]
+    wrong = web.client.post("/ui/dossiers/new", data=_form(web, applicant_id_number="12345"))
+    assert wrong.status_code == 422
+    assert 'id="applicant_id_number-error">Số định danh cá nhân gồm 12 chữ số.' in wrong.text
+    done = web.client.post("/ui/dossiers/new",
+                           data=_form(web, applicant_id_number="0010 9200 1234"))
+    assert done.status_code == 303
+    dossier_id = int(done.headers["location"].rsplit("/", 1)[1])
+    with office.runtime.db.session() as session:
+        dossier = session.get(Dossier, dossier_id)
+        assert dossier is not None
+        assert dossier.applicant_id_number == "001092001234"
+    page = web.client.get(done.headers["location"])
+    assert "Số định danh cá nhân (CCCD)" in page.text
+    assert "001092001234" in page.text
