@@ -29,7 +29,7 @@ _WARNINGS_LOG.propagate = False
 import argparse
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from api.cli import (
     admin,
@@ -55,18 +55,6 @@ EXIT_CODE_BY_KIND = {"unavailable": EXIT_FAILURE, "internal": EXIT_FAILURE}
 GROUPS = (service, admin, dossiers, search, stats, ocr, classify, pki, sign, verify, backup,
           fsck, demo, keys, edxml)
 
-NOT_YET: dict[str, str] = {}
-"""Commands of the contract whose issue is still open."""
-
-
-def _not_yet(name: str) -> Callable[[argparse.Namespace], int]:
-    def run(args: argparse.Namespace) -> int:
-        print(f"sohoa {name}: not available yet in this version", file=sys.stderr)
-        return EXIT_BAD_INPUT
-
-    return run
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every sohoa command."""
     parser = Parser(prog="sohoa", description="Digitise, sign and exchange documents.")
@@ -75,10 +63,6 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     for group in GROUPS:
         group.register(sub)
-    for name, summary in NOT_YET.items():
-        command = sub.add_parser(name, help=f"{summary} (not available yet)")
-        command.add_argument("args", nargs=argparse.REMAINDER)
-        command.set_defaults(run=_not_yet(name))
     return parser
 
 

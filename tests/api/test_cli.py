@@ -13,7 +13,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.cli import NOT_YET
 from api.embedded_redis import EmbeddedRedis
 from tests.support.cli import SOHOA, run
 from tests.support.pdfs import pdf_with
@@ -29,15 +28,8 @@ def test_help_lists_the_contract(env: dict[str, str]) -> None:
     done = run(["--help"], env)
     assert done.returncode == 0
     for command in ("serve", "worker", "dossier", "ingest", "search", "stats", "ocr",
-                    "classify", "pki", "sign", "verify", "demo"):
+                    "classify", "pki", "sign", "verify", "demo", "edxml"):
         assert command in done.stdout
-
-
-@pytest.mark.parametrize("command", sorted(NOT_YET))
-def test_commands_of_later_issues_say_not_yet(command: str, env: dict[str, str]) -> None:
-    done = run([command, "x.pdf"], env)
-    assert done.returncode == 2
-    assert done.stderr.strip() == f"sohoa {command}: not available yet in this version"
 
 
 def test_usage_error_is_one_line_exit_2(env: dict[str, str]) -> None:
