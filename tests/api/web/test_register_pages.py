@@ -175,8 +175,8 @@ def test_the_leader_assigns_and_the_handler_returns_with_a_reason(office: Office
     assert handler.client.get(path).status_code == 403  # not given to them yet
     page = leader.client.get(path)
     assert 'action="' + path + '/assign"' in page.text
-    assert 'name="summary"' in page.text
-    assert "readonly" in page.text  # the leader only reads
+    assert 'id="entry-edit"' not in page.text  # the leader only reads
+    assert "Về việc kiểm tra an toàn thực phẩm" in page.text
     with office.runtime.db.session() as session:
         people = [user.username for user in session.scalars(select(User).where(
             User.username.in_(["chuyenvien", "hotro", "lanhdao", "vanthu"])))]
@@ -216,6 +216,7 @@ def test_exchange_entries_are_read_only(office: Office) -> None:
     clerk = office["vanthu"]
     page = clerk.client.get(f"/ui/registers/entries/{entry_id}")
     assert "không sửa được" in page.text
+    assert 'id="entry-edit"' not in page.text
     refused = _post(clerk, f"/ui/registers/entries/{entry_id}",
                     {"summary": "Đã sửa"}, f"/ui/registers/entries/{entry_id}")
     assert refused.status_code == 409  # type: ignore[attr-defined]
