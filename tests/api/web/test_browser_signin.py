@@ -65,3 +65,22 @@ def test_the_leader_sees_the_leader_navigation(office: LiveOffice, browser: Brow
     assert "Văn bản chờ ký" in navigation
     assert "Tiếp nhận hồ sơ" not in navigation
     screenshot(page, "home-leader")
+
+
+def test_a_ten_inch_tablet_gets_the_navigation_above_the_page(office: LiveOffice,
+                                                              browser: Browser) -> None:
+    context = browser.new_context(viewport={"width": 800, "height": 1280}, locale="vi-VN")
+    page = context.new_page()
+    login(page, office, "tiepnhan")
+    navigation = page.get_by_role("navigation").bounding_box()
+    main = page.locator("main").bounding_box()
+    assert navigation is not None
+    assert main is not None
+    assert navigation["y"] + navigation["height"] <= main["y"]  # stacked, not side by side
+    assert main["y"] - (navigation["y"] + navigation["height"]) < 40  # right below it
+    assert navigation["height"] < 200
+    assert main["width"] >= 700  # the page keeps the tablet's width
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 800  # nothing scrolls sideways
+    screenshot(page, "home-tablet")
+    context.close()
