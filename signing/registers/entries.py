@@ -16,7 +16,16 @@ from signing.registers.numbering import take_number, vietnam_day
 from signing.registers.symbols import outgoing_symbol
 from storage.accounts import CurrentUser
 from storage.errors import BadInputError, ConflictError, NotFoundError, PermissionDeniedError
-from storage.records import AuditAction, Document, DocumentStatus, Unit, append_audit, utcnow
+from storage.records import (
+    AuditAction,
+    Document,
+    DocumentFile,
+    DocumentStatus,
+    FileRole,
+    Unit,
+    append_audit,
+    utcnow,
+)
 from storage.records.models import RegisterEntry, RegisterEvent
 from storage.records.vocabulary import (
     Confidentiality,
@@ -108,12 +117,33 @@ def _already_registered(session: Session, document_id: int, kind: RegisterKind) 
         RegisterEntry.state != EntryState.void)) is not None
 
 
+def _next_sub_number(session: Session, unit_id: int, year: int, number: int) -> str:
+    taken = set(session.scalars(select(RegisterEntry.sub_number).where(
+        RegisterEntry.unit_id == unit_id, RegisterEntry.kind == RegisterKind.incoming,
+        RegisterEntry.year == year, RegisterEntry.number == number)))
+    if "" not in taken:
+        raise BadInputError(f"arrival number {number} is not in the book", subject="sub_of")
+    for letter in SUB_LETTERS:
+        if letter not in taken:
+            return letter
+    raise ConflictError(f"arrival number {number} has no sub-number left", subject="sub_of")
+
+
+SUB_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+"""Sub-numbers of an arrival number (số đến phụ: 12a, 12b ...), for a document that belongs
+with one registered already (an appendix, a copy sent again)."""
+
+
 def register_incoming(session: Session, user: CurrentUser, values: IncomingFields, *,
                       source: EntrySource, document: Document | None = None,
+                      sub_of: int | None = None,
                       now: datetime | None = None) -> RegisterEntry:
     """Put an arrived document in the user's unit's incoming book with the next arrival
     number (số đến) of the year; ``source`` says whether the clerk confirmed a scan's
     fields, typed them, or they came from an exchange message (and are then final).
+
+    With ``sub_of`` the document takes the next sub-number of that arrival number of the
+    year (``12a``) instead of a new number.
 
     The exchange's receiving side calls this with ``source=EntrySource.exchange`` once a
     message is verified; its status ``04`` (awaiting assignment) is recorded as an event."""
@@ -129,21 +159,28 @@ def register_incoming(session: Session, user: CurrentUser, values: IncomingField
         raise BadInputError("the summary (trích yếu) is required", subject="summary")
     moment = now or utcnow()
     day = vietnam_day(moment)
-    number = take_number(session, user.unit_id, RegisterKind.incoming, day.year)
+    if sub_of is None:
+        number, sub_number = take_number(session, user.unit_id, RegisterKind.incoming,
+                                         day.year), ""
+    else:
+        number = sub_of
+        sub_number = _next_sub_number(session, user.unit_id, day.year, sub_of)
     entry = RegisterEntry(
         unit_id=user.unit_id, kind=RegisterKind.incoming, year=day.year, number=number,
-        sub_number="", registered_on=day, source=source, state=EntryState.awaiting,
+        sub_number=sub_number, registered_on=day, source=source, state=EntryState.awaiting,
         document_id=document.id if document is not None else None, created_by_id=user.id,
         created_at=moment, recipients="", void_reason="",
         **{item.name: getattr(values, item.name) for item in fields(values)})
     session.add(entry)
     session.flush()
     _event(session, entry, RegisterEventKind.registered, user,
-           details={"number": number, "source": source.value}, status_code="04")
+           details={"number": f"{number}{sub_number}", "source": source.value},
+           status_code="04")
     append_audit(session, actor=user.username, action=AuditAction.register_entry_created,
                  subject_type="register_entry", subject_id=entry.id,
-                 details={"kind": "incoming", "year": day.year, "number": number,
-                          "source": source.value, "document_id": entry.document_id})
+                 details={"kind": "incoming", "year": day.year,
+                          "number": f"{number}{sub_number}", "source": source.value,
+                          "document_id": entry.document_id})
     return entry
 
 
@@ -281,3 +318,13 @@ def unregistered_documents(session: Session, user: CurrentUser, kind: RegisterKi
         Document.unit_id == user.unit_id, Document.dossier_id.is_(None),
         Document.status.in_(wanted), Document.id.not_in(registered))
     return list(session.scalars(query.order_by(Document.id.desc()).limit(limit)))
+
+
+def has_arrival_report(session: Session, entry: RegisterEntry) -> bool:
+    """Whether the entry's document was verified on arrival (its report is kept with it,
+    :mod:`signing.incoming`), so the entry can link to it."""
+    if entry.document_id is None:
+        return False
+    return session.scalar(select(DocumentFile.id).where(
+        DocumentFile.document_id == entry.document_id,
+        DocumentFile.role == FileRole.verification).limit(1)) is not None

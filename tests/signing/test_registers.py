@@ -144,6 +144,14 @@ def test_voided_numbers_and_gaps_are_reported_as_skipped(office: Database) -> No
         void_entry(session, clerk, entries[1], "Đăng ký nhầm hai lần")
         with pytest.raises(BadInputError):
             void_entry(session, clerk, entries[2], "   ")
+        late = register_incoming(session, clerk, IncomingFields(summary="Phụ lục gửi sau"),
+                                 source=EntrySource.manual, sub_of=entries[0].number)
+        again = register_incoming(session, clerk, IncomingFields(summary="Bản gửi lại"),
+                                  source=EntrySource.manual, sub_of=entries[0].number)
+        assert (late.number, late.sub_number, again.sub_number) == (1, "a", "b")
+        with pytest.raises(BadInputError):
+            register_incoming(session, clerk, IncomingFields(summary="x"),
+                              source=EntrySource.manual, sub_of=99)
         session.delete(entries[3])  # a number taken with no entry at all (a gap)
         session.flush()
         report = skipped_numbers(session, clerk.unit_id, RegisterKind.incoming,

@@ -33,6 +33,7 @@ from signing.registers.entries import (
     book_years,
     edit_incoming,
     fields_from_document,
+    has_arrival_report,
     number_outgoing,
     register_incoming,
     unregistered_documents,
@@ -60,6 +61,8 @@ ClerkUser = Annotated[PageUser, require_page_roles(UserRole.clerk)]
 ViewerUser = Annotated[PageUser, require_page_roles(UserRole.clerk, UserRole.leader)]
 LeaderUser = Annotated[PageUser, require_page_roles(UserRole.leader)]
 YearQuery = Annotated[int | None, Query(ge=2000, le=2100)]
+FIELD_ERRORS = {"sub_of": "registers.error_sub_of", "summary": "registers.error_summary"}
+"""Catalogue keys of the domain's refusals shown beside a field of the incoming form."""
 
 
 def _see_other(target: str) -> RedirectResponse:
@@ -153,22 +156,25 @@ def create_incoming(request: Request, runtime: RuntimeDep, session: SessionDep,
                     issuing_agency: Text = "", symbol: Short = "", doc_type: Short = "",
                     signer: Text = "", issued_on: Short = "", confidentiality: Short = "thuong",
                     urgency: Short = "thuong", due_date: Short = "", sheets: Short = "",
-                    copies: Short = "", paper_copy: Short = "",
+                    copies: Short = "", paper_copy: Short = "", sub_of: Short = "",
                     document_id: Annotated[int | None, Form()] = None) -> Response:
     """Register an arrived document with the fields the clerk confirmed."""
     form = _incoming_values(sender, issuing_agency, symbol, doc_type, summary, signer,
                             issued_on, confidentiality, urgency, due_date, sheets, copies,
                             paper_copy)
     document = visible_document(session, user.user, document_id) if document_id else None
+    form.sub_of = sub_of
+    parent = form.sub_number_of()
     values = form.parsed()
     if values is None:
         return _incoming_form(request, runtime, user, form, document_id, status=422)
     try:
-        entry = register_incoming(session, user.user, values, document=document,
+        entry = register_incoming(session, user.user, values, document=document, sub_of=parent,
                                   source=EntrySource.scan if document else EntrySource.manual)
     except BadInputError as error:
         session.rollback()
-        form.errors[error.subject or "summary"] = str(error)
+        subject = error.subject or "summary"
+        form.errors[subject] = FIELD_ERRORS.get(subject, str(error))
         return _incoming_form(request, runtime, user, form, document_id, status=422)
     response = _see_other(f"/ui/registers/entries/{entry.id}")
     flash(response, "registers.registered")
@@ -220,6 +226,7 @@ def _entry_page(request: Request, runtime: RuntimeDep, session: SessionDep, user
                   handlers=unit_handlers(session, entry.unit_id)
                   if user.role in (UserRole.leader, UserRole.admin) else [],
                   holder=holds_assignment(session, user.user, entry),
+                  has_report=has_arrival_report(session, entry),
                   local_time=_local_time, **_choices())
 
 

@@ -28,6 +28,7 @@ class IncomingForm:
     sheets: str = ""
     copies: str = ""
     paper_copy: bool = False
+    sub_of: str = ""
     errors: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -61,6 +62,10 @@ class IncomingForm:
             self.errors[name] = "registers.error_count"
             return None
         return int(text)
+
+    def sub_number_of(self) -> int | None:
+        """The arrival number this document takes a sub-number of (None: a new number)."""
+        return self._count("sub_of")
 
     def parsed(self) -> IncomingFields | None:
         """The fields, or None with :attr:`errors` (catalogue keys) filled."""

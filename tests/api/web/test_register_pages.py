@@ -130,9 +130,20 @@ def test_a_scan_is_confirmed_into_the_incoming_book(office: Office) -> None:
     page = clerk.client.get(f"/ui/registers/entries/{entry.id}")
     assert "Hỏa tốc" in page.text
     assert "Từ bản quét" in page.text
-    assert f'href="/ui/incoming/{scan}"' in page.text  # the verification report
+    assert f'href="/ui/documents/{scan}"' in page.text
+    assert f'href="/ui/incoming/{scan}"' not in page.text  # a scan has no arrival report
     listing = clerk.client.get("/ui/registers/incoming")
     assert f'id="entry-{entry.id}"' in listing.text
+    appendix = _post(clerk, "/ui/registers/incoming",
+                     {"summary": "Phụ lục của công văn", "sub_of": str(entry.number)},
+                     "/ui/registers/incoming/new")
+    assert appendix.status_code == 303  # type: ignore[attr-defined]
+    sub = _entry(office, _entry_id(appendix.headers["location"]))  # type: ignore[attr-defined]
+    assert (sub.number, sub.sub_number) == (entry.number, "a")
+    unknown = _post(clerk, "/ui/registers/incoming", {"summary": "x", "sub_of": "999"},
+                    "/ui/registers/incoming/new")
+    assert unknown.status_code == 422  # type: ignore[attr-defined]
+    assert "Số đến này chưa có trong sổ năm nay." in unknown.text  # type: ignore[attr-defined]
     assert f'id="waiting-{scan}"' not in listing.text
 
 
