@@ -54,7 +54,7 @@ NAVIGATION = (
     NavLink("nav.seal", "/ui/seal", frozenset({UserRole.clerk})),
     NavLink("nav.incoming", "/ui/incoming", frozenset({UserRole.clerk})),
     NavLink("nav.outgoing", "/ui/outgoing", frozenset({UserRole.clerk}), ready=False),
-    NavLink("nav.registers", "/ui/registers", frozenset({UserRole.clerk})),
+    NavLink("nav.registers", "/ui/registers", frozenset({UserRole.clerk, UserRole.leader})),
     NavLink("nav.units", "/ui/admin/units", frozenset({UserRole.admin})),
     NavLink("nav.users", "/ui/admin/users", frozenset({UserRole.admin})),
     NavLink("nav.dashboard", "/ui/dashboard", ALL),
