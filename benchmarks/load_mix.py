@@ -14,6 +14,7 @@ children, sampled every 0.2 s with psutil); it exits 1 on any error or loss.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import os
 import random
@@ -34,6 +35,7 @@ import psutil
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from tests.support.pdfs import pdf_with  # noqa: E402
+from tests.support.postgres import temporary_database  # noqa: E402
 
 SOHOA = [sys.executable, "-m", "api"]
 PASSWORD = "mat-khau-du-dai-12"  # noqa: S105  # a throw-away installation
@@ -165,12 +167,21 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=1,
                         help="background workers of sohoa serve (its default, 1); with 0 "
                              "/health rightly answers 503 while jobs wait")
+    parser.add_argument("--servers", action="store_true",
+                        help="records in a fresh PostgreSQL database and jobs in the machine's "
+                             "Redis (database 14) instead of the embedded defaults")
     args = parser.parse_args()
     clean = {k: v for k, v in os.environ.items() if not k.startswith("SOHOA_")}
-    with tempfile.TemporaryDirectory(prefix="sohoa-load-") as work_dir:
+    with contextlib.ExitStack() as stack:
+        work_dir = stack.enter_context(tempfile.TemporaryDirectory(prefix="sohoa-load-"))
         work, port = Path(work_dir), _free_port()
         base = f"http://127.0.0.1:{port}"
         env = {**clean, "SOHOA_DATA_DIR": str(work / "data"), "SOHOA_PUBLIC_URL": base}
+        if args.servers:
+            env["SOHOA_DATABASE_URL"] = stack.enter_context(temporary_database())
+            env["SOHOA_REDIS_URL"] = os.environ.get("SOHOA_TEST_REDIS_URL",
+                                                    "redis://127.0.0.1:6379/14")
+            env["SOHOA_QUEUE_NAME"] = f"sohoa-load-{secrets.token_hex(4)}"
         _sohoa(["unit", "add", "LOAD", "Bộ phận một cửa"], env)
         _sohoa(["user", "add", "load", "--role", "admin", "--unit", "LOAD", "--password",
                 PASSWORD], env)
@@ -212,7 +223,8 @@ def main() -> int:
             server.wait(timeout=30)
     total = sum(len(times) for times in load.times.values())
     print(f"{args.clients} clients, {args.seconds:.0f} s, {total} requests "
-          f"({total / args.seconds:.1f}/s), workers {args.workers}")
+          f"({total / args.seconds:.1f}/s), workers {args.workers}, "
+          f"{'PostgreSQL + Redis' if args.servers else 'embedded (SQLite)'}")
     for kind, _ in MIX:
         times = sorted(load.times.get(kind, []))
         if times:
