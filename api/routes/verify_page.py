@@ -27,8 +27,16 @@ CONTENT_SECURITY_POLICY = (
 
 @functools.cache
 def page_html() -> str:
-    """The page's HTML, read once per process."""
-    return PAGE.read_text(encoding="utf-8")
+    """The page's HTML, rendered once per process: Vietnamese first, and both languages'
+    texts (the catalogues' ``verify.*`` keys) for the page's own language switch."""
+    from api.web.i18n import LANGUAGES, catalogue
+    from api.web.templates import environment
+
+    texts = {language: {key.removeprefix("verify."): value
+                        for key, value in catalogue(language).texts.items()
+                        if key.startswith("verify.")} for language in LANGUAGES}
+    return environment().get_template(PAGE.name).render(
+        t=catalogue("vi").text, verify_texts=texts)
 
 
 @router.get("", response_class=HTMLResponse, summary="Page to verify a signed PDF")
