@@ -29,6 +29,7 @@ from api.routes import (
     documents,
     dossiers,
     drafts,
+    exchange,
     health,
     incoming,
     jobs,
@@ -54,7 +55,8 @@ DOCS_ASSETS = Path(fastapi_offline.__file__).resolve().parent / "static"
 """Swagger UI and ReDoc as files (the ``fastapi-offline`` package): /docs needs no CDN."""
 ASSETS_URL = "/docs/assets"
 ROUTERS = (health, auth, units, users, dossiers, documents, jobs, stacks, tray, classifier,
-           stats, search, objects, pki, keys, drafts, signing, verify, verify_page, incoming)
+           stats, search, objects, pki, keys, drafts, signing, verify, verify_page, incoming,
+           exchange)
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:

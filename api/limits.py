@@ -39,9 +39,11 @@ PUBLIC = frozenset({
     ("POST", "/verify"),
     ("POST", "/tsa"),
     ("POST", "/ocsp"),
+    ("POST", "/exchange/messages"),
 })
-"""Endpoints that take a body from anyone: logging in, checking a signed PDF, and the demo
-PKI's time-stamping and OCSP services."""
+"""Endpoints that take a body from anyone: logging in, checking a signed PDF, the demo
+PKI's time-stamping and OCSP services, and exchange messages (authenticated by their
+XMLDSig against the sending party's registered certificate)."""
 PUBLIC_FORMS = frozenset({
     ("POST", "/login"),
     ("POST", "/setup"),
@@ -57,8 +59,10 @@ class _BodyTooLargeError(Exception):
     """Raised into the app when the body passes the limit (the app never sees the rest)."""
 
 
-def body_limit(runtime: Runtime) -> int:
-    """The most bytes a request body may have."""
+def body_limit(runtime: Runtime, path: str = "") -> int:
+    """The most bytes a request body may have (an exchange message: the edXML limit)."""
+    if path.rstrip("/") == "/exchange/messages":
+        return runtime.settings.edxml_max_bytes
     return runtime.settings.max_upload_bytes + ENVELOPE_BYTES
 
 
@@ -116,7 +120,7 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         small = (method, scope["path"].rstrip("/") or "/") in PUBLIC_FORMS
-        limit = SMALL_FORM_BYTES if small else body_limit(runtime)
+        limit = SMALL_FORM_BYTES if small else body_limit(runtime, scope["path"])
         refusal = None if small else await self._refusal(runtime, method, scope["path"],
                                                          headers, limit)
         if refusal is not None:

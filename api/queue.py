@@ -25,8 +25,15 @@ JOB_FUNCTIONS: dict[JobKind, str] = {
     JobKind.fixity: "api.worker.jobs.check_fixity",
     JobKind.retrain: "api.worker.jobs.retrain",
     JobKind.stack: "api.worker.jobs.split",
+    JobKind.exchange_delivery: "api.worker.jobs.deliver_exchange_message",
 }
 """The function a worker runs for each kind of job."""
+BACKOFF: dict[JobKind, list[int]] = {
+    JobKind.exchange_delivery: [1, 2, 4, 8, 16, 32, 60, 120, 300, 600, 1200, 1800,
+                                *[3600] * 36],
+}
+"""Kinds of job tried again with exponential back-off, for much longer than the others
+(an exchange message waits for a peer that is down: it gets it when it comes back)."""
 
 
 def connect_redis(url: str) -> redis.Redis:
@@ -70,6 +77,8 @@ class RqQueue:
         one Redis server under different queue names never mistake each other's jobs.
         """
         retry = Retry(max=self.retries, interval=RETRY_INTERVALS[: max(self.retries, 1)])
+        if job.kind in BACKOFF and self.retries:
+            retry = Retry(max=len(BACKOFF[job.kind]), interval=BACKOFF[job.kind])
         try:
             self.queue.enqueue(
                 JOB_FUNCTIONS[job.kind], *job.args, job_id=self.rq_job_id(job.run_id), unique=True,

@@ -35,6 +35,13 @@ def register(commands: Commands) -> None:
     write.add_argument("--password", "--pin", dest="password", default=None,
                        help="the unit key's PIN (default: $SOHOA_PASSWORD, else asked)")
     write.set_defaults(run=cmd_write)
+    send = actions.add_parser("send", help="send a signed document to other units (queued: "
+                                           "one message per recipient, retried until taken)")
+    send.add_argument("document_id", type=int)
+    send.add_argument("--to", nargs="+", required=True, metavar="ORGAN_ID")
+    send.add_argument("--password", "--pin", dest="password", default=None,
+                      help="the unit key's PIN (default: $SOHOA_PASSWORD, else asked)")
+    send.set_defaults(run=cmd_send)
     peer = commands.add_parser("peer", help="the directory of exchange peers")
     peer_actions = peer.add_subparsers(dest="peer_command", required=True)
     add = peer_actions.add_parser("add", help="add or update a peer")
@@ -56,6 +63,9 @@ def register_unit_commands(unit: Commands) -> None:
                           help="the unit's PKCS#12 for signing messages")
     exchange.add_argument("--password", "--pin", dest="password", default=None,
                           help="its PIN (default: $SOHOA_PASSWORD, else asked)")
+    exchange.add_argument("--unattended", action="store_true",
+                          help="let the server sign the unit's status messages by itself "
+                               "(the PIN is kept sealed under the server's key)")
     exchange.set_defaults(run=cmd_unit_exchange)
 
 
@@ -140,6 +150,42 @@ def cmd_write(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_send(args: argparse.Namespace) -> int:
+    """Queue a signed document's messages to the recipients (as the unit's records
+    office: the first clerk of the document's unit)."""
+    from api.runtime import open_runtime
+    from api.settings import load_settings
+    from signing.exchange.outbox import send_document
+    from storage.accounts import CurrentUser
+    from storage.records import Document
+    from storage.records.models import User
+    from storage.records.vocabulary import UserRole
+
+    pin = read_password(args.password, "the unit's exchange key")
+    runtime = open_runtime(load_settings(), start_embedded_redis=False, upgrade=False)
+    try:
+        with runtime.db.session() as session:
+            document = session.get(Document, args.document_id)
+            if document is None:
+                raise BadInputError("no such document",
+                                    subject=f"document {args.document_id}")
+            clerk = session.query(User).filter(
+                User.unit_id == document.unit_id,
+                User.role.in_([UserRole.clerk, UserRole.admin]),
+                User.active.is_(True)).order_by(User.id).first()
+            user = CurrentUser(id=clerk.id if clerk else 0, username="cli",
+                               role=UserRole.clerk, unit_id=document.unit_id,
+                               visible_unit_ids=frozenset({document.unit_id}))
+            rows = [(row.id, row.recipient) for row in send_document(
+                session, runtime.store, runtime.queue, runtime.settings.key_file_sealer(),
+                user, args.document_id, list(args.to), pin, now=_vietnam_now())]
+    finally:
+        runtime.close()
+    for row_id, recipient in rows:
+        print(f"outbox {row_id}: document {args.document_id} to {recipient} queued")
+    return 0
+
+
 def _vietnam_now() -> datetime:
     """Now in Vietnam's time, without a zone (edXML times are local)."""
     return datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).replace(tzinfo=None, microsecond=0)
@@ -150,7 +196,7 @@ def cmd_unit_exchange(args: argparse.Namespace) -> int:
     from api.cli.common import records_and_store
     from signing.exchange_parties import register_exchange_key, set_organ_id, unit_by_code
 
-    if args.organ_id is None and args.p12 is None:
+    if args.organ_id is None and args.p12 is None and not args.unattended:
         raise BadInputError("nothing to do: give --organ-id and/or --p12", subject=args.code)
     data = None
     if args.p12 is not None:
@@ -169,6 +215,12 @@ def cmd_unit_exchange(args: argparse.Namespace) -> int:
                                                unit, data, pin, str(args.p12))
             print(f"unit {unit.code}: exchange key {credential.subject} "
                   f"(sha256 {credential.fingerprint[:16]}…)")
+        if args.unattended:
+            from signing.exchange.statuses import allow_unattended_statuses
+
+            pin = read_password(args.password, "the unit's exchange key")
+            allow_unattended_statuses(session, store, settings.key_file_sealer(), unit, pin)
+            print(f"unit {unit.code}: status messages signed unattended")
         print(f"unit {unit.code}: organisation code {unit.organ_id or '(none)'}")
     return 0
 

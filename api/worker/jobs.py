@@ -21,6 +21,7 @@ from ingest.digitise import digitise_document
 from ingest.review import retrain_classifier
 from ingest.stacks import ReceivedStack, split_stack_job
 from ingest.uploads import Uploader
+from signing.exchange.outbox import deliver_outbox_message, delivery_job_id
 from storage.fixity import check_document_fixity
 from storage.jobs import (
     RunningJob,
@@ -87,3 +88,12 @@ def split(unit_id: int, key: str, filename: str, actor: str,
     return run(stack_job_id(unit_id, sha256), lambda job: split_stack_job(
         runtime.db.session, runtime.store, runtime.queue, job, stack, uploader))
 
+
+
+def deliver_exchange_message(outbox_id: int) -> dict[str, Any]:
+    """Job: deliver one outbox message (retried with back-off while the party is down)."""
+    from api.exchange_wiring import delivery_setup
+
+    runtime = worker_runtime()
+    return run(delivery_job_id(outbox_id), lambda job: deliver_outbox_message(
+        runtime.db.session, runtime.store, job, outbox_id, delivery_setup(runtime)))

@@ -532,3 +532,82 @@ class ExchangePeer(Base):
     certificate_pem: Mapped[str] = mapped_column(sa.Text)
     fingerprint: Mapped[str] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ExchangeOutboxMessage(Base):
+    """A signed edXML message waiting for (or done with) delivery to one recipient: a
+    document sent by a unit, or a status answering a document the unit received. The
+    signed bytes are in the object store; ``status_code`` is the newest status the
+    recipient answered a document with (its trail: :class:`ExchangeStatusEvent`)."""
+
+    __tablename__ = "exchange_outbox"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id", ondelete="CASCADE"),
+                                         index=True)
+    kind: Mapped[str] = mapped_column(sa.String(8))
+    document_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("documents.id", ondelete="SET NULL"))
+    message_document_id: Mapped[str] = mapped_column(sa.String(255))
+    recipient: Mapped[str] = mapped_column(sa.String(64))
+    object_key: Mapped[str] = mapped_column(sa.String(512))
+    state: Mapped[str] = mapped_column(sa.String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
+    last_error: Mapped[str] = mapped_column(sa.Text, default="")
+    status_code: Mapped[str | None] = mapped_column(sa.String(2))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ExchangeStatusEvent(Base):
+    """One status a recipient answered a sent document with, in arrival order."""
+
+    __tablename__ = "exchange_status_events"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    outbox_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("exchange_outbox.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(sa.String(2))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    stated_at: Mapped[datetime | None] = mapped_column(sa.DateTime())
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ExchangeInboxMessage(Base):
+    """A document message that arrived for a unit, idempotent by (unit, sender,
+    DocumentId): its verdict, the reasons of a refusal, the stored document and its
+    register entry, and the newest status answered."""
+
+    __tablename__ = "exchange_inbox"
+    __table_args__ = (sa.UniqueConstraint("unit_id", "sender", "message_document_id",
+                                          name="uq_exchange_inbox_message"),)
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id", ondelete="CASCADE"),
+                                         index=True)
+    sender: Mapped[str] = mapped_column(sa.String(64))
+    sender_name: Mapped[str] = mapped_column(sa.String(255), default="")
+    message_document_id: Mapped[str] = mapped_column(sa.String(255))
+    subject: Mapped[str] = mapped_column(sa.Text, default="")
+    object_key: Mapped[str] = mapped_column(sa.String(512))
+    accepted: Mapped[bool] = mapped_column(default=False)
+    reasons: Mapped[dict[str, Any]] = mapped_column(JSONDict, default=dict)
+    document_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("documents.id", ondelete="SET NULL"))
+    entry_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("register_entries.id", ondelete="SET NULL"))
+    status_code: Mapped[str] = mapped_column(sa.String(2))
+    answer_key: Mapped[str] = mapped_column(sa.String(512), default="")
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ExchangeUnattendedKey(Base):
+    """A unit's permission for the server to sign its status messages by itself: the PIN
+    of its exchange key sealed under the server's key (for that key only)."""
+
+    __tablename__ = "exchange_unattended_keys"
+
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(sa.String(64))
+    sealed_pin: Mapped[bytes] = mapped_column(sa.LargeBinary)

@@ -63,6 +63,7 @@ class JobKind(enum.StrEnum):
     fixity = "fixity"
     retrain = "retrain"
     stack = "stack"
+    exchange_delivery = "exchange_delivery"
 
 
 class FileRole(enum.StrEnum):
@@ -133,6 +134,8 @@ class AuditAction(enum.StrEnum):
     pin_failed = "pin_failed"
     locked_out = "locked_out"
     register_entry_created = "register_entry_created"
+    exchange_message_sent = "exchange_message_sent"
+    exchange_message_received = "exchange_message_received"
     register_entry_edited = "register_entry_edited"
     register_entry_voided = "register_entry_voided"
     register_assigned = "register_assigned"

@@ -1,0 +1,52 @@
+"""The exchange use cases wired to a runtime (settings, store, queue), shared by the JSON
+routes, the CLI and the delivery job."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from api.runtime import Runtime
+from signing.exchange.inbox import InboxSetup, Receipt, receive_message, take_status
+from signing.exchange.outbox import DeliverySetup
+from signing.exchange.transport import HttpTransport, InternalTransport, Transports
+from storage.errors import SohoaError
+
+_log = logging.getLogger(__name__)
+
+
+def vietnam_now() -> datetime:
+    """Now in Vietnam's time, without a zone (edXML times are local)."""
+    return datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).replace(tzinfo=None, microsecond=0)
+
+
+def inbox_setup(runtime: Runtime) -> InboxSetup:
+    """What receiving a message needs, from the runtime's settings."""
+    settings = runtime.settings
+    return InboxSetup(sealer=settings.key_file_sealer(), verify=settings.verify_setup(),
+                      max_bytes=settings.edxml_max_bytes)
+
+
+def receive(runtime: Runtime, session: Session, data: bytes) -> Receipt:
+    """Take in one delivered message (HTTP or internal)."""
+    return receive_message(session, runtime.store, runtime.queue, data, inbox_setup(runtime),
+                           now=vietnam_now())
+
+
+def delivery_setup(runtime: Runtime) -> DeliverySetup:
+    """The transports (HTTP to peers, internal to units here) and how answers are taken."""
+    def receive_here(data: bytes) -> bytes:
+        with runtime.db.session() as session:
+            return receive(runtime, session, data).answer
+
+    def take_answer(session: Session, body: bytes) -> None:
+        try:
+            take_status(session, body, max_bytes=runtime.settings.edxml_max_bytes)
+        except SohoaError as error:  # delivered all the same; the answer is not trusted
+            _log.warning("exchange answer ignored: %s", error)
+
+    return DeliverySetup(Transports(HttpTransport(), InternalTransport(receive_here)),
+                         take_answer)

@@ -1,0 +1,79 @@
+"""Exchange of signed documents between units: the receiving endpoint (public: a message
+is authenticated by its XMLDSig against the sender's registered certificate), sending, and
+the outbox and inbox with their status trails."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Response
+from pydantic import BaseModel, Field
+
+from api.deps import RuntimeDep, SessionDep, UserDep
+from api.exchange_wiring import receive, vietnam_now
+from api.transactions import CommitOnReturn
+from signing.exchange.inbox import inbox_messages
+from signing.exchange.outbox import outbox_messages, send_document
+from signing.exchange.statuses import status_trail
+from storage.records.models import ExchangeOutboxMessage
+
+router = APIRouter(route_class=CommitOnReturn, prefix="/exchange", tags=["exchange"])
+
+
+class SendIn(BaseModel):
+    """A signed document to send, its recipients and the unit key's PIN."""
+
+    document_id: int
+    to: list[Annotated[str, Field(max_length=64)]] = Field(min_length=1, max_length=100)
+    pin: str = Field(max_length=256)
+
+
+@router.post("/messages", summary="Deliver an edXML message (from another installation)",
+             response_class=Response)
+def take_message(session: SessionDep, runtime: RuntimeDep,
+                 body: Annotated[bytes, Body(media_type="application/xml")]) -> Response:
+    """A document message is answered with a signed status message (``01`` received, or
+    ``02`` refused with the reasons); a duplicate gets the first answer again. A status
+    message is added to the trail of the document it answers (empty answer)."""
+    receipt = receive(runtime, session, body)
+    headers = {"x-sohoa-duplicate": "1"} if receipt.duplicate else None
+    return Response(receipt.answer, media_type="application/xml", headers=headers)
+
+
+def _outbox_json(session: SessionDep, row: ExchangeOutboxMessage) -> dict[str, Any]:
+    return {"id": row.id, "document_id": row.document_id,
+            "message_document_id": row.message_document_id, "to": row.recipient,
+            "state": row.state, "attempts": row.attempts, "last_error": row.last_error,
+            "status": row.status_code, "created_at": row.created_at.isoformat(),
+            "delivered_at": row.delivered_at.isoformat() if row.delivered_at else None,
+            "trail": [{"code": event.code, "description": event.description,
+                       "stated_at": event.stated_at.isoformat() if event.stated_at else None,
+                       "received_at": event.received_at.isoformat()}
+                      for event in status_trail(session, row.id)]}
+
+
+@router.post("/send", status_code=202, summary="Send a signed document to other units")
+def send(payload: SendIn, user: UserDep, session: SessionDep,
+         runtime: RuntimeDep) -> list[dict[str, Any]]:
+    """One message per recipient, signed now by the unit's key, queued for delivery."""
+    rows = send_document(session, runtime.store, runtime.queue,
+                         runtime.settings.key_file_sealer(), user, payload.document_id,
+                         payload.to, payload.pin, now=vietnam_now())
+    return [_outbox_json(session, row) for row in rows]
+
+
+@router.get("/outbox", summary="Documents sent, with each recipient's status trail")
+def outbox(user: UserDep, session: SessionDep) -> list[dict[str, Any]]:
+    """Newest first; ``trail`` holds the statuses answered, with their times."""
+    return [_outbox_json(session, row) for row in outbox_messages(session, user)]
+
+
+@router.get("/inbox", summary="Documents that arrived, with the verdict on arrival")
+def inbox(user: UserDep, session: SessionDep) -> list[dict[str, Any]]:
+    """Newest first; ``reasons`` says why a message was refused (status 02)."""
+    return [{"id": row.id, "from": {"organ_id": row.sender, "name": row.sender_name},
+             "message_document_id": row.message_document_id, "subject": row.subject,
+             "accepted": row.accepted, "reasons": row.reasons.get("codes", []),
+             "document_id": row.document_id, "entry_id": row.entry_id,
+             "status": row.status_code, "received_at": row.received_at.isoformat()}
+            for row in inbox_messages(session, user)]
