@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import json
 import os
 import random
 import subprocess
@@ -213,9 +214,10 @@ def test_two_installations_exchange_a_signed_document(tmp_path: Path) -> None:
                                  json={"document_id": first, "to": [ORGAN_B], "pin": PIN})
             assert sent.status_code == 202, sent.text
             outbox_id = int(sent.json()[0]["id"])
-            row = _poll("01 and 03 in A's outbox trail", lambda: (
-                lambda found: found if {"01", "03"} <= set(_codes(found)) else None)(
+            row = _poll("01, 03 and 04 in A's outbox trail", lambda: (
+                lambda found: found if "04" in _codes(found) else None)(
                 _outbox_row(a.client, clerk_a, outbox_id)))
+            assert _codes(row) == ["01", "03", "04"]  # received, registered, to assign
             assert row["state"] == "delivered"
             assert row["to"] == ORGAN_B
             arrived = [item for item in _inbox(b.client, clerk_b)
@@ -225,7 +227,7 @@ def test_two_installations_exchange_a_signed_document(tmp_path: Path) -> None:
             assert arrived[0]["entry_id"] is not None
             assert arrived[0]["document_id"] is not None
             assert arrived[0]["from"]["organ_id"] == ORGAN_A
-            print("A's outbox row:", row)
+            print("A's outbox row:", json.dumps(row, ensure_ascii=False, indent=1))
 
             # The same valid message delivered again: the first answer, one inbox row.
             again = tmp_path / "first.edxml"
@@ -273,6 +275,9 @@ def test_two_installations_exchange_a_signed_document(tmp_path: Path) -> None:
                 lambda found: found if "01" in _codes(found) else None)(
                 _outbox_row(a.client, clerk_a, late_id)), timeout=90)
             assert late_row["state"] == "delivered"
+            assert late_row["attempts"] > waiting["attempts"]
+            print("while B was down:", json.dumps(waiting, ensure_ascii=False))
+            print("after B restarted:", json.dumps(late_row, ensure_ascii=False))
             clerk_b = _token(b.client, "vanthu")
             assert any(item["message_document_id"] == late_row["message_document_id"]
                        and item["accepted"] for item in _inbox(b.client, clerk_b))
