@@ -1,6 +1,7 @@
 """The office's figures, as provinces report them: dossiers received, resolved (early, on
 time, late), overdue now, the share digitised and the share of results signed digitally,
-per unit and in total."""
+per unit and in total, and the share of incoming exchange messages acknowledged the same
+day."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ import csv
 import io
 from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import func as sa_func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.records import Document, DocumentStatus, Dossier, DossierStatus, Unit
+from storage.records.models import ExchangeInboxMessage, ExchangeOutboxMessage
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 CLOSED = (DossierStatus.result_signed, DossierStatus.returned)
@@ -51,6 +54,25 @@ class UnitFigures:
 
 
 @dataclass
+class Acknowledgement:
+    """How many incoming exchange messages a unit received in the period and how many of
+    them it acknowledged on their arrival day (``unit_code`` "*" for the total)."""
+
+    unit_code: str
+    received: int = 0
+    same_day: int = 0
+
+    @property
+    def share(self) -> float:
+        """``same_day`` / ``received`` (0 when nothing arrived)."""
+        return round(self.same_day / self.received, 4) if self.received else 0.0
+
+    def to_json(self) -> dict[str, object]:
+        """JSON-ready counts and share."""
+        return {"received": self.received, "same_day": self.same_day, "share": self.share}
+
+
+@dataclass
 class Figures:
     """Figures per unit and their total, for ``date_from``..``date_to`` (Vietnam dates)."""
 
@@ -59,13 +81,23 @@ class Figures:
     today: date
     units: list[UnitFigures] = field(default_factory=list)
     total: UnitFigures = field(default_factory=lambda: UnitFigures("*", "Tổng cộng"))
+    acknowledgements: dict[str, Acknowledgement] = field(default_factory=dict)
+    """Incoming messages acknowledged the same day, per unit code and "*" (kept apart
+    from :class:`UnitFigures`, whose fields are the CSV's columns)."""
+
+    def acknowledgement(self, unit_code: str) -> Acknowledgement:
+        """The acknowledgement counts of ``unit_code`` ("*" for the total; zeros when
+        the unit was not counted)."""
+        return self.acknowledgements.get(unit_code) or Acknowledgement(unit_code)
 
     def to_json(self) -> dict[str, object]:
         """JSON-ready figures."""
         return {"from": self.date_from.isoformat() if self.date_from else None,
                 "to": self.date_to.isoformat() if self.date_to else None,
                 "today": self.today.isoformat(), "units": [asdict(u) for u in self.units],
-                "total": asdict(self.total)}
+                "total": asdict(self.total),
+                "acknowledged_same_day": {code: row.to_json()
+                                          for code, row in self.acknowledgements.items()}}
 
     def to_csv(self) -> str:
         """One row per unit and a total row, with a header."""
@@ -119,7 +151,56 @@ def compute_figures(session: Session, unit_ids: Collection[int], *, date_from: d
         figures.total.add(row)
         figures.units.append(row)
     figures.total.finish()
+    figures.acknowledgements = acknowledgements(
+        session, {unit.id: unit.code for unit in units}, date_from=date_from, date_to=date_to)
     return figures
+
+
+def acknowledgements(session: Session, unit_codes: dict[int, str], *, date_from: date | None,
+                     date_to: date | None) -> dict[str, Acknowledgement]:
+    """Per unit code (``unit_codes``: unit id -> code) and in total ("*"): the incoming
+    exchange messages that arrived in the period (by their arrival day in Vietnam time)
+    and how many were acknowledged the same day.
+
+    An incoming message counts as acknowledged the same day when its first answer (01,
+    or 02 for a refusal; both go back with the delivery, at its arrival) and, for an
+    accepted one, its 03 "registered" answer went out on its arrival day in Vietnam
+    time. The 03 went out when it was queued for the sender: the first status message
+    the unit queued to the sender about that DocumentId (03 is queued before 04). An
+    accepted message still unregistered is not acknowledged. A refused one is
+    acknowledged by its 02."""
+    result = {code: Acknowledgement(code) for code in unit_codes.values()}
+    total = Acknowledgement("*")
+    if not unit_codes:
+        return {"*": total}
+    registered = (select(sa_func.min(ExchangeOutboxMessage.created_at))
+                  .where(ExchangeOutboxMessage.unit_id == ExchangeInboxMessage.unit_id,
+                         ExchangeOutboxMessage.kind == "status",
+                         ExchangeOutboxMessage.recipient == ExchangeInboxMessage.sender,
+                         ExchangeOutboxMessage.message_document_id
+                         == ExchangeInboxMessage.message_document_id)
+                  .correlate(ExchangeInboxMessage).scalar_subquery())
+    rows = session.execute(select(ExchangeInboxMessage.unit_id,
+                                  ExchangeInboxMessage.received_at,
+                                  ExchangeInboxMessage.accepted,
+                                  ExchangeInboxMessage.entry_id, registered)
+                           .where(ExchangeInboxMessage.unit_id.in_(list(unit_codes))))
+    for unit_id, received_at, accepted, entry_id, registered_at in rows:
+        arrived = _local_day(received_at)
+        if not _in_period(arrived, date_from, date_to):
+            continue
+        same_day = (not accepted or (entry_id is not None and registered_at is not None
+                                     and _local_day(_utc(registered_at)) == arrived))
+        for row in (result[unit_codes[unit_id]], total):
+            row.received += 1
+            row.same_day += same_day
+    result["*"] = total
+    return result
+
+
+def _utc(moment: datetime) -> datetime:
+    """``moment`` as an aware time (a subquery's value may come back naive, in UTC)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
+from typing import TYPE_CHECKING
 
 from api.cli.common import Commands
 from storage.errors import BadInputError
+
+if TYPE_CHECKING:
+    from ingest.figures import Acknowledgement
 
 
 def register(commands: Commands) -> None:
@@ -59,10 +63,20 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if args.json:
         print_json(figures.to_json())
         return 0
-    print(" ".join(f"{title:>{width}}" for _, title, width in _COLUMNS))
+    print(" ".join(f"{title:>{width}}" for _, title, width in _COLUMNS)
+          + f" {'ack same day':>{_ACK_WIDTH}}")
     for row in [*figures.units, figures.total]:
         values = row.__dict__
         print(" ".join(
             f"{values[key]:>{width}.0%}" if key.startswith("share") else
-            f"{values[key]!s:>{width}}" for key, _, width in _COLUMNS))
+            f"{values[key]!s:>{width}}" for key, _, width in _COLUMNS)
+            + f" {_acknowledged(figures.acknowledgement(row.unit_code)):>{_ACK_WIDTH}}")
     return 0
+
+
+_ACK_WIDTH = 16
+
+
+def _acknowledged(row: Acknowledgement) -> str:
+    """``same_day/received (share)``, e.g. ``2/3 (67%)``; ``-`` when nothing arrived."""
+    return f"{row.same_day}/{row.received} ({row.share:.0%})" if row.received else "-"
