@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from api.runtime import Runtime
+from signing.exchange.answers import answer_pending_statuses
 from signing.exchange.inbox import InboxSetup, Receipt, receive_message, take_status
 from signing.exchange.outbox import DeliverySetup
 from signing.exchange.transport import HttpTransport, InternalTransport, Transports
@@ -34,6 +35,13 @@ def receive(runtime: Runtime, session: Session, data: bytes) -> Receipt:
     """Take in one delivered message (HTTP or internal)."""
     return receive_message(session, runtime.store, runtime.queue, data, inbox_setup(runtime),
                            now=vietnam_now())
+
+
+def answer_statuses(runtime: Runtime, session: Session, unit_id: int) -> None:
+    """Queue, with the register step just taken, the statuses the unit owes the senders of
+    documents it received by exchange (05 assigned, 06 done)."""
+    answer_pending_statuses(session, runtime.store, runtime.queue,
+                            runtime.settings.key_file_sealer(), unit_id, now=vietnam_now())
 
 
 def delivery_setup(runtime: Runtime) -> DeliverySetup:

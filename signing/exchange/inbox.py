@@ -19,7 +19,7 @@ from ingest.intake import store_original
 from signing.edxml import dsig
 from signing.edxml.model import Message
 from signing.edxml.parse import hardened_parser, parse_xml, read_message
-from signing.exchange.outbox import queue_message
+from signing.exchange.answers import answer_sender, mark_answered
 from signing.exchange.statuses import record_status, status_message
 from signing.exchange_parties import party_certificate
 from signing.incoming import VerifySetup, check_pdf
@@ -202,13 +202,8 @@ def _keep_and_register(session: Session, store: ObjectStore, queue: JobQueue,
         return
     row.entry_id = register.id
     for code in ("03", "04"):
-        answer = status_message(session, store, setup.sealer, unit, to=row.sender,
-                                document_id=row.message_document_id, code=code,
-                                description=None, now=now)
-        queue_message(session, store, queue, unit, kind="status", recipient=row.sender,
-                      data=answer, message_document_id=row.message_document_id)
-        row.status_code = code
-    session.flush()
+        answer_sender(session, store, queue, setup.sealer, unit, row, code, now=now)
+    mark_answered(session, register.id)
 
 
 def take_status(session: Session, data: bytes, *, max_bytes: int) -> bool:

@@ -11,6 +11,7 @@ import dataclasses
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 import time
@@ -97,6 +98,28 @@ def _env(data_dir: Path, pki: Path, port: int) -> dict[str, str]:
     env.update({"SOHOA_DATA_DIR": str(data_dir), "SOHOA_PKI_DIR": str(pki),
                 "SOHOA_PUBLIC_URL": f"http://127.0.0.1:{port}"})
     return env
+
+
+def _web_login(client: httpx.Client, username: str) -> None:
+    """Log in through B's login form; the client keeps the session cookie."""
+    form = client.get("/login")
+    token = re.search(r'name="csrf" value="([^"]*)"', form.text)
+    assert token, form.text[:500]
+    answer = client.post("/login", data={"csrf": token.group(1), "username": username,
+                                         "password": PASSWORD, "next": "/"})
+    assert answer.status_code == 303, answer.text
+
+
+def _web_post(client: httpx.Client, entry_id: int, action: str,
+              fields: dict[str, str]) -> None:
+    """Post a form of the entry page with the page's CSRF token (a redirect back)."""
+    page = client.get(f"/ui/registers/entries/{entry_id}")
+    assert page.status_code == 200, page.text
+    token = re.search(r'name="csrf" value="([^"]*)"', page.text)
+    assert token, page.text[:500]
+    answer = client.post(f"/ui/registers/entries/{entry_id}/{action}",
+                         data={"csrf": token.group(1), **fields})
+    assert answer.status_code == 303, answer.text
 
 
 def _signed_documents(client: httpx.Client, tmp_path: Path, count: int) -> list[int]:
@@ -199,6 +222,8 @@ def test_two_installations_exchange_a_signed_document(tmp_path: Path) -> None:
               "--password", PASSWORD, "--full-name", LEADER_NAME)
         sohoa(env, "user", "add", "vanthu", "--role", "clerk", "--unit", code,
               "--password", PASSWORD, "--full-name", "Lê Thị Văn Thư")
+    sohoa(env_b, "user", "add", "chuyenvien", "--role", "intake", "--unit", "UBND-B",
+          "--password", PASSWORD, "--full-name", "Trần Văn Chuyên")
     sohoa(env_a, "peer", "add", ORGAN_B, NAME_B, "--url", f"http://127.0.0.1:{port_b}",
           "--cert", str(_pem(keys["unit-b"])))
     sohoa(env_b, "peer", "add", ORGAN_A, NAME_A, "--url", f"http://127.0.0.1:{port_a}",
@@ -228,6 +253,26 @@ def test_two_installations_exchange_a_signed_document(tmp_path: Path) -> None:
             assert arrived[0]["document_id"] is not None
             assert arrived[0]["from"]["organ_id"] == ORGAN_A
             print("A's outbox row:", json.dumps(row, ensure_ascii=False, indent=1))
+
+            # B's leader assigns it on the register page, the lead handler marks it done:
+            # 05 then 06 follow in A's trail.
+            entry_id = int(arrived[0]["entry_id"])
+            with httpx.Client(base_url=b.client.base_url, timeout=30) as leader_web:
+                _web_login(leader_web, "lanhdao")
+                _web_post(leader_web, entry_id, "assign", {
+                    "note": "Giao anh Chuyên xử lý", "handler": "chuyenvien",
+                    "part": "lead", "deadline": ""})
+            _poll("05 in A's outbox trail", lambda: "05" in _codes(
+                _outbox_row(a.client, clerk_a, outbox_id)))
+            with httpx.Client(base_url=b.client.base_url, timeout=30) as handler_web:
+                _web_login(handler_web, "chuyenvien")
+                _web_post(handler_web, entry_id, "done", {})
+            row = _poll("06 in A's outbox trail", lambda: (
+                lambda found: found if "06" in _codes(found) else None)(
+                _outbox_row(a.client, clerk_a, outbox_id)))
+            assert _codes(row) == ["01", "03", "04", "05", "06"]
+            print("A's trail after B worked on it:",
+                  json.dumps(row["trail"], ensure_ascii=False, indent=1))
 
             # The same valid message delivered again: the first answer, one inbox row.
             again = tmp_path / "first.edxml"

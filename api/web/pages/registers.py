@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.responses import Response
 
 from api.deps import RuntimeDep, SessionDep
+from api.exchange_wiring import answer_statuses
 from api.transactions import CommitOnReturn
 from api.web.pages.registers_forms import IncomingForm, handlers_from_form
 from api.web.session import CsrfChecked, PageUser, PageUserDep, flash, require_page_roles
@@ -290,6 +291,7 @@ def assign(request: Request, entry_id: int, runtime: RuntimeDep, session: Sessio
                            errors={"assign": problem}, status=422)
     try:
         assign_entry(session, user.user, entry, note=note, lead=lead, support=support)
+        answer_statuses(runtime, session, entry.unit_id)
     except (BadInputError, ConflictError) as error:
         session.rollback()
         return _entry_page(request, runtime, session, user, entry,
@@ -306,6 +308,7 @@ def give_back(request: Request, entry_id: int, runtime: RuntimeDep, session: Ses
     entry = visible_entry(session, user.user, entry_id)
     try:
         return_entry(session, user.user, entry, reason)
+        answer_statuses(runtime, session, entry.unit_id)
     except BadInputError as error:
         return _entry_page(request, runtime, session, user, entry,
                            errors={"return": str(error)}, status=422)
@@ -315,10 +318,12 @@ def give_back(request: Request, entry_id: int, runtime: RuntimeDep, session: Ses
 
 
 @router.post("/ui/registers/entries/{entry_id}/done", dependencies=[CsrfChecked])
-def done(entry_id: int, session: SessionDep, user: PageUserDep) -> Response:
+def done(entry_id: int, runtime: RuntimeDep, session: SessionDep,
+         user: PageUserDep) -> Response:
     """The lead handler closes the document."""
     entry = visible_entry(session, user.user, entry_id)
     finish_entry(session, user.user, entry)
+    answer_statuses(runtime, session, entry.unit_id)
     response = _see_other(f"/ui/registers/entries/{entry.id}")
     flash(response, "registers.finished")
     return response
