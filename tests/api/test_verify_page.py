@@ -33,6 +33,7 @@ from signing.keys import unlock_pkcs12
 from signing.pades import Level, TrustServices
 from signing.pki.build import LEADER_NAME
 from tests.api.conftest import make_settings
+from tests.support.browser import chromium
 from tests.support.pki_server import RunningPki, free_port
 from tests.support.signature_checks import root_certificate
 from tests.support.synthetic_pdf import render_pdf
@@ -42,8 +43,6 @@ if TYPE_CHECKING:
 
 pymupdf: Any = _pymupdf
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu"]
 VALID_VI = "Hợp lệ: tài liệu nguyên vẹn, mọi chữ ký hợp lệ và được tin cậy"
 VALID_EN = "Valid: the document is intact, every signature is valid and trusted"
 WAIT_MS = 60_000
@@ -109,23 +108,8 @@ def browser(documents: Documents) -> Iterator[Browser]:
     The documents are signed first: Playwright's sync API keeps an event loop running in
     this thread, where signing (``asyncio.run``) could not run any more.
     """
-    try:
-        from playwright.sync_api import Error, sync_playwright
-    except ImportError as error:
-        pytest.fail(f"Playwright is not installed ({error}): pip install playwright "
-                    "(the dev extras); the browser is Debian's chromium, not `playwright install`")
-    manager = sync_playwright().start()
-    try:
-        launched = manager.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    except Error as error:
-        manager.stop()
-        pytest.fail(f"Chromium at {CHROMIUM} cannot start: {error}\n"
-                    "install it with: apt-get install chromium")
-    try:
+    with chromium() as launched:
         yield launched
-    finally:
-        launched.close()
-        manager.stop()
 
 
 @pytest.fixture
