@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import RuntimeDep, SessionDep, UserDep
 from api.exchange_wiring import receive, vietnam_now
+from api.schemas import BodyId
 from api.transactions import CommitOnReturn
 from signing.exchange.inbox import inbox_messages
 from signing.exchange.outbox import outbox_messages, send_document
@@ -23,7 +24,7 @@ router = APIRouter(route_class=CommitOnReturn, prefix="/exchange", tags=["exchan
 class SendIn(BaseModel):
     """A signed document to send, its recipients and the unit key's PIN."""
 
-    document_id: int
+    document_id: BodyId
     to: list[Annotated[str, Field(max_length=64)]] = Field(min_length=1, max_length=100)
     pin: str = Field(max_length=256)
 
