@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from ingest.figures import csv_cell
 from signing.appearance.fonts import font_path
 from signing.errors import SigningError
+from signing.pdf_pages import lay_out
 from signing.registers.entries import book_entries
 from storage.records import Unit, User
 from storage.records.models import RegisterAssignment, RegisterEntry
@@ -148,20 +149,9 @@ def book_pdf(book: Book) -> bytes:
         bold = regular
     try:
         archive = pymupdf.Archive(str(directory))
-        story = pymupdf.Story(html=_markup(book), archive=archive,
-                              user_css=_CSS % {"regular": regular, "bold": bold})
-        buffer = io.BytesIO()
-        writer = pymupdf.DocumentWriter(buffer)
-        mediabox = pymupdf.paper_rect("a4-l")
-        where = pymupdf.Rect(MARGIN, MARGIN, mediabox.x1 - MARGIN, mediabox.y1 - MARGIN)
-        more = True
-        while more:
-            device = writer.begin_page(mediabox)
-            more, _ = story.place(where)
-            story.draw(device)
-            writer.end_page()
-        writer.close()
-        document = pymupdf.open("pdf", buffer.getvalue())
+        laid_out = lay_out(_markup(book), _CSS % {"regular": regular, "bold": bold}, archive,
+                           paper="a4-l", margin=MARGIN)
+        document = pymupdf.open("pdf", laid_out)
         try:
             document.set_metadata({"title": f"{book.title} {book.year}", "creator": "sohoa",
                                    "producer": "sohoa"})

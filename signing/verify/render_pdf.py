@@ -9,7 +9,6 @@ output depends only on its input: fixed metadata, no random file id.
 from __future__ import annotations
 
 import functools
-import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +18,7 @@ import pymupdf as _pymupdf
 
 from signing.appearance.fonts import font_path
 from signing.errors import SigningError
+from signing.pdf_pages import lay_out
 
 pymupdf: Any = _pymupdf
 
@@ -93,22 +93,6 @@ def _pdf_date(moment: datetime) -> str:
     return f"{text[:-2]}'{text[-2:]}'"
 
 
-def _layout(markup: str, css: str, archive: Any) -> bytes:
-    story = pymupdf.Story(html=markup, user_css=css, archive=archive)
-    buffer = io.BytesIO()
-    writer = pymupdf.DocumentWriter(buffer)
-    mediabox = pymupdf.paper_rect("a4")
-    where = pymupdf.Rect(MARGIN, MARGIN, mediabox.x1 - MARGIN, mediabox.y1 - MARGIN)
-    more = True
-    while more:
-        device = writer.begin_page(mediabox)
-        more, _ = story.place(where)
-        story.draw(device)
-        writer.end_page()
-    writer.close()
-    return buffer.getvalue()
-
-
 def _finish(data: bytes, fonts: _Fonts, *, title: str, created: datetime) -> bytes:
     document = pymupdf.open("pdf", data)
     try:
@@ -145,7 +129,8 @@ def fragment_to_pdf(markup: str, *, title: str, created: datetime, lang: str = "
     css = _CSS % {"regular": fonts.regular, "bold": fonts.bold, "mark_face": mark_face,
                   "mark_family": mark_family}
     try:
-        return _finish(_layout(markup, css, archive), fonts, title=title, created=created)
+        return _finish(lay_out(markup, css, archive, margin=MARGIN), fonts, title=title,
+                       created=created)
     except (RuntimeError, ValueError) as error:
         raise SigningError(f"could not lay out the report as PDF: {error}",
                            subject=title) from error
