@@ -12,11 +12,9 @@ import json
 import os
 import random
 import re
-import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -32,7 +30,7 @@ from signing.edxml.parse import read_message
 from signing.edxml.write import write_message
 from signing.pki.build import LEADER_NAME, issue_certificate
 from tests.support.browser import sohoa
-from tests.support.processes import RunningServe, stop_group
+from tests.support.processes import RunningServe, running_serve
 from tests.support.seaweed import free_ports
 from tests.support.synthetic_pdf import render_pdf
 
@@ -43,29 +41,11 @@ NAME_A, NAME_B = "Ủy ban nhân dân xã Tân Lập", "Ủy ban nhân dân xã 
 DEADLINE = 60.0
 
 
-@contextmanager
-def serve_on(env: dict[str, str], log_path: Path, port: int) -> Iterator[RunningServe]:
-    """``sohoa serve --workers 1`` on a fixed port (so a restarted receiver keeps the URL
-    its peer knows), answering ``/health``; its process group stopped at the end."""
-    log = log_path.open("ab")
-    process = subprocess.Popen([sys.executable, "-m", "api", "serve", "--port", str(port),
-                                "--workers", "1"], env=env, stdout=log,
-                               stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    client.get("/health")
-                    break
-                except httpx.TransportError:
-                    assert process.poll() is None, log_path.read_text(errors="replace")
-                    assert time.monotonic() < deadline, "sohoa serve did not answer"
-                    time.sleep(0.2)
-            yield RunningServe(process, client, log_path)
-    finally:
-        stop_group(process, 30)
-        log.close()
+def serve_on(env: dict[str, str], log_path: Path, port: int
+             ) -> AbstractContextManager[RunningServe]:
+    """``sohoa serve --workers 1`` on a fixed port, so a restarted receiver keeps the URL
+    its peer knows."""
+    return running_serve(env, log_path, "--workers", "1", port=port)
 
 
 def _poll(what: str, probe: Callable[[], Any], *, timeout: float = DEADLINE) -> Any:

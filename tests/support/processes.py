@@ -131,11 +131,12 @@ class RunningServe:
 
 @contextmanager
 def running_serve(env: dict[str, str], log_path: Path, *args: str,
-                  timeout: float = 60) -> Iterator[RunningServe]:
-    """``sohoa serve`` on a free port (own session), answering ``/health``; killed with its
-    process group at the end if it still runs."""
-    port = free_ports(1)[0]
-    log = log_path.open("wb")
+                  timeout: float = 60, port: int | None = None) -> Iterator[RunningServe]:
+    """``sohoa serve`` on ``port`` (default: a free one; a fixed one lets a restarted server
+    keep the address its peers know), in its own session, answering ``/health``; killed
+    with its process group at the end if it still runs. The log is appended to."""
+    port = port or free_ports(1)[0]
+    log = log_path.open("ab")
     process = subprocess.Popen([sys.executable, "-m", "api", "serve", "--port", str(port),
                                 *args], env=env, stdout=log, stderr=subprocess.STDOUT,
                                start_new_session=True)
