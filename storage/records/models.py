@@ -557,6 +557,9 @@ class ExchangeOutboxMessage(Base):
     status_code: Mapped[str | None] = mapped_column(sa.String(2))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # a revocation (kind "revoke"), update or replacement: the DocumentId it is about
+    refers_to: Mapped[str] = mapped_column(sa.String(255), default="")
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
 
 
 class ExchangeStatusEvent(Base):
@@ -598,6 +601,43 @@ class ExchangeInboxMessage(Base):
         sa.ForeignKey("register_entries.id", ondelete="SET NULL"))
     status_code: Mapped[str] = mapped_column(sa.String(2))
     answer_key: Mapped[str] = mapped_column(sa.String(512), default="")
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # set when the sender's revocation or replacement was accepted (kept for history)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ExchangeRequest(Base):
+    """A sender's revocation (business 1), update (2) or replacement (3) of a document it
+    sent to a unit: waiting for the records office's decision (``pending``), or
+    ``accepted`` (answered 15) or ``refused`` (16, always with a reason; automatically
+    when the unit does not hold the document from that sender). Idempotent by (unit,
+    sender, fingerprint of business, DocumentIds and reason)."""
+
+    __tablename__ = "exchange_requests"
+    __table_args__ = (sa.UniqueConstraint("unit_id", "sender", "fingerprint",
+                                          name="uq_exchange_requests_message"),)
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id", ondelete="CASCADE"),
+                                         index=True)
+    sender: Mapped[str] = mapped_column(sa.String(64))
+    sender_name: Mapped[str] = mapped_column(sa.String(255), default="")
+    business: Mapped[int] = mapped_column(sa.Integer)
+    message_document_id: Mapped[str] = mapped_column(sa.String(255))
+    target_document_id: Mapped[str] = mapped_column(sa.String(255))
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    fingerprint: Mapped[str] = mapped_column(sa.String(64))
+    object_key: Mapped[str] = mapped_column(sa.String(512))
+    inbox_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("exchange_inbox.id", ondelete="SET NULL"))
+    new_inbox_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("exchange_inbox.id", ondelete="SET NULL"))
+    state: Mapped[str] = mapped_column(sa.String(16), default="pending")
+    decision_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    answer_key: Mapped[str] = mapped_column(sa.String(512), default="")
+    decided_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -141,6 +141,9 @@ class AuditAction(enum.StrEnum):
     register_assigned = "register_assigned"
     register_returned = "register_returned"
     register_done = "register_done"
+    exchange_request_received = "exchange_request_received"
+    exchange_request_decided = "exchange_request_decided"
+    exchange_revocation_sent = "exchange_revocation_sent"
 
 
 class RegisterKind(enum.StrEnum):
@@ -186,6 +189,8 @@ class EntryState(enum.StrEnum):
     assigned = "assigned"
     done = "done"
     void = "void"
+    revoked = "revoked"  # withdrawn by its sender (exchange status 15), kept in the book
+    replaced = "replaced"  # replaced or updated by its sender's newer document (15)
 
 
 class HandlerRole(enum.StrEnum):
@@ -213,3 +218,5 @@ class RegisterEventKind(enum.StrEnum):
     returned = "returned"
     done = "done"
     voided = "voided"
+    revoked = "revoked"
+    replaced = "replaced"
