@@ -10,7 +10,7 @@ from typing import Any
 from ingest.classify.extract import FieldExtractor, FieldValue, Reread
 from ingest.classify.lines import ReadDocument
 from ingest.classify.model import TextModel
-from ingest.classify.rules import gather_evidence
+from ingest.classify.rules import gather_evidence, is_consolidated
 from ingest.classify.text import similarity, squash
 from ingest.classify.vocabulary import (
     ADMINISTRATIVE_FIELDS,
@@ -43,6 +43,7 @@ class Classification:
     needs_review: bool = False
     reasons: list[str] = field(default_factory=list)
     model_version: int | None = None
+    consolidated: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """The CLI contract's JSON, plus per-field confidence, review flag and reasons."""
@@ -52,7 +53,7 @@ class Classification:
             "field_confidence": {name: round(value.confidence, 3)
                                  for name, value in self.fields.items()},
             "needs_review": self.needs_review, "reasons": self.reasons,
-            "model_version": self.model_version,
+            "model_version": self.model_version, "consolidated": self.consolidated,
         }
 
 
@@ -106,7 +107,14 @@ class Classifier:
                 kind, closeness = recalled
                 scores[kind] *= 1.0 + MEMORY_STRENGTH * closeness ** 4
                 reasons.append(f"similar to a corrected document ({closeness:.2f}): {kind}")
-        for clue in gather_evidence(document):
+        clues = gather_evidence(document)
+        if self.model is not None:
+            # the model abstains on types it never learned (no generated examples of them):
+            # one a layout clue names starts as likely as an average type it knows
+            known = set(self.model.labels)
+            for kind in {clue.doc_type for clue in clues} - known:
+                scores[kind] = max(scores[kind], 1.0 / max(len(known), 1))
+        for clue in clues:
             scores[clue.doc_type] *= clue.strength
             reasons.append(f"{clue.reason}: {clue.doc_type}")
         return _normalise(scores), reasons
@@ -128,7 +136,8 @@ class Classifier:
             reasons.append(f"type uncertain ({confidence:.2f})")
         return Classification(doc_type=doc_type, confidence=confidence, fields=fields,
                               needs_review=bool(missing or unsure or confidence < REVIEW_BELOW),
-                              reasons=reasons, model_version=self.version)
+                              reasons=reasons, model_version=self.version,
+                              consolidated=is_consolidated(document))
 
     def _snap(self, name: str, value: FieldValue) -> FieldValue:
         """Take a value in the spelling staff confirmed when OCR read it almost the same."""

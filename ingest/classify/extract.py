@@ -24,7 +24,7 @@ from ingest.classify.validate import (
     valid_position,
     valid_symbol,
 )
-from ingest.classify.vocabulary import ADMINISTRATIVE_TYPES
+from ingest.classify.vocabulary import ADMINISTRATIVE_TYPES, POSITIONS
 
 Reread = Callable[[Line], str | None]
 """Reads one line's image again on its own; None when it cannot."""
@@ -114,7 +114,7 @@ class FieldExtractor:
         if index is None:
             return None
         line = self.first[index]
-        raw = (layout.number_line(line) or "").split(" ")[0]
+        raw = layout.symbol_text(layout.number_line(line) or "")
         value = valid_symbol(raw, self.doc_type)
         return FieldValue(value, 0.95 * _ocr_certainty([line])) if value else None
 
@@ -186,14 +186,22 @@ class FieldExtractor:
         for index in range(1, len(block)):
             ends_sentence = block[index].text.rstrip().endswith((".", ";", ":"))
             if ends_sentence or not layout.aligned_like(block[index], block[0], margins,
-                                                        self.width):
+                                                        self.width) or (
+                    is_upper_line(block[index].text) != is_upper_line(block[0].text)):
                 return block[:index]
         return block
 
     def _summary_line(self, line: Line) -> bool:
-        return not any(find_keyword(line.text, label, anchored=True, threshold=0.85)
-                       for label in _STOP_LABELS) and not layout.is_junk(line) and (
-            not is_upper_line(line.text))
+        """Whether a line under the title may belong to the summary: no label, no speck;
+        in capitals only on an administrative document and when it is no authority,
+        agency or heading line (a decree's "QUY ĐỊNH CHI TIẾT ..." is a summary; the
+        "HỘI ĐỒNG NHÂN DÂN ..." or "CHỦ TỊCH ..." line that follows it is not)."""
+        if any(find_keyword(line.text, label, anchored=True, threshold=0.85)
+               for label in _STOP_LABELS) or layout.is_junk(line):
+            return False
+        if not is_upper_line(line.text):
+            return True
+        return self.doc_type in ADMINISTRATIVE_TYPES and capitals_summary_line(line.text)
 
     def signer(self) -> dict[str, FieldValue | None]:
         """``chuc_vu`` and ``nguoi_ky`` from the signer block: the name is its last line,
@@ -289,12 +297,29 @@ def _summary_without_geometry(lines: list[Line], keep: Callable[[Line], bool]) -
     and the next is no longer than it (body lines run the full width)."""
     block: list[Line] = []
     for line in lines[:4]:
-        if not keep(line) or is_upper_line(line.text):
-            break
+        if not keep(line) or (block and is_upper_line(line.text) != is_upper_line(
+                block[0].text)):
+            break  # a summary is in capitals throughout or not at all
         if block and (len(block[-1].text) < 40 or len(line.text) > len(block[-1].text) + 5):
             break
         block.append(line)
     return block
+
+
+_NOT_SUMMARY_HEADS = tuple(f"{fold(word)} " for word in (
+    "ỦY BAN", "UỶ BAN", "UBND", "HỘI ĐỒNG", "HĐND", "CHÍNH PHỦ", "QUỐC HỘI", "KHÓA", "KHOÁ",
+    "CHƯƠNG", "PHẦN", "MỤC", "ĐIỀU", "NƠI NHẬN", "TM.", "KT.", "TL.", "TUQ.", "SỞ", "BỘ"))
+_HEADING_NUMBER = re.compile(r"^([ivxlc]+|\d+|[a-z])[.)]\s")
+
+
+def capitals_summary_line(text: str) -> bool:
+    """Whether a line in capitals under the title can be (part of) the summary: not the
+    line of the authority that issues it ("CHỦ TỊCH ỦY BAN NHÂN DÂN ...", "HỘI ĐỒNG NHÂN
+    DÂN ...", "BỘ TRƯỞNG ..."), nor a numbered heading or an article."""
+    folded = f"{fold(text).strip()} "
+    if folded.startswith(_NOT_SUMMARY_HEADS) or _HEADING_NUMBER.match(folded):
+        return False
+    return not any(folded.startswith(f"{fold(position)} ") for position in POSITIONS)
 
 
 def _find_name(column: list[Line], reread: Reread | None) -> tuple[int, FieldValue | None]:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ingest.classify.lines import Line, ReadDocument
-from ingest.classify.text import find_keyword, fold, is_upper_line
+from ingest.classify.text import find_keyword, fold, is_upper_line, lookalikes
 from ingest.classify.vocabulary import AUTHORITY_PREFIXES, NATIONAL_MOTTO, TITLES
 
 HEADER_SCAN = 14
@@ -51,18 +51,37 @@ def find_title(document: ReadDocument) -> TitleMatch | None:
     for index, line in enumerate(page[:HEADER_SCAN]):
         if index <= header_end or not is_upper_line(line.text):
             continue
-        for title, doc_type in TITLES:
-            match = find_keyword(line.text, title, threshold=0.8, anchored=True)
-            if match is None:
-                continue
-            # the title fills most of its line; a long line that merely starts so is a body
-            score = match.score * (1.0 if len(line.text) <= len(title) + 45 else 0.6)
+        found = _line_title(line.text)
+        if found is not None:
+            doc_type, score = found
             if best is None or score > best.score + 0.05:
                 best = TitleMatch(index, doc_type, score)
-            break
         if best is not None and best.score >= 0.95:
             break
     return best
+
+
+def _line_title(text: str) -> tuple[str, float] | None:
+    """The title a line reads as, and how well: the best-matching title of the list (the
+    longer on a tie, so "THÔNG TƯ LIÊN TỊCH" is not read as "THÔNG TƯ")."""
+    best: tuple[str, float, int] | None = None
+    for title, doc_type in TITLES:
+        match = find_keyword(text, title, threshold=0.8, anchored=True)
+        if match is None:
+            continue
+        # the title fills most of its line; a long line that merely starts so is a body
+        score = match.score * (1.0 if len(text) <= len(title) + 45 else 0.6)
+        if best is None or (score, len(title)) > (best[1], best[2]):
+            best = (doc_type, score, len(title))
+    return None if best is None else (best[0], best[1])
+
+
+def symbol_text(text: str) -> str:
+    """What follows "Số:" as one token: look-alike hyphens and dashes made plain and the
+    spaces a handwritten or spaced number leaves around "/" and "-" removed
+    (``464 /TTg-CĐS`` -> ``464/TTg-CĐS``); the first word of the result."""
+    plain = re.sub(r"\s*([/-])\s*", r"\1", lookalikes(text, dashes=True).strip())
+    return plain.split(" ")[0] if plain else ""
 
 
 def number_line(line: Line) -> str | None:

@@ -25,9 +25,31 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", bare).lower()
 
 
+_LOOKALIKES = str.maketrans({
+    "\u00ad": "-",  # soft hyphen: a text layer's hyphen ("4641/TB\u00adUBND")
+    "\u2010": "-", "\u2011": "-",  # hyphen, non-breaking hyphen
+    "\u2212": "-",  # minus sign
+    "\u00a0": " ", "\u2007": " ", "\u202f": " ",  # no-break spaces
+    "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None,  # zero-width
+    "\ufeff": None,  # zero-width no-break space (a byte-order mark inside text)
+})
+_DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2015": "-"})
+
+
+def lookalikes(text: str, *, dashes: bool = False) -> str:
+    """``text`` with look-alike characters of text layers replaced by the plain ones fields
+    are matched with: soft, non-breaking and other hyphens and the minus sign become
+    ``-``, no-break spaces a space, zero-width characters nothing. ``dashes`` also turns en
+    and em dashes into ``-`` (in a number/symbol, where no dash belongs; a summary keeps
+    its dashes)."""
+    plain = text.translate(_LOOKALIKES)
+    return plain.translate(_DASHES) if dashes else plain
+
+
 def squash(text: str) -> str:
-    """NFC with runs of whitespace collapsed to one space and the ends trimmed."""
-    return " ".join(nfc(text).split())
+    """NFC with look-alike characters made plain (:func:`lookalikes`), runs of whitespace
+    collapsed to one space and the ends trimmed."""
+    return " ".join(lookalikes(nfc(text)).split())
 
 
 def same_value(left: str, right: str) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from ingest.classify.text import fold, nfc, similarity, squash
+from ingest.classify.text import fold, lookalikes, nfc, similarity, squash
 from ingest.classify.vocabulary import ABBREVIATION_OF, NAME_SYLLABLES, POSITIONS, SURNAMES
 
 _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1",
@@ -49,7 +49,7 @@ def valid_symbol(text: str, doc_type: str | None = None) -> str | None:
     The number's digits are repaired; when the document's type is known, a type part that
     OCR misread (``QD`` for ``QĐ``) is set to the Decree 30 abbreviation.
     """
-    candidate = re.sub(r"\s+", "", nfc(text)).strip(".,;:")
+    candidate = re.sub(r"\s+", "", lookalikes(nfc(text), dashes=True)).strip(".,;:")
     number, slash, rest = candidate.partition("/")
     if not slash:
         return None

@@ -8,10 +8,21 @@ diacritics OCR dropped ("CHANH VAN PHONG" -> "CHÁNH VĂN PHÒNG").
 
 from __future__ import annotations
 
-ADMINISTRATIVE_TYPES = ("quyet_dinh", "cong_van", "to_trinh", "bao_cao", "thong_bao",
-                        "ke_hoach", "bien_ban", "giay_moi", "nghi_quyet", "huong_dan", "hop_dong")
+ADMINISTRATIVE_TYPES = (
+    # Decree 30/2020 Art. 7: the types the generator makes (and the model learns) first
+    "quyet_dinh", "cong_van", "to_trinh", "bao_cao", "thong_bao", "ke_hoach", "bien_ban",
+    "giay_moi", "nghi_quyet", "huong_dan", "hop_dong",
+    # the other administrative types of Art. 7
+    "chi_thi", "quy_che", "quy_dinh", "thong_cao", "chuong_trinh", "phuong_an", "de_an",
+    "du_an", "cong_dien", "ban_ghi_nho", "ban_thoa_thuan", "giay_uy_quyen", "giay_gioi_thieu",
+    "giay_nghi_phep", "phieu_gui", "phieu_chuyen", "phieu_bao", "thu_cong",
+    # legal normative documents (a normative decision or resolution keeps its own type)
+    "luat", "nghi_dinh", "thong_tu", "thong_tu_lien_tich", "phap_lenh",
+)
 CITIZEN_TYPES = ("don_de_nghi", "to_khai", "giay_chung_nhan", "giay_to_tuy_than")
 DOC_TYPES = (*ADMINISTRATIVE_TYPES, *CITIZEN_TYPES, "other")
+"""Every doc_type code (domain.md): the one list the rules, the model, review and the pages
+share."""
 
 ADMINISTRATIVE_FIELDS = ("so_ky_hieu", "ngay_ban_hanh", "co_quan_ban_hanh", "trich_yeu",
                          "nguoi_ky", "chuc_vu")
@@ -19,7 +30,8 @@ CITIZEN_FIELDS = ("ho_ten", "so_dinh_danh", "trich_yeu")
 ALL_FIELDS = (*ADMINISTRATIVE_FIELDS, "ho_ten", "so_dinh_danh")
 
 TITLES: tuple[tuple[str, str], ...] = (
-    # (title as printed, doc_type); longer titles first so "GIẤY MỜI" never eats more
+    # (title as printed, doc_type); a line takes the title matching it best, the longer on
+    # a tie ("THÔNG TƯ LIÊN TỊCH" over "THÔNG TƯ", "ĐƠN ĐỀ NGHỊ" over "ĐƠN")
     ("QUYẾT ĐỊNH", "quyet_dinh"),
     ("TỜ TRÌNH", "to_trinh"),
     ("BÁO CÁO", "bao_cao"),
@@ -30,6 +42,36 @@ TITLES: tuple[tuple[str, str], ...] = (
     ("NGHỊ QUYẾT", "nghi_quyet"),
     ("HƯỚNG DẪN", "huong_dan"),
     ("HỢP ĐỒNG", "hop_dong"),
+    ("CHỈ THỊ", "chi_thi"),
+    ("QUY CHẾ", "quy_che"),
+    ("QUY ĐỊNH", "quy_dinh"),
+    ("THÔNG CÁO", "thong_cao"),
+    ("THÔNG CÁO BÁO CHÍ", "thong_cao"),
+    ("CHƯƠNG TRÌNH", "chuong_trinh"),
+    ("PHƯƠNG ÁN", "phuong_an"),
+    ("ĐỀ ÁN", "de_an"),
+    ("DỰ ÁN", "du_an"),
+    ("CÔNG ĐIỆN", "cong_dien"),
+    ("BẢN GHI NHỚ", "ban_ghi_nho"),
+    ("BẢN THỎA THUẬN", "ban_thoa_thuan"),
+    ("BẢN THOẢ THUẬN", "ban_thoa_thuan"),
+    ("GIẤY ỦY QUYỀN", "giay_uy_quyen"),
+    ("GIẤY UỶ QUYỀN", "giay_uy_quyen"),
+    ("GIẤY GIỚI THIỆU", "giay_gioi_thieu"),
+    ("GIẤY NGHỈ PHÉP", "giay_nghi_phep"),
+    ("PHIẾU GỬI", "phieu_gui"),
+    ("PHIẾU CHUYỂN", "phieu_chuyen"),
+    ("PHIẾU BÁO", "phieu_bao"),
+    ("THƯ CÔNG", "thu_cong"),
+    ("THƯ CHÚC MỪNG", "thu_cong"),
+    ("THƯ CẢM ƠN", "thu_cong"),
+    ("THƯ KHEN", "thu_cong"),
+    ("THƯ THĂM HỎI", "thu_cong"),
+    ("LUẬT", "luat"),
+    ("NGHỊ ĐỊNH", "nghi_dinh"),
+    ("THÔNG TƯ", "thong_tu"),
+    ("THÔNG TƯ LIÊN TỊCH", "thong_tu_lien_tich"),
+    ("PHÁP LỆNH", "phap_lenh"),
     ("ĐƠN ĐỀ NGHỊ", "don_de_nghi"),
     ("ĐƠN XIN", "don_de_nghi"),
     ("ĐƠN ĐĂNG KÝ", "don_de_nghi"),
@@ -44,12 +86,29 @@ TITLES: tuple[tuple[str, str], ...] = (
 )
 
 ABBREVIATIONS: dict[str, str] = {
-    # the type part of a number/symbol (Decree 30 Appendix III) -> doc_type
+    # the type part of a number/symbol (Decree 30 Appendix III; the legal normative types'
+    # symbols) -> doc_type. Case matters: TTr, TTh and TT are three types.
     "QĐ": "quyet_dinh", "TTr": "to_trinh", "BC": "bao_cao", "TB": "thong_bao",
     "KH": "ke_hoach", "BB": "bien_ban", "GM": "giay_moi", "NQ": "nghi_quyet",
-    "HD": "huong_dan", "HĐ": "hop_dong",
+    "HD": "huong_dan", "HĐ": "hop_dong", "CT": "chi_thi", "QC": "quy_che", "QyĐ": "quy_dinh",
+    "TC": "thong_cao", "CTr": "chuong_trinh", "PA": "phuong_an", "ĐA": "de_an", "DA": "du_an",
+    "CĐ": "cong_dien", "GN": "ban_ghi_nho", "TTh": "ban_thoa_thuan", "GUQ": "giay_uy_quyen",
+    "GGT": "giay_gioi_thieu", "GNP": "giay_nghi_phep", "PG": "phieu_gui",
+    "PC": "phieu_chuyen", "PB": "phieu_bao", "CV": "cong_van",
+    "NĐ": "nghi_dinh", "TT": "thong_tu", "TTLT": "thong_tu_lien_tich", "PL": "phap_lenh",
 }
-ABBREVIATION_OF: dict[str, str] = {kind: abbr for abbr, kind in ABBREVIATIONS.items()}
+ABBREVIATION_OF: dict[str, str] = {kind: abbr for abbr, kind in ABBREVIATIONS.items()
+                                   if abbr != "CV"}  # công văn prints no type part
+
+AMBIGUOUS_ABBREVIATIONS: dict[str, str] = {
+    # symbols whose last part names the issuer, not the type: a law and a resolution of the
+    # National Assembly are both "N/YYYY/QH15"; the title decides
+    "QH": "luat", "UBTVQH": "phap_lenh",
+}
+
+CONSOLIDATED = "VBHN"
+"""The type part of a consolidated text's symbol (``5/VBHN-BTC``): its type is that of the
+text it consolidates (its title), with ``consolidated: true``."""
 
 NATIONAL_MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 
@@ -64,6 +123,7 @@ _POSITION_HEADS = (
     "CHÁNH ÁN", "VIỆN TRƯỞNG VIỆN KIỂM SÁT", "CHỦ TỊCH HỘI ĐỒNG", "TRƯỞNG THÔN",
     "GIÁM ĐỐC TRUNG TÂM", "KẾ TOÁN TRƯỞNG", "THƯ KÝ", "CHỦ TỌA", "NGƯỜI LẬP BIÊN BẢN",
     "TỔ TRƯỞNG", "TRƯỞNG KHU PHỐ", "TRƯỞNG ẤP", "CHÁNH VĂN PHÒNG UBND", "TRƯỞNG CHI NHÁNH",
+    "THỦ TƯỚNG", "CHỦ NHIỆM ỦY BAN", "TỔNG KIỂM TOÁN NHÀ NƯỚC", "THỐNG ĐỐC",
 )
 POSITIONS: tuple[str, ...] = tuple(
     sorted({*_POSITION_HEADS, *(f"PHÓ {head}" for head in _POSITION_HEADS
