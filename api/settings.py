@@ -12,10 +12,17 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from storage.errors import ConfigurationError
+from storage.errors import ConfigurationError, SohoaError
 from storage.objects import LocalStoreConfig, S3StoreConfig, StoreConfig
 from storage.records import DatabaseConfig
 
@@ -24,6 +31,7 @@ if TYPE_CHECKING:
     from ingest.digitise import DigitiseOptions
     from ingest.uploads import Uploader
     from ocr.model import OcrLimits
+    from signing.exchange.deadlines import ExchangeDeadlines
     from signing.incoming import VerifySetup
     from signing.keystore import KeyFileSealer
     from signing.pades import TrustServices
@@ -109,12 +117,37 @@ class Settings(BaseSettings):
                                      "worker_restart_window_seconds, then gives up on it")
     worker_restart_window_seconds: float = Field(default=60.0, gt=0, description="the window "
                                                  "of worker_max_restarts")
+    exchange_sla_arrived: str = Field(default="0d,2h,1h,30m,30m", description="time "
+                                      "allowed for status 01 (arrived) per edXML priority "
+                                      "0..4: 30m, 4h, or 0d (by the end of the same working "
+                                      "day), 1d (of the next); see signing/exchange/deadlines")
+    exchange_sla_registered: str = Field(default="0d,4h,2h,1h,1h", description="time "
+                                         "allowed for status 03 (registered) per edXML "
+                                         "priority 0..4, written like exchange_sla_arrived")
+    exchange_sweep_seconds: float = Field(default=60.0, ge=0, le=86_400, description="how "
+                                          "often sohoa serve sends the exchange statuses "
+                                          "left pending (0 never)")
+    exchange_sweep_max_seconds: float = Field(default=3600.0, gt=0, le=7 * 86_400,
+                                              description="the longest wait before trying "
+                                              "again a unit whose statuses could not be sent")
 
     @field_validator("holidays", "workdays")
     @classmethod
     def _check_holidays(cls, value: str) -> str:
         for text in filter(None, (part.strip() for part in value.split(","))):
             date.fromisoformat(text)  # a ValueError names the setting at start
+        return value
+
+    @field_validator("exchange_sla_arrived", "exchange_sla_registered")
+    @classmethod
+    def _check_sla(cls, value: str, info: ValidationInfo) -> str:
+        from signing.exchange.deadlines import parse_allowances
+
+        try:
+            parse_allowances(value, f"SOHOA_{(info.field_name or '').upper()}")
+        except SohoaError as error:  # named at start, not at the first page view
+            named = (error.subject or "").startswith("SOHOA_")  # the setting is named anyway
+            raise ValueError(error.message if named else str(error)) from error
         return value
 
     @model_validator(mode="after")
@@ -138,6 +171,13 @@ class Settings(BaseSettings):
         workdays = frozenset(date.fromisoformat(part.strip())
                              for part in self.workdays.split(",") if part.strip())
         return WorkingCalendar(extra_holidays=self.holiday_dates(), workdays=workdays)
+
+    def exchange_deadlines(self) -> ExchangeDeadlines:
+        """The times allowed for the exchange's first answers (01, 03) per priority."""
+        from signing.exchange.deadlines import ExchangeDeadlines
+
+        return ExchangeDeadlines.parse(self.exchange_sla_arrived,
+                                       self.exchange_sla_registered, self.working_calendar())
 
     @property
     def resolved_database_url(self) -> str:

@@ -8,6 +8,8 @@
   :attr:`Supervisor.given_up`, which ``/health`` reports), once it has exited more than
   ``max_restarts`` times within ``window_seconds``. It also restarts the embedded Valkey
   server when that stops answering.
+- :meth:`Supervisor.every` runs a task periodically in a thread of its own (the exchange's
+  statuses left pending are sent so), surviving any one failure of it.
 - :func:`queue_liveness` is what ``/health`` shows of the queue: the workers that are alive
   (RQ's worker registry, heartbeats, and on this host the process itself) and the age of the
   oldest waiting job.
@@ -117,6 +119,42 @@ class Child:
         return self.process is not None and self.process.poll() is None
 
 
+@dataclass
+class PeriodicTask:
+    """A task run every ``seconds`` until stopped; its failures are logged, not raised."""
+
+    name: str
+    seconds: float
+    task: Callable[[], object]
+    rounds: int = 0
+    failures: int = 0
+    thread: threading.Thread | None = None
+
+    def start(self, stopping: threading.Event) -> None:
+        """Run rounds in a daemon thread until ``stopping`` is set."""
+        self.thread = threading.Thread(target=self._loop, args=(stopping,),
+                                       name=f"sohoa-{self.name}", daemon=True)
+        self.thread.start()
+
+    def run_once(self) -> None:
+        """One round; an exception is logged and counted (the next round comes anyway)."""
+        self.rounds += 1
+        try:
+            self.task()
+        except Exception:
+            self.failures += 1
+            log.exception("sohoa serve: %s failed (round %d)", self.name, self.rounds)
+
+    def _loop(self, stopping: threading.Event) -> None:
+        while not stopping.wait(self.seconds):
+            self.run_once()
+
+    def join(self, timeout: float) -> None:
+        """Wait for the thread to end (after ``stopping`` is set)."""
+        if self.thread is not None:
+            self.thread.join(timeout=timeout)
+
+
 class Supervisor:
     """Starts child processes, restarts those that exit, and stops them all at the end."""
 
@@ -131,6 +169,12 @@ class Supervisor:
         self._stopping = threading.Event()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self.tasks: list[PeriodicTask] = []
+
+    def every(self, name: str, seconds: float, task: Callable[[], object]) -> None:
+        """Run ``task`` every ``seconds`` from :meth:`start` to :meth:`stop`, in a thread of
+        its own (a slow round delays only its own next round)."""
+        self.tasks.append(PeriodicTask(name, seconds, task))
 
     def add(self, name: str, command: Sequence[str], env: dict[str, str],
             log: IO[bytes] | None = None) -> None:
@@ -148,6 +192,8 @@ class Supervisor:
         self._thread = threading.Thread(target=self._watch, name="sohoa-supervisor",
                                         daemon=True)
         self._thread.start()
+        for task in self.tasks:
+            task.start(self._stopping)
 
     @property
     def starting_workers(self) -> list[str]:
@@ -242,6 +288,8 @@ class Supervisor:
             self.embedded_redis.stop()
         if self._thread is not None:
             self._thread.join(timeout=5)
+        for task in self.tasks:
+            task.join(timeout=5)
 
 
 def process_is_dead(connection: redis.Redis, key: str) -> bool:

@@ -76,6 +76,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if settings.uses_embedded_redis:
         supervisor.watch_embedded_redis(runtime.embedded_redis
                                         or EmbeddedRedis(settings.data_dir))
+    if settings.exchange_sweep_seconds > 0:  # statuses left pending, sent in the background
+        from api.exchange_sweep import pending_status_sweep, sweep_pending_statuses
+
+        sweep = pending_status_sweep(runtime)
+        supervisor.every("exchange-statuses", settings.exchange_sweep_seconds,
+                         lambda: sweep_pending_statuses(sweep))
     app = create_app(settings, runtime)
     app.state.supervisor = supervisor  # /health reports what it gave up on
     # uvicorn re-raises SIGTERM after its graceful shutdown; make that a normal exit so
