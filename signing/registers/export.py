@@ -1,5 +1,6 @@
 """A register book printed (A4 landscape PDF, the columns of Decree 30's register forms, in
-a font carrying every Vietnamese letter) and exported as CSV (formula-safe cells)."""
+a font carrying every Vietnamese letter) and exported as CSV and as an Excel workbook
+(formula-safe cells in both)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,10 @@ from datetime import date
 from typing import Any
 
 import pymupdf as _pymupdf
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -59,6 +64,7 @@ class Book:
     year: int
     columns: tuple[str, ...]
     rows: list[tuple[str, ...]]
+    kind: RegisterKind = RegisterKind.incoming
 
 
 def _day(value: date | None) -> str:
@@ -104,7 +110,7 @@ def register_book(session: Session, unit_id: int, kind: RegisterKind, year: int)
     entries = book_entries(session, unit_id, kind, year)
     leads = _leads(session, entries) if kind == RegisterKind.incoming else {}
     return Book(title=TITLES[kind], unit_name=unit.name, year=year, columns=COLUMNS[kind],
-                rows=[_row(entry, leads.get(entry.id, "")) for entry in entries])
+                kind=kind, rows=[_row(entry, leads.get(entry.id, "")) for entry in entries])
 
 
 def book_csv(book: Book) -> bytes:
@@ -116,6 +122,54 @@ def book_csv(book: Book) -> bytes:
     for row in book.rows:
         writer.writerow([csv_cell(value) for value in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHEET_NAMES = {RegisterKind.incoming: "Sổ đến", RegisterKind.outgoing: "Sổ đi"}
+MIN_WIDTH, MAX_WIDTH = 8, 60
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""How a cell a spreadsheet would run as a formula starts (as for the CSV's cells)."""
+
+
+def _width(name: str, values: list[str]) -> float:
+    """A column as wide as its longest line (characters), between the bounds."""
+    longest = max((len(line) for value in [name, *values] for line in value.splitlines()),
+                  default=0)
+    return float(min(MAX_WIDTH, max(MIN_WIDTH, longest + 2)))
+
+
+def book_xlsx(book: Book) -> bytes:
+    """The book as an Excel workbook: one sheet, the PDF's column headers in bold on the
+    first row (frozen, with a filter), one row per entry, columns sized to their text and
+    long texts wrapped. Every cell is a text cell: one that starts like a formula
+    (``= + - @``) is stored as a string with Excel's quote prefix, so it shows as written
+    and never runs; control characters an XML sheet cannot hold are dropped."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = f"{SHEET_NAMES[book.kind]} {book.year}"
+    workbook.properties.title = f"{book.title} — {book.unit_name} — Năm {book.year}"
+    workbook.properties.creator = "sohoa"
+    bold, shade = Font(bold=True), PatternFill("solid", fgColor="EEEEEE")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    sheet.append(list(book.columns))
+    for cell in sheet[1]:
+        cell.font, cell.fill, cell.alignment = bold, shade, wrap
+    for row in book.rows:
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", value) for value in row])
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            cell.alignment = wrap
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+                cell.data_type, cell.quotePrefix = "s", True
+    for index, name in enumerate(book.columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = _width(
+            name, [row[index - 1] for row in book.rows])
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 _CSS = """

@@ -2,7 +2,7 @@
 handler returns or closes what was given to them: the books of a year, the incoming book
 with the documents waiting to be registered (a scan's fields proposed for the clerk to
 confirm), the outgoing book with the signed documents to number, an entry with its
-assignment, the skipped numbers, the book as PDF and CSV."""
+assignment, the skipped numbers, the book as PDF, CSV and Excel."""
 
 from __future__ import annotations
 
@@ -41,7 +41,13 @@ from signing.registers.entries import (
     visible_entry,
     void_entry,
 )
-from signing.registers.export import book_csv, book_pdf, register_book
+from signing.registers.export import (
+    XLSX_MEDIA_TYPE,
+    book_csv,
+    book_pdf,
+    book_xlsx,
+    register_book,
+)
 from signing.registers.numbering import VIETNAM, vietnam_day
 from signing.registers.report import skipped_numbers
 from signing.registers.symbols import OUTGOING_TYPES
@@ -361,3 +367,12 @@ def book_as_csv(kind: RegisterKind, session: SessionDep, user: ViewerUser,
     year = year or _this_year()
     data = book_csv(register_book(session, user.user.unit_id, kind, year))
     return _download(data, "text/csv; charset=utf-8", f"so-{kind.value}-{year}.csv")
+
+
+@router.get("/ui/registers/{kind}/book.xlsx")
+def book_as_xlsx(kind: RegisterKind, session: SessionDep, user: ViewerUser,
+                 year: YearQuery = None) -> Response:
+    """The year's book as an Excel workbook (the PDF's columns, formula-safe cells)."""
+    year = year or _this_year()
+    data = book_xlsx(register_book(session, user.user.unit_id, kind, year))
+    return _download(data, XLSX_MEDIA_TYPE, f"so-{kind.value}-{year}.xlsx")
