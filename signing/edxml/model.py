@@ -71,12 +71,23 @@ class SignerInfo:
 
 
 @dataclass(frozen=True)
+class Replacement:
+    """``ReplacementInfo``: the earlier document an update or replacement stands for,
+    and the parties it was sent to."""
+
+    document_id: str
+    organ_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Business:
-    """The trace's business: 0 new, 1 revoke, 2 update, 3 replace, with a reason."""
+    """The trace's business: 0 new, 1 revoke, 2 update, 3 replace, with a reason; an
+    update or replacement names the documents it replaces."""
 
     type: int
     reason: str | None = None
     paper: bool = False
+    replacements: tuple[Replacement, ...] = ()
 
 
 @dataclass(frozen=True)

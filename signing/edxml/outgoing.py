@@ -20,7 +20,7 @@ from signing.edxml.model import (
     SignerInfo,
 )
 from signing.edxml.write import write_message
-from signing.exchange_parties import party_name, unlock_exchange_key
+from signing.exchange_parties import ExchangeKey, party_name, unlock_exchange_key
 from signing.keystore import KeyFileSealer
 from storage.errors import BadInputError, ConflictError, NotFoundError
 from storage.objects import ObjectStore
@@ -54,6 +54,16 @@ def document_message(session: Session, store: ObjectStore, sealer: KeyFileSealer
     """The signed edXML message of document ``document_id`` to the parties
     ``recipients`` (OrganIds of units here or of peers). Refused when the document has no
     signed version, its unit has no OrganId or exchange key, or a recipient is unknown."""
+    message, key = unsigned_document_message(session, store, sealer, document_id,
+                                             recipients, pin, now=now)
+    return write_message(message, key.private_key, key.certificate, now=now, chain=key.chain)
+
+
+def unsigned_document_message(session: Session, store: ObjectStore, sealer: KeyFileSealer,
+                              document_id: int, recipients: list[str], pin: str, *,
+                              now: datetime) -> tuple[Message, ExchangeKey]:
+    """:func:`document_message` before signing: the message and the unit's opened key
+    (a caller changes the business, e.g. a replacement, then signs)."""
     document = session.get(Document, document_id)
     if document is None:
         raise NotFoundError("no such document", subject=f"document {document_id}")
@@ -85,7 +95,7 @@ def document_message(session: Session, store: ObjectStore, sealer: KeyFileSealer
         priority=0, steering_type=1,
         attachments=(Attachment(name=_pdf_name(document.filename), content_type="application/pdf",
                                 data=read_file(store, signed)),))
-    return write_message(message, key.private_key, key.certificate, now=now, chain=key.chain)
+    return message, key
 
 
 def _pdf_name(filename: str) -> str:

@@ -32,6 +32,7 @@ from signing.edxml.model import (
     Message,
     Organ,
     Promulgation,
+    Replacement,
     ResponseFor,
     SignerInfo,
     Status,
@@ -208,7 +209,14 @@ def _business(traces: etree._Element | None) -> Business:
     if kind is not None and kind not in (0, 1, 2, 3):
         raise EdxmlError(f"BussinessDocType must be 0 to 3, not {kind}")
     reason = _text(found, "BussinessDocReason") or _text(found, "BusinessDocReason")
-    return Business(type=kind or 0, reason=reason, paper=_text(found, "Paper") == "1")
+    replacements = tuple(
+        Replacement(document_id, tuple(
+            organ for organ_element in _kids(_kid(element, "OrganIdList"), "OrganId")
+            if (organ := _text(organ_element)) is not None))
+        for element in _kids(_kid(found, "ReplacementInfoList"), "ReplacementInfo")
+        if (document_id := _text(element, "DocumentId")) is not None)
+    return Business(type=kind or 0, reason=reason, paper=_text(found, "Paper") == "1",
+                    replacements=replacements)
 
 
 def _response_for(header: etree._Element) -> ResponseFor | None:

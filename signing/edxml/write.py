@@ -109,6 +109,18 @@ def _traces(header: etree._Element, message: Message, now: datetime) -> None:
     _add(business, "BussinessDocType", str(message.business.type))
     _add(business, "BussinessDocReason", message.business.reason or "")
     _add(business, "Paper", "1" if message.business.paper else "0")
+    if message.business.type in (2, 3):
+        info = _add(business, "BussinessDocumentInfo")
+        _add(info, "DocumentInfo", "1")
+        _add(info, "DocumentReceiver", "0")
+        _add(info, "ReceiverList")
+        replacements = _add(business, "ReplacementInfoList")
+        for item in message.business.replacements:
+            replacement = _add(replacements, "ReplacementInfo")
+            _add(replacement, "DocumentId", item.document_id)
+            organs = _add(replacement, "OrganIdList")
+            for organ_id in item.organ_ids:
+                _add(organs, "OrganId", organ_id)
 
 
 def build_message(message: Message, *, now: datetime) -> etree._Element:

@@ -20,7 +20,14 @@ from signing.edxml import dsig
 from signing.edxml.model import Message
 from signing.edxml.parse import hardened_parser, parse_xml, read_message
 from signing.exchange.answers import answer_sender, mark_answered
-from signing.exchange.statuses import record_status, status_message
+from signing.exchange.outbox import queue_message
+from signing.exchange.statuses import (
+    DOCUMENT_KINDS,
+    REQUEST_ANSWERS,
+    record_request_answer,
+    record_status,
+    status_message,
+)
 from signing.exchange_parties import party_certificate
 from signing.incoming import VerifySetup, check_pdf
 from signing.keystore import KeyFileSealer
@@ -73,21 +80,39 @@ class Receipt:
 def receive_message(session: Session, store: ObjectStore, queue: JobQueue, data: bytes,
                     setup: InboxSetup, *, now: datetime) -> Receipt:
     """Take in a delivered edXML message: a status message is added to the trail of the
-    document it answers; a document message is verified, kept, registered and answered."""
+    document it answers; a revocation, update or replacement waits for the records
+    office's decision (:mod:`signing.exchange.revocation`); a document message is
+    verified, kept, registered and answered."""
     message = read_message(data, source="message", max_bytes=setup.max_bytes)
     if message.kind == "status":
         take_status(session, data, max_bytes=setup.max_bytes)
         return Receipt(b"")
-    unit = _addressee(session, message)
-    sender = message.sender.organ_id or ""
-    document_id = message.document_id or ""
+    if message.business.type != 0:
+        # the revocation workflow builds on this module's checks, hence imported here
+        from signing.exchange.revocation import receive_request
+
+        return receive_request(session, store, data, message, setup, now=now)
+    unit = addressee(session, message)
     earlier = session.scalar(select(ExchangeInboxMessage).where(
-        ExchangeInboxMessage.unit_id == unit.id, ExchangeInboxMessage.sender == sender,
-        ExchangeInboxMessage.message_document_id == document_id))
+        ExchangeInboxMessage.unit_id == unit.id,
+        ExchangeInboxMessage.sender == (message.sender.organ_id or ""),
+        ExchangeInboxMessage.message_document_id == (message.document_id or "")))
     if earlier is not None:
         with store.open(earlier.answer_key) as stream:
             return Receipt(stream.read(), duplicate=True)
-    reasons, checked = _check(session, data, message, setup)
+    _, answer = take_document(session, store, queue, data, message, setup, unit, now=now)
+    return Receipt(answer)
+
+
+def take_document(session: Session, store: ObjectStore, queue: JobQueue, data: bytes,
+                  message: Message, setup: InboxSetup, unit: Unit, *, now: datetime,
+                  queue_answer: bool = False) -> tuple[ExchangeInboxMessage, bytes]:
+    """Verify a document message for ``unit``, keep it, register it when accepted (03/04
+    queued to its sender) and give the signed ``01``/``02`` answer; ``queue_answer``
+    queues that answer too, first (a replacement taken in once its decision is made)."""
+    sender = message.sender.organ_id or ""
+    document_id = message.document_id or ""
+    reasons, checked = check_message(session, data, message, setup)
     accepted = not reasons
     answer = status_message(session, store, setup.sealer, unit, to=sender,
                             document_id=document_id, code="01" if accepted else "02",
@@ -109,12 +134,16 @@ def receive_message(session: Session, store: ObjectStore, queue: JobQueue, data:
                  subject_type="exchange_inbox", subject_id=row.id,
                  details={"sender": sender, "document_id": document_id,
                           "accepted": accepted, "reasons": reasons})
+    if queue_answer:
+        queue_message(session, store, queue, unit, kind="status", recipient=sender,
+                      data=answer, message_document_id=document_id)
     if accepted:
         _keep_and_register(session, store, queue, setup, unit, row, message, checked, now)
-    return Receipt(answer)
+    return row, answer
 
 
-def _addressee(session: Session, message: Message) -> Unit:
+def addressee(session: Session, message: Message) -> Unit:
+    """The unit of this installation the message is addressed to."""
     for organ in message.receivers:
         if organ.organ_id:
             unit = session.scalar(select(Unit).where(Unit.organ_id == organ.organ_id))
@@ -124,9 +153,10 @@ def _addressee(session: Session, message: Message) -> Unit:
                         subject=message.document_id or "message")
 
 
-def _check(session: Session, data: bytes, message: Message,
-           setup: InboxSetup) -> tuple[list[str], list[dict[str, Any]]]:
-    """The refusal reasons (empty: accepted) and each attachment's hash and verdict."""
+def check_message(session: Session, data: bytes, message: Message,
+                  setup: InboxSetup) -> tuple[list[str], list[dict[str, Any]]]:
+    """The refusal reasons (empty: accepted) and each attachment's hash and verdict: the
+    sender known, the message's XMLDSig by its registered certificate, each PDF valid."""
     certificate = party_certificate(session, message.sender.organ_id or "")
     if certificate is None:
         return ["unknown_sender"], []
@@ -220,8 +250,11 @@ def take_status(session: Session, data: bytes, *, max_bytes: int) -> bool:
     if not signature.valid or message.status is None or message.response_for is None:
         raise PermissionDeniedError("the status message's signature is not valid",
                                     subject=party)
+    if message.status.code in REQUEST_ANSWERS:
+        return record_request_answer(session, party, message.response_for.document_id or "",
+                                     message.status)
     outbox = session.scalar(select(ExchangeOutboxMessage).where(
-        ExchangeOutboxMessage.kind == "edoc", ExchangeOutboxMessage.recipient == party,
+        ExchangeOutboxMessage.kind.in_(DOCUMENT_KINDS), ExchangeOutboxMessage.recipient == party,
         ExchangeOutboxMessage.message_document_id == message.response_for.document_id)
         .order_by(ExchangeOutboxMessage.id.desc()))
     if outbox is None:
@@ -229,9 +262,12 @@ def take_status(session: Session, data: bytes, *, max_bytes: int) -> bool:
     return record_status(session, outbox, message.status)
 
 
-def inbox_messages(session: Session, user: CurrentUser, *,
-                   limit: int = 100) -> list[ExchangeInboxMessage]:
-    """The messages that arrived for the user's units, newest first."""
-    return list(session.scalars(select(ExchangeInboxMessage).where(
+def inbox_messages(session: Session, user: CurrentUser, *, limit: int = 100,
+                   history: bool = False) -> list[ExchangeInboxMessage]:
+    """The messages that arrived for the user's units, newest first; those withdrawn by
+    their sender (revoked or replaced, 15) only with ``history``."""
+    query = select(ExchangeInboxMessage).where(
         ExchangeInboxMessage.unit_id.in_(user.visible_unit_ids))
-        .order_by(ExchangeInboxMessage.id.desc()).limit(limit)))
+    if not history:
+        query = query.where(ExchangeInboxMessage.withdrawn_at.is_(None))
+    return list(session.scalars(query.order_by(ExchangeInboxMessage.id.desc()).limit(limit)))
