@@ -88,6 +88,31 @@ def verify(root: etree._Element, parser: etree.XMLParser, *,
         XMLVerifier().verify(root, x509_cert=certificate, parser=parser,
                              expect_config=ACCEPTED)
     except (InvalidSignature, InvalidInput) as error:
-        return SignatureCheck(present=True, valid=False, signer=signer,
-                              problem=str(error) or type(error).__name__)
+        problem = str(error) or type(error).__name__
+        if _default_namespace(root):
+            problem = _problem_excised(root, certificate, parser) or ""
+        if problem:
+            return SignatureCheck(present=True, valid=False, signer=signer, problem=problem)
     return SignatureCheck(present=True, valid=True, signer=signer)
+
+
+def _default_namespace(root: etree._Element) -> bool:
+    """Whether the signature is written ``<Signature xmlns="…xmldsig#">`` (as .NET's
+    SignedXml writes it) rather than with a prefix."""
+    signature = root.find(f".//{{{DSIG}}}Signature")
+    return signature is not None and signature.prefix is None
+
+
+def _problem_excised(root: etree._Element, certificate: x509.Certificate,
+                     parser: etree.XMLParser) -> str | None:
+    """Verify again without the ``xmlns=""`` lxml adds to ``SignedInfo``'s grandchildren
+    under a default-namespace signature: inclusive C14N renders none there, so .NET signs
+    bytes without them (signxml issue #193, fixed upstream in its PR #286). None when it
+    verifies, else what is wrong (a digest mismatch says which part was changed)."""
+    verifier = XMLVerifier()
+    verifier.excise_empty_xmlns_declarations = True
+    try:
+        verifier.verify(root, x509_cert=certificate, parser=parser, expect_config=ACCEPTED)
+    except (InvalidSignature, InvalidInput) as error:
+        return str(error) or type(error).__name__
+    return None

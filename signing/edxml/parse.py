@@ -34,6 +34,7 @@ from signing.edxml.model import (
     Promulgation,
     Replacement,
     ResponseFor,
+    SignatureCheck,
     SignerInfo,
     Status,
     Trace,
@@ -106,7 +107,19 @@ def read_message(data: bytes, *, source: str, max_bytes: int,
     except EdxmlError as error:
         raise EdxmlError(error.message, subject=source) from None
     signature = dsig.verify(root, hardened_parser(), expected=expected)
+    if not signature.present and _stray_signature(root):
+        signature = SignatureCheck(present=True, valid=False, problem=(
+            "the Signature element is not in the XMLDSig namespace, so it cannot be "
+            "verified"))
     return replace(message, signature=signature)
+
+
+def _stray_signature(root: etree._Element) -> bool:
+    """Whether the header has a ``<Signature>`` outside the XMLDSig namespace, as the
+    national axis SDK sample writes it (no ``xmlns`` of its own, so it falls in the
+    edXML default namespace): a signature is there, but not one anybody can check."""
+    return any(_kid(header, "Signature") is not None
+               for header in _descendants(root, "edXMLHeader"))
 
 
 # --- reading elements by local name ----------------------------------------------------
@@ -221,8 +234,9 @@ def _business(traces: etree._Element | None) -> Business:
 
 def _response_for(header: etree._Element) -> ResponseFor | None:
     found = _kid(header, "ResponseFor")
-    if found is None or not any(isinstance(child.tag, str) for child in found):
-        return None
+    if found is None or not any(isinstance(child.tag, str) and _clean("".join(
+            child.itertext())) for child in found):
+        return None  # absent, or written with every child empty as some writers do
     return ResponseFor(organ_id=_text(found, "OrganId"), document_id=_text(found, "DocumentId"),
                        code=_text(found, "Code"),
                        promulgation_date=_date(found, "PromulgationDate"))
