@@ -154,6 +154,18 @@ def run_noisy(count: int, seed: int, classifiers: tuple[Classifier, ...]) -> Tal
     return tally
 
 
+def run_real_documents(classifiers: tuple[Classifier, Classifier, Classifier],
+                       jobs: int) -> None:
+    """The real-document set (benchmarks/real_documents/truth.json): public government PDFs,
+    scanned and born-digital, read the way ``sohoa classify`` reads them; printed for the
+    whole set and per kind."""
+    from benchmarks.real_documents.score import run
+
+    for kind, tally in run(classifiers, jobs, Tally).items():
+        tally.print(f"real documents, {kind.replace('_', '-')} (benchmarks/real_documents)")
+        sys.stdout.flush()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
@@ -161,6 +173,8 @@ def main() -> int:
     parser.add_argument("--scanned", type=int, default=48)
     parser.add_argument("--noisy", type=int, default=800)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--no-real", action="store_true",
+                        help="skip the real-document set (benchmarks/real_documents)")
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -180,6 +194,8 @@ def main() -> int:
     for title, run in runs:
         run().print(title)
         sys.stdout.flush()
+    if not args.no_real:
+        run_real_documents(classifiers, args.jobs)
     print("\ntargets: type right on every corpus document; each field exact on >= 90% of "
           "the documents that have it")
     return 0
