@@ -4,7 +4,8 @@ routes, the CLI and the delivery job."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from collections.abc import Mapping
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -13,7 +14,13 @@ from api.runtime import Runtime
 from signing.exchange.answers import answer_pending_statuses
 from signing.exchange.inbox import InboxSetup, Receipt, receive_message, take_status
 from signing.exchange.outbox import DeliverySetup
-from signing.exchange.transport import HttpTransport, InternalTransport, Transports
+from signing.exchange.request_auth import Caller, answer_headers, authenticate_request
+from signing.exchange.transport import (
+    MESSAGES_PATH,
+    HttpTransport,
+    InternalTransport,
+    Transports,
+)
 from storage.errors import SohoaError
 
 _log = logging.getLogger(__name__)
@@ -37,6 +44,27 @@ def receive(runtime: Runtime, session: Session, data: bytes) -> Receipt:
                            now=vietnam_now())
 
 
+def authenticate_delivery(runtime: Runtime, headers: Mapping[str, str], body: bytes, *,
+                          address: str | None) -> Caller | None:
+    """The peer that signed a POST to the messages endpoint (None: unsigned, allowed only
+    when the settings do not require signed requests); ``RequestAuthError`` (401) or
+    ``TooManyAttemptsError`` (429) otherwise, before anything is read or stored."""
+    return authenticate_request(runtime.db.session, headers, method="POST",
+                                path=MESSAGES_PATH, body=body, address=address,
+                                policy=runtime.settings.exchange_request_policy(),
+                                now=datetime.now(UTC))
+
+
+def sign_answer(runtime: Runtime, session: Session, caller: Caller | None, *, status: int,
+                body: bytes) -> dict[str, str]:
+    """The headers by which the unit addressed signs its answer to ``caller`` (none for
+    an unsigned request)."""
+    if caller is None:
+        return {}
+    return answer_headers(session, runtime.store, runtime.settings.key_file_sealer(),
+                          caller, status=status, body=body, now=datetime.now(UTC))
+
+
 def answer_statuses(runtime: Runtime, session: Session, unit_id: int) -> None:
     """Queue, with the register step just taken, the statuses the unit owes the senders of
     documents it received by exchange (05 assigned, 06 done)."""
@@ -56,5 +84,7 @@ def delivery_setup(runtime: Runtime) -> DeliverySetup:
         except SohoaError as error:  # delivered all the same; the answer is not trusted
             _log.warning("exchange answer ignored: %s", error)
 
+    settings = runtime.settings
     return DeliverySetup(Transports(HttpTransport(), InternalTransport(receive_here)),
-                         take_answer)
+                         take_answer, sealer=settings.key_file_sealer(),
+                         window_seconds=float(settings.exchange_request_window_seconds))

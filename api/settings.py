@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from ingest.uploads import Uploader
     from ocr.model import OcrLimits
     from signing.exchange.deadlines import ExchangeDeadlines
+    from signing.exchange.request_auth import RequestAuthPolicy
     from signing.incoming import VerifySetup
     from signing.keystore import KeyFileSealer
     from signing.pades import TrustServices
@@ -92,6 +93,15 @@ class Settings(BaseSettings):
     edxml_max_bytes: int = Field(default=100_000_000, ge=1_000, le=10_000_000_000,
                                  description="largest edXML exchange message read, in bytes "
                                  "(checked before parsing)")
+    exchange_signed_requests: bool = Field(default=True, description="refuse (401) an "
+                                           "exchange message POSTed without the sending "
+                                           "unit's request signature (Sohoa-Signature)")
+    exchange_request_window_seconds: int = Field(
+        default=300, ge=10, le=3600, description="how far a signed exchange request's or "
+        "answer's date may be from this clock; nonces are remembered twice as long")
+    exchange_request_max_failures: int = Field(
+        default=20, ge=1, le=100_000, description="exchange requests failing their "
+        "signature check from one client address before it is locked for a while")
     max_pages: int = Field(default=2000, ge=1, le=100_000,
                            description="pages one uploaded file may have")
     ocr_document_seconds: float = Field(default=1800.0, ge=1.0, description="the time the "
@@ -260,6 +270,14 @@ class Settings(BaseSettings):
         return LoginPolicy(account=self.attempt_limits(self.login_max_failures),
                            address=self.attempt_limits(self.login_address_max_failures),
                            hashing_slots=self.password_hash_slots)
+
+    def exchange_request_policy(self) -> RequestAuthPolicy:
+        """Plain config for :mod:`signing.exchange.request_auth` (the receiving side)."""
+        from signing.exchange.request_auth import RequestAuthPolicy
+
+        return RequestAuthPolicy(required=self.exchange_signed_requests,
+                                 window_seconds=float(self.exchange_request_window_seconds),
+                                 limits=self.attempt_limits(self.exchange_request_max_failures))
 
     def pin_limits(self) -> AttemptLimits:
         """Plain config for the PIN guard of :func:`signing.requests.sign_batch`."""

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Response
+from fastapi import APIRouter, Body, Request, Response
 from pydantic import BaseModel, Field
 
 from api.deps import RuntimeDep, SessionDep, UserDep
-from api.exchange_wiring import receive, vietnam_now
+from api.exchange_wiring import authenticate_delivery, receive, sign_answer, vietnam_now
 from api.schemas import BodyId
 from api.transactions import CommitOnReturn
 from signing.exchange.inbox import inbox_messages
@@ -31,13 +31,19 @@ class SendIn(BaseModel):
 
 @router.post("/messages", summary="Deliver an edXML message (from another installation)",
              response_class=Response)
-def take_message(session: SessionDep, runtime: RuntimeDep,
+def take_message(session: SessionDep, runtime: RuntimeDep, request: Request,
                  body: Annotated[bytes, Body(media_type="application/xml")]) -> Response:
     """A document message is answered with a signed status message (``01`` received, or
     ``02`` refused with the reasons); a duplicate gets the first answer again. A status
-    message is added to the trail of the document it answers (empty answer)."""
+    message is added to the trail of the document it answers (empty answer). The request
+    must be signed by the sending unit (``Sohoa-Signature``, checked against the peer's
+    registered certificate; 401 naming the problem otherwise, nothing stored) and the
+    answer is signed by the unit addressed."""
+    caller = authenticate_delivery(runtime, request.headers, body,
+                                   address=request.client.host if request.client else None)
     receipt = receive(runtime, session, body)
-    headers = {"x-sohoa-duplicate": "1"} if receipt.duplicate else None
+    headers = {"x-sohoa-duplicate": "1"} if receipt.duplicate else {}
+    headers.update(sign_answer(runtime, session, caller, status=200, body=receipt.answer))
     return Response(receipt.answer, media_type="application/xml", headers=headers)
 
 

@@ -5,7 +5,7 @@ recipient takes it (at least once; the receiver ignores a duplicate)."""
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from signing.edxml.outgoing import document_message
 from signing.edxml.parse import parse_xml
+from signing.exchange.request_auth import DEFAULT_WINDOW_SECONDS, request_credentials
 from signing.exchange.transport import (
     Delivery,
     DeliveryRefusedError,
@@ -22,7 +23,7 @@ from signing.exchange.transport import (
 )
 from signing.keystore import KeyFileSealer
 from storage.accounts import CurrentUser
-from storage.errors import BadInputError, NotFoundError, PermissionDeniedError
+from storage.errors import BadInputError, NotFoundError, PermissionDeniedError, SohoaError
 from storage.jobs import JobQueue, RunningJob, SessionFactory, request_job
 from storage.objects import ObjectStore
 from storage.orphans import put_object
@@ -106,11 +107,14 @@ def destination(session: Session, organ_id: str) -> Destination:
 
 @dataclass(frozen=True)
 class DeliverySetup:
-    """What delivering needs besides the records: the transports and how an answer (a
-    status message) is taken in."""
+    """What delivering needs besides the records: the transports, how an answer (a
+    status message) is taken in, and the sealer of the units' keys (a request to another
+    installation is signed by the sending unit's key, opened with its sealed PIN)."""
 
     transports: Transports
     take_answer: Any  # Callable[[Session, bytes], None]: records the status answered
+    sealer: KeyFileSealer | None = None
+    window_seconds: float = DEFAULT_WINDOW_SECONDS
 
 
 def deliver_outbox_message(sessions: SessionFactory, store: ObjectStore, job: RunningJob,
@@ -132,6 +136,14 @@ def deliver_outbox_message(sessions: SessionFactory, store: ObjectStore, job: Ru
         except DeliveryRefusedError as error:
             return _refused(session, job, row, error)
         row.attempts += 1
+        failure: SohoaError | None = None
+        if target.base_url is not None and setup.sealer is not None:
+            try:
+                target = _signed_by(session, store, setup, row, target)
+            except SohoaError as error:  # e.g. unattended signing not allowed yet
+                row.last_error, failure = f"{type(error).__name__}: {error}"[:2000], error
+    if failure is not None:
+        raise failure
     try:
         answer: Delivery = setup.transports.deliver(target, data)
     except DeliveryRefusedError as error:
@@ -154,6 +166,17 @@ def deliver_outbox_message(sessions: SessionFactory, store: ObjectStore, job: Ru
         result = {"outbox": outbox_id, "state": row.state, "status": row.status_code}
         job.finish(session, result)
     return result
+
+
+def _signed_by(session: Session, store: ObjectStore, setup: DeliverySetup,
+               row: ExchangeOutboxMessage, target: Destination) -> Destination:
+    """``target`` with what signs the request to it: the sending unit's key."""
+    unit = session.get(Unit, row.unit_id)
+    assert unit is not None
+    assert setup.sealer is not None
+    return replace(target, auth=request_credentials(
+        session, store, setup.sealer, unit, row.recipient,
+        window_seconds=setup.window_seconds))
 
 
 def _refused(session: Session, job: RunningJob, row: ExchangeOutboxMessage,

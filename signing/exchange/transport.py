@@ -5,11 +5,19 @@ adapter of the national axis's polled API implements the same :class:`Transport`
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Protocol
 
 import httpx
 
+from signing.exchange.request_auth import (
+    RequestCredentials,
+    ResponseAuthError,
+    check_response,
+    new_nonce,
+    sign_request,
+)
 from storage.errors import BadInputError, UnavailableError
 
 MESSAGES_PATH = "/exchange/messages"
@@ -19,10 +27,11 @@ MESSAGES_PATH = "/exchange/messages"
 @dataclass(frozen=True)
 class Destination:
     """Where a message goes: the party's OrganId and, for another installation, its base
-    URL (None: a unit of this deployment)."""
+    URL (None: a unit of this deployment) and what signs the request to it."""
 
     organ_id: str
     base_url: str | None = None
+    auth: RequestCredentials | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -47,32 +56,59 @@ class Transport(Protocol):
         ...
 
 
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
 @dataclass(frozen=True)
 class HttpTransport:
-    """POSTs the message to ``{base_url}/exchange/messages`` of another installation."""
+    """POSTs the message to ``{base_url}/exchange/messages`` of another installation,
+    signed by the sending unit's key (:mod:`signing.exchange.request_auth`); the answer is
+    taken only once its signature by the recipient is checked."""
 
     timeout_seconds: float = 30.0
+    clock: Callable[[], datetime] = _utcnow
 
     def deliver(self, destination: Destination, message: bytes) -> Delivery:
-        """POST the message; 5xx and network errors are :class:`UnavailableError`, other
-        refusals :class:`DeliveryRefusedError`."""
+        """POST the signed request; 5xx, 401 (not authenticated: the peer may not know
+        this unit's certificate yet, or the clocks differ), network errors and an answer
+        not signed by the recipient are :class:`UnavailableError` or
+        :class:`ResponseAuthError` (tried again), other refusals
+        :class:`DeliveryRefusedError`."""
         if not destination.base_url:
             raise DeliveryRefusedError("the peer has no base URL (sohoa peer add --url)",
                                        subject=destination.organ_id)
+        auth = destination.auth
+        if auth is None:
+            raise UnavailableError("no key to sign the request to this peer",
+                                   subject=destination.organ_id)
         url = destination.base_url.rstrip("/") + MESSAGES_PATH
         timeout = httpx.Timeout(self.timeout_seconds, connect=min(5.0, self.timeout_seconds))
+        nonce = new_nonce()
+        headers = sign_request(auth.key, sender=auth.sender, recipient=destination.organ_id,
+                               method="POST", path=MESSAGES_PATH, body=message,
+                               now=self.clock(), nonce=nonce)
         try:
             response = httpx.post(url, content=message, timeout=timeout,
-                                  headers={"content-type": "application/xml"})
+                                  headers={"content-type": "application/xml", **headers})
         except httpx.HTTPError as error:
             raise UnavailableError(f"cannot reach {url}: {error}",
                                    subject=destination.organ_id) from error
-        if response.status_code >= 500 or response.status_code in (408, 429):
-            raise UnavailableError(f"{url} answered {response.status_code}",
-                                   subject=destination.organ_id)
+        if response.status_code >= 500 or response.status_code in (401, 408, 429):
+            raise UnavailableError(f"{url} answered {response.status_code}: "
+                                   f"{response.text[:300]}", subject=destination.organ_id)
         if response.status_code >= 400:
             raise DeliveryRefusedError(f"{url} refused the message ({response.status_code}: "
                                        f"{response.text[:300]})", subject=destination.organ_id)
+        try:
+            check_response(response.headers, status=response.status_code,
+                           body=response.content, credentials=auth,
+                           responder=destination.organ_id, request_nonce=nonce,
+                           now=self.clock())
+        except ResponseAuthError as error:
+            raise ResponseAuthError(error.problem, f"the answer of {url} is not "
+                                    f"authenticated: {error}",
+                                    subject=destination.organ_id) from error
         return Delivery(response.content,
                         response.headers.get("content-type", "application/xml"))
 

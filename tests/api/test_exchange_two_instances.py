@@ -15,19 +15,27 @@ import re
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from lxml import etree
 
 from ingest.synthetic import generate_document
 from signing.edxml.parse import read_message
 from signing.edxml.write import write_message
+from signing.exchange.request_auth import (
+    NONCE,
+    RequestCredentials,
+    check_response,
+    sign_request,
+)
+from signing.exchange.transport import MESSAGES_PATH
 from signing.pki.build import LEADER_NAME, issue_certificate
 from tests.support.browser import sohoa
 from tests.support.processes import RunningServe, running_serve
@@ -170,10 +178,22 @@ def _signed_by_stranger(data: bytes, stranger_p12: Path) -> bytes:
                          now=datetime.now().replace(microsecond=0), chain=list(chain))
 
 
-def _deliver(client: httpx.Client, data: bytes) -> httpx.Response:
-    answer = client.post("/exchange/messages", content=data,
-                         headers={"content-type": "application/xml"})
+def _deliver(client: httpx.Client, data: bytes, keys: dict[str, Path]) -> httpx.Response:
+    """POST ``data`` to B as A's unit does: the request signed by A's key; B's answer
+    must be signed by B's key, for this request."""
+    key, _, _ = pkcs12.load_key_and_certificates(keys["unit-a"].read_bytes(), PIN.encode())
+    _, certificate_b, _ = pkcs12.load_key_and_certificates(keys["unit-b"].read_bytes(),
+                                                           PIN.encode())
+    assert isinstance(key, rsa.RSAPrivateKey)
+    assert certificate_b is not None
+    headers = sign_request(key, sender=ORGAN_A, recipient=ORGAN_B, method="POST",
+                           path=MESSAGES_PATH, body=data, now=datetime.now(UTC))
+    answer = client.post(MESSAGES_PATH, content=data,
+                         headers={"content-type": "application/xml", **headers})
     assert answer.status_code == 200, answer.text
+    check_response(answer.headers, status=200, body=answer.content,
+                   credentials=RequestCredentials(ORGAN_A, key, certificate_b),
+                   responder=ORGAN_B, request_nonce=headers[NONCE], now=datetime.now(UTC))
     return answer
 
 
@@ -258,8 +278,11 @@ def test_two_installations_exchange_a_signed_document(tmp_path: Path) -> None:
             again = tmp_path / "first.edxml"
             sohoa(env_a, "edxml", "write", str(first), "--to", ORGAN_B, "-o", str(again),
                   "--password", PIN)
-            once, twice = _deliver(b.client, again.read_bytes()), _deliver(
-                b.client, again.read_bytes())
+            unsigned = b.client.post(MESSAGES_PATH, content=again.read_bytes(),
+                                     headers={"content-type": "application/xml"})
+            assert unsigned.status_code == 401, unsigned.text  # signed requests only
+            once, twice = _deliver(b.client, again.read_bytes(), keys), _deliver(
+                b.client, again.read_bytes(), keys)
             assert once.content == twice.content
             assert once.headers.get("x-sohoa-duplicate") == "1"
             assert twice.headers.get("x-sohoa-duplicate") == "1"
@@ -270,7 +293,8 @@ def test_two_installations_exchange_a_signed_document(tmp_path: Path) -> None:
             written = tmp_path / "second.edxml"
             sohoa(env_a, "edxml", "write", str(second), "--to", ORGAN_B, "-o", str(written),
                   "--password", PIN)
-            code, reason = _answered(_deliver(b.client, _tampered(written.read_bytes())))
+            code, reason = _answered(_deliver(b.client, _tampered(written.read_bytes()),
+                                               keys))
             assert code == "02"
             assert "tampered attachment" in reason, reason
             refused = _inbox(b.client, clerk_b)[0]
@@ -279,7 +303,7 @@ def test_two_installations_exchange_a_signed_document(tmp_path: Path) -> None:
 
             # Signed by a key B does not know for A: refused.
             forged = _signed_by_stranger(written.read_bytes(), keys["stranger"])
-            code, reason = _answered(_deliver(b.client, forged))
+            code, reason = _answered(_deliver(b.client, forged, keys))
             assert code == "02"
             assert "signature" in reason, reason
             assert _inbox(b.client, clerk_b)[0]["reasons"] == ["bad_message_signature"]
