@@ -2,7 +2,8 @@
 documents made by the generator with a seed the model never saw.
 
     .venv/bin/python benchmarks/classify_accuracy.py [--corpus ../shared/corpus]
-        [--generated 480] [--scanned 48] [--noisy 800] [--jobs 2]
+        [--generated 480] [--scanned 48] [--variant 240] [--noisy 800] [--jobs 2]
+        [--only corpus,scanned,generated,variant,noisy]
 
 Sets (each printed as its own table):
 - ``corpus``: the twelve vi-admin scans, OCR'd by sohoa, then classified.
@@ -10,6 +11,10 @@ Sets (each printed as its own table):
   noise, seals, 200-300 dpi), OCR'd and classified: the whole path on unseen documents.
 - ``generated``: generated documents rendered as born-digital PDFs (real text layer, real
   geometry) and classified.
+- ``variant``: generated documents rendered as born-digital PDFs by another renderer
+  (tests/support/variant_pdf.py: another font, margins and spacing, soft hyphens and other
+  look-alike characters in the text layer, some summaries in capitals); identity papers,
+  which it does not draw, are left out.
 - ``noisy``: generated texts with OCR-like noise (1-8% of characters) or no diacritics at
   all, classified as plain text (no geometry).
 The model is trained here from the generator (training seed) and evaluated on other
@@ -43,6 +48,7 @@ from ingest.classify.text import same_value  # noqa: E402
 from ingest.synthetic import generate_documents, ocr_noise, strip_diacritics  # noqa: E402
 from ocr.pipeline import OcrOptions  # noqa: E402
 from tests.support.synthetic_pdf import random_degradation, render_pdf, scan_pdf  # noqa: E402
+from tests.support.variant_pdf import render_variant_pdf  # noqa: E402
 
 EVAL_SEED = 777
 
@@ -95,6 +101,9 @@ class Tally:
         for key in sorted(self.fields):
             right, n = self.fields[key]
             print(f"{key:18} {n:4} | {_pct(right, n)}")
+        fields_right = sum(r for r, _ in self.fields.values())
+        fields_total = sum(n for _, n in self.fields.values())
+        print(f"{'all fields':18} {fields_total:4} | {_pct(fields_right, fields_total)}")
         for miss in self.misses[:12]:
             print(f"   miss: {miss}")
         if len(self.misses) > 12:
@@ -119,16 +128,21 @@ def run_corpus(corpus: Path, classifiers: tuple[Classifier, ...], jobs: int) -> 
 
 
 def run_rendered(count: int, seed: int, classifiers: tuple[Classifier, ...], *,
-                 scanned: bool, jobs: int) -> Tally:
-    """Generated documents as born-digital PDFs, or as degraded scans OCR'd by sohoa."""
+                 scanned: bool, jobs: int, variant: bool = False) -> Tally:
+    """Generated documents as born-digital PDFs (``variant``: by the other renderer), or
+    as degraded scans OCR'd by sohoa."""
     tally = Tally()
     started = time.perf_counter()
     rng = random.Random(seed)
     with tempfile.TemporaryDirectory(prefix="sohoa-bench-") as work:
         for document in generate_documents(count, seed=seed):
             pdf = Path(work) / f"{document.doc_id or 'doc'}.pdf"
+            if variant and document.doc_type == "giay_to_tuy_than":
+                continue
             if scanned:
                 scan_pdf(document, pdf, random_degradation(rng, hard=rng.random() < 0.3))
+            elif variant:
+                render_variant_pdf(document, pdf)
             else:
                 render_pdf(document, pdf)
             with read_file(pdf, OcrOptions(jobs=jobs)) as (lines, reread):
@@ -171,7 +185,10 @@ def main() -> int:
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
     parser.add_argument("--generated", type=int, default=480)
     parser.add_argument("--scanned", type=int, default=48)
+    parser.add_argument("--variant", type=int, default=240)
     parser.add_argument("--noisy", type=int, default=800)
+    parser.add_argument("--only", default="corpus,scanned,generated,variant,noisy",
+                        help="comma-separated sets to run")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--no-real", action="store_true",
                         help="skip the real-document set (benchmarks/real_documents)")
@@ -182,16 +199,23 @@ def main() -> int:
     seconds = time.perf_counter() - started
     print(f"model trained on the generator's training seed in {seconds:.1f} s")
     classifiers = (Classifier(model), Classifier(), Classifier(model))
-    runs: Iterable[tuple[str, Callable[[], Tally]]] = (
-        ("corpus scans (vi-admin)", lambda: run_corpus(args.corpus, classifiers, args.jobs)),
-        ("generated, scanned and OCR'd", lambda: run_rendered(
+    runs: Iterable[tuple[str, str, Callable[[], Tally]]] = (
+        ("corpus", "corpus scans (vi-admin)",
+         lambda: run_corpus(args.corpus, classifiers, args.jobs)),
+        ("scanned", "generated, scanned and OCR'd", lambda: run_rendered(
             args.scanned, EVAL_SEED, classifiers, scanned=True, jobs=args.jobs)),
-        ("generated, born-digital PDFs", lambda: run_rendered(
+        ("generated", "generated, born-digital PDFs", lambda: run_rendered(
             args.generated, EVAL_SEED + 1, classifiers, scanned=False, jobs=args.jobs)),
-        ("generated text, OCR noise / no diacritics (type only)",
+        ("variant", "generated, born-digital PDFs by another renderer", lambda: run_rendered(
+            args.variant, EVAL_SEED + 3, classifiers, scanned=False, jobs=args.jobs,
+            variant=True)),
+        ("noisy", "generated text, OCR noise / no diacritics (type only)",
          lambda: run_noisy(args.noisy, EVAL_SEED + 2, classifiers)),
     )
-    for title, run in runs:
+    wanted = set(args.only.split(","))
+    for key, title, run in runs:
+        if key not in wanted:
+            continue
         run().print(title)
         sys.stdout.flush()
     if not args.no_real:

@@ -181,6 +181,9 @@ class FieldExtractor:
         start = title.index + 1
         if not self.document.has_geometry:
             return _summary_without_geometry(self.first[start:], self._summary_line)
+        styled = self._styled_summary(self.first[title.index], start)
+        if styled is not None:
+            return styled
         block = layout.take_block(self.first, start, self._summary_line, limit=4)
         margins = layout.text_margins(self.first, self.width)
         for index in range(1, len(block)):
@@ -191,17 +194,33 @@ class FieldExtractor:
                 return block[:index]
         return block
 
+    def _styled_summary(self, title: Line, start: int) -> list[Line] | None:
+        """From a text layer's fonts: the bold lines right under a bold title, up to a
+        regular line (the body), a gap, a drawn rule or a change of case. None when the
+        fonts are unknown or the line under the title is regular (then the geometry
+        decides)."""
+        below = self.first[start:]
+        if title.bold is not True or not below or below[0].bold is not True:
+            return None
+        block: list[Line] = []
+        for line in below[:6]:
+            if not line.bold or not self._summary_line(line):
+                break
+            if block and (block[-1].rule_below or not layout.follows_closely(block[-1], line)
+                          or is_upper_line(line.text) != is_upper_line(block[0].text)):
+                break
+            block.append(line)
+        return block
+
     def _summary_line(self, line: Line) -> bool:
         """Whether a line under the title may belong to the summary: no label, no speck;
-        in capitals only on an administrative document and when it is no authority,
+        in capitals only when it is no authority,
         agency or heading line (a decree's "QUY ĐỊNH CHI TIẾT ..." is a summary; the
         "HỘI ĐỒNG NHÂN DÂN ..." or "CHỦ TỊCH ..." line that follows it is not)."""
         if any(find_keyword(line.text, label, anchored=True, threshold=0.85)
                for label in _STOP_LABELS) or layout.is_junk(line):
             return False
-        if not is_upper_line(line.text):
-            return True
-        return self.doc_type in ADMINISTRATIVE_TYPES and capitals_summary_line(line.text)
+        return not is_upper_line(line.text) or capitals_summary_line(line.text)
 
     def signer(self) -> dict[str, FieldValue | None]:
         """``chuc_vu`` and ``nguoi_ky`` from the signer block: the name is its last line,
@@ -306,20 +325,28 @@ def _summary_without_geometry(lines: list[Line], keep: Callable[[Line], bool]) -
     return block
 
 
-_NOT_SUMMARY_HEADS = tuple(f"{fold(word)} " for word in (
+_NOT_SUMMARY_HEADS = (
     "ỦY BAN", "UỶ BAN", "UBND", "HỘI ĐỒNG", "HĐND", "CHÍNH PHỦ", "QUỐC HỘI", "KHÓA", "KHOÁ",
-    "CHƯƠNG", "PHẦN", "MỤC", "ĐIỀU", "NƠI NHẬN", "TM.", "KT.", "TL.", "TUQ.", "SỞ", "BỘ"))
+    "CHƯƠNG", "PHẦN", "MỤC", "ĐIỀU", "NƠI NHẬN", "TM.", "KT.", "TL.", "TUQ.", "SỞ", "BỘ")
 _HEADING_NUMBER = re.compile(r"^([ivxlc]+|\d+|[a-z])[.)]\s")
 
 
 def capitals_summary_line(text: str) -> bool:
     """Whether a line in capitals under the title can be (part of) the summary: not the
     line of the authority that issues it ("CHỦ TỊCH ỦY BAN NHÂN DÂN ...", "HỘI ĐỒNG NHÂN
-    DÂN ...", "BỘ TRƯỞNG ..."), nor a numbered heading or an article."""
-    folded = f"{fold(text).strip()} "
-    if folded.startswith(_NOT_SUMMARY_HEADS) or _HEADING_NUMBER.match(folded):
+    DÂN ...", "BỘ TRƯỞNG ..."), nor a numbered heading or an article. Words are compared
+    with their marks when the line has any ("PHẬN" is no "PHẦN"), folded when OCR lost
+    them all."""
+    bare = fold(text) == text.lower()
+    if _HEADING_NUMBER.match(fold(text).strip() + " "):
         return False
-    return not any(folded.startswith(f"{fold(position)} ") for position in POSITIONS)
+
+    def key(words: str) -> str:
+        return f"{fold(words) if bare else words.upper()} "
+
+    line = key(text.strip())
+    heads = (*_NOT_SUMMARY_HEADS, *POSITIONS)
+    return not any(line.startswith(key(head)) for head in heads)
 
 
 def _find_name(column: list[Line], reread: Reread | None) -> tuple[int, FieldValue | None]:

@@ -31,6 +31,9 @@ class Line:
     height: float = 0.0  # median word height; 0 when there is no geometry
     confidence: float = 100.0  # mean OCR word confidence, 0..100
     pixel_box: tuple[int, int, int, int] | None = None  # (left, top, right, bottom) in pixels
+    bold: bool | None = None  # from a text layer's fonts; None when unknown (OCR, plain text)
+    size: float = 0.0  # font size in points from a text layer; 0 when unknown
+    rule_below: bool = False  # a short drawn rule right under the line (text layer only)
 
     @property
     def has_geometry(self) -> bool:

@@ -1,5 +1,6 @@
 """Turning an input file into lines to classify: plain text as it is, anything else through
-OCR (text-layer pages keep their text), with zonal re-reading of single lines."""
+OCR (text-layer pages keep their text, and their lines carry the layer's font weight, size
+and rules), with zonal re-reading of single lines."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from ingest.classify.extract import Reread
 from ingest.classify.lines import Line, ReadDocument, read_text, read_words_json
+from ingest.classify.textlayer import add_styles
 from ingest.errors import IntakeInputError
 from ocr.pipeline import OcrOptions, ocr_file
 from ocr.zones import LineReader
@@ -39,5 +41,11 @@ def read_file(path: Path, options: OcrOptions | None = None,
     with tempfile.TemporaryDirectory(prefix="sohoa-classify-") as work:
         searchable = Path(work) / "searchable.pdf"
         outcome = ocr_file(path, searchable, options, progress=progress)
+        words = outcome.words_json()
+        document = read_words_json(words)
+        text_pages = [number for number, page in enumerate(words["pages"])
+                      if page.get("source") == "text-layer"]
+        if text_pages and path.suffix.lower() == ".pdf":
+            document = add_styles(document, path, text_pages)  # fonts, sizes, rules
         with LineReader(searchable) as reader:
-            yield read_words_json(outcome.words_json()), line_rereader(reader)
+            yield document, line_rereader(reader)
