@@ -36,6 +36,7 @@ from api.routes import (
     keys,
     objects,
     pki,
+    registers,
     search,
     signing,
     stacks,
@@ -56,7 +57,7 @@ DOCS_ASSETS = Path(fastapi_offline.__file__).resolve().parent / "static"
 ASSETS_URL = "/docs/assets"
 ROUTERS = (health, auth, units, users, dossiers, documents, jobs, stacks, tray, classifier,
            stats, search, objects, pki, keys, drafts, signing, verify, verify_page, incoming,
-           exchange)
+           exchange, registers)
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
