@@ -56,6 +56,8 @@ NAVIGATION = (
     NavLink("nav.outgoing", "/ui/outgoing", frozenset({UserRole.clerk})),
     NavLink("nav.inbox", "/ui/inbox", frozenset({UserRole.clerk, UserRole.leader})),
     NavLink("nav.registers", "/ui/registers", frozenset({UserRole.clerk, UserRole.leader})),
+    NavLink("nav.assigned", "/ui/assigned", frozenset({UserRole.intake, UserRole.leader,
+                                                       UserRole.clerk})),
     NavLink("nav.units", "/ui/admin/units", frozenset({UserRole.admin})),
     NavLink("nav.users", "/ui/admin/users", frozenset({UserRole.admin})),
     NavLink("nav.dashboard", "/ui/dashboard", ALL),

@@ -9,24 +9,29 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 import openpyxl
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from api.runtime import Runtime, open_runtime
 from signing.exchange_parties import add_peer, register_exchange_key, set_organ_id
 from signing.pki import init_pki
+from signing.registers.assignment import Handler, assign_entry
 from signing.registers.entries import IncomingFields, register_incoming
 from signing.registers.numbering import vietnam_day
 from storage.accounts import CurrentUser, create_unit, create_user
 from storage.records import Document, DocumentStatus, FileRole, User, unit_subtree_ids, utcnow
 from storage.records.files import store_document_file
 from storage.records.models import (
+    ExchangeOutboxMessage,
+    Job,
+    RegisterCounter,
     RegisterEntry,
     Unit,
 )
-from storage.records.vocabulary import EntrySource, UserRole
+from storage.records.vocabulary import EntrySource, RegisterKind, UserRole
 from tests.api.conftest import PASSWORD, make_settings
 from tests.api.web.conftest import CSRF, Web, web_client
 
@@ -159,3 +164,148 @@ def test_both_books_export_as_excel_workbooks(office: Office) -> None:
                     "Độ mật, khẩn", "Số bản", "Ghi chú")
     assert office["chuyenvien"].client.get(
         "/ui/registers/incoming/book.xlsx").status_code == 403
+
+
+def _counts(office: Office) -> tuple[int, int, int]:
+    """(outgoing numbers taken this year, outgoing entries, edoc messages) of xã Hòa An."""
+    with office.runtime.db.session() as session:
+        unit_id = session.scalars(select(Unit.id).where(Unit.code == "UBND-XA")).one()
+        taken = session.scalar(select(RegisterCounter.last_number).where(
+            RegisterCounter.unit_id == unit_id, RegisterCounter.kind == RegisterKind.outgoing,
+            RegisterCounter.year == vietnam_day(utcnow()).year)) or 0
+        entries = session.scalar(select(func.count()).select_from(RegisterEntry).where(
+            RegisterEntry.unit_id == unit_id, RegisterEntry.kind == RegisterKind.outgoing))
+        sent = session.scalar(select(func.count()).select_from(ExchangeOutboxMessage).where(
+            ExchangeOutboxMessage.unit_id == unit_id, ExchangeOutboxMessage.kind == "edoc"))
+        return int(taken), int(entries or 0), int(sent or 0)
+
+
+def test_issue_and_send_numbers_and_queues_in_one_action(office: Office) -> None:
+    clerk = office["vanthu"]
+    document_id = _signed(office, "qd-cong-nhan.pdf")
+    book = clerk.client.get("/ui/registers/outgoing")
+    assert f'href="/ui/registers/outgoing/{document_id}/issue"' in book.text
+    path = f"/ui/registers/outgoing/{document_id}/issue"
+    form = clerk.client.get(path)
+    assert form.status_code == 200
+    assert 'value="Về việc công nhận tổ dân phố văn hóa"' in form.text
+    assert f'value="{XB}"' in form.text  # the directory: the other commune and the peer
+    assert f'value="{PEER}"' in form.text
+    assert f'value="{XA}"' not in form.text  # not its own unit
+    assert 'hx-get="/ui/directory"' in form.text
+    fields = {"doc_type": "quyet_dinh", "summary": "Về việc công nhận tổ dân phố văn hóa",
+              "signer": "Trần Văn Lãnh", "agency": "UBND", "to": [XB, PEER]}
+    before = _counts(office)
+    wrong = clerk.client.post(path, data={"csrf": _csrf(clerk, path), **fields, "pin": "9999"})
+    assert wrong.status_code == 422
+    assert 'id="issue-pin-error"' in wrong.text
+    assert 'checked' in wrong.text.split(f'id="party-{PEER}"')[1].split("</label>")[0]
+    assert _counts(office) == before  # no number taken, no entry, no message
+    done = clerk.client.post(path, data={"csrf": _csrf(clerk, path), **fields, "pin": PIN})
+    assert done.status_code == 303, done.text
+    entry_id = int(done.headers["location"].rsplit("/", 1)[1])
+    taken, entries, sent = _counts(office)
+    assert (taken, entries, sent) == (before[0] + 1, before[1] + 1, before[2] + 2)
+    with office.runtime.db.session() as session:
+        entry = session.get(RegisterEntry, entry_id)
+        assert entry is not None
+        assert entry.symbol == f"{taken}/QĐ-UBND"
+        assert entry.recipients == "Ủy ban nhân dân xã Bình Minh; Sở Nội vụ tỉnh Đắk Lắk"
+        rows = session.scalars(select(ExchangeOutboxMessage).where(
+            ExchangeOutboxMessage.document_id == document_id)).all()
+        assert sorted(row.recipient for row in rows) == sorted([XB, PEER])
+        assert all(row.message_document_id.endswith(entry.symbol) for row in rows)
+        jobs = session.scalars(select(Job.id).where(Job.id.in_(
+            [f"exchange-delivery-{row.id}" for row in rows]))).all()
+        assert len(jobs) == 2
+        document = session.get(Document, document_id)
+        assert document is not None
+        assert document.fields["so_ky_hieu"] == entry.symbol
+    again = clerk.client.post(path, data={"csrf": _csrf(clerk, path), **fields, "pin": PIN})
+    assert again.status_code == 422  # numbered already
+    assert 'id="issue-document-error"' in again.text
+    assert _counts(office) == (taken, entries, sent)
+
+
+def test_issue_and_send_through_the_api_is_both_or_neither(office: Office) -> None:
+    client = office["vanthu"].client
+    token = client.post("/auth/token", data={"username": "vanthu", "password": PASSWORD})
+    assert token.status_code == 200, token.text
+    headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    document_id = _signed(office, "cv-api.pdf")
+    body = {"document_id": document_id, "doc_type": "cong_van", "summary": "Về việc họp",
+            "to": [XB, "000.00.77.H77"], "pin": PIN}
+    before = _counts(office)
+    unknown = client.post("/registers/outgoing/issue-and-send", json=body, headers=headers)
+    assert unknown.status_code == 422, unknown.text
+    assert "000.00.77.H77" in unknown.text
+    assert _counts(office) == before
+    done = client.post("/registers/outgoing/issue-and-send", json={**body, "to": [XB]},
+                       headers=headers)
+    assert done.status_code == 201, done.text
+    answer = done.json()
+    assert answer["entry"]["number"] == before[0] + 1
+    assert answer["entry"]["symbol"] == f"{before[0] + 1}/UBND-XA"
+    assert [message["to"] for message in answer["messages"]] == [XB]
+    leader = client.post("/auth/token", data={"username": "lanhdao", "password": PASSWORD})
+    refused = client.post("/registers/outgoing/issue-and-send", json=body, headers={
+        "Authorization": f"Bearer {leader.json()['access_token']}"})
+    assert refused.status_code == 403
+
+
+def test_the_directory_is_searched_with_diacritics_folded(office: Office) -> None:
+    clerk = office["vanthu"].client
+    found = clerk.get("/ui/directory", params={"q": "binh minh"})
+    assert found.status_code == 200
+    assert "<html" not in found.text
+    assert f'value="{XB}"' in found.text
+    assert f'value="{PEER}"' not in found.text
+    peer = clerk.get("/ui/directory", params={"q": "DAK LAK"})
+    assert f'value="{PEER}"' in peer.text
+    assert "Liên thông ngoài" in peer.text
+    kept = clerk.get("/ui/directory", params={"q": "dak lak", "to": [XB]})
+    assert f'value="{XB}" checked' in kept.text  # a chosen party stays listed, checked
+    by_code = clerk.get("/ui/directory", params={"q": "02.h26"})
+    assert f'value="{XB}"' in by_code.text
+    none = clerk.get("/ui/directory", params={"q": "không có đâu"})
+    assert 'id="parties-none"' in none.text
+    assert office["chuyenvien"].client.get("/ui/directory").status_code == 403
+    outbox = clerk.get("/ui/outgoing")
+    assert 'id="send-to-q"' in outbox.text  # the separate send form picks the same way
+    assert f'value="{PEER}"' in outbox.text
+
+
+def test_a_handler_sees_what_is_assigned_to_them(office: Office) -> None:
+    late = _incoming(office, "Về việc báo cáo quá hạn")
+    soon = _incoming(office, "Về việc góp ý dự thảo")
+    other = _incoming(office, "Về việc giao người khác")
+    today = vietnam_day(utcnow())
+    with office.runtime.db.session() as session:
+        leader = _current(session, "lanhdao")
+        for entry_id, lead, support, deadline in (
+                (late, "chuyenvien", (), today - timedelta(days=2)),
+                (soon, "hotro", (Handler("chuyenvien", today + timedelta(days=5)),),
+                 today + timedelta(days=7)),
+                (other, "hotro", (), today)):
+            entry = session.get(RegisterEntry, entry_id)
+            assert entry is not None
+            assign_entry(session, leader, entry, note="Xử lý theo quy định",
+                         lead=Handler(lead, deadline), support=support)
+    handler = office["chuyenvien"].client
+    assert 'href="/ui/assigned"' in handler.get("/").text
+    page = handler.get("/ui/assigned")
+    assert page.status_code == 200
+    assert f'id="assigned-{other}"' not in page.text
+    assert page.text.index(f'id="assigned-{late}"') < page.text.index(f'id="assigned-{soon}"')
+    overdue = page.text.split(f'id="assigned-{late}"')[1].split("</tr>")[0]
+    assert "Quá hạn" in overdue
+    assert "Chủ trì" in overdue
+    assert (today - timedelta(days=2)).strftime("%d/%m/%Y") in overdue
+    assert f'href="/ui/registers/entries/{late}"' in overdue
+    support = page.text.split(f'id="assigned-{soon}"')[1].split("</tr>")[0]
+    assert "Phối hợp" in support
+    assert (today + timedelta(days=5)).strftime("%d/%m/%Y") in support
+    assert "Quá hạn" not in support
+    assert "Đến hạn hôm nay" in office["hotro"].client.get("/ui/assigned").text
+    assert handler.get(f"/ui/registers/entries/{late}").status_code == 200
+    assert 'id="assigned-empty"' in office["khac"].client.get("/ui/assigned").text
