@@ -4,6 +4,7 @@ the outbox and inbox with their status trails."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Request, Response
@@ -13,6 +14,7 @@ from api.deps import RuntimeDep, SessionDep, UserDep
 from api.exchange_wiring import authenticate_delivery, receive, sign_answer, vietnam_now
 from api.schemas import BodyId
 from api.transactions import CommitOnReturn
+from signing.exchange.deadlines import inbox_timeliness, outbox_timeliness
 from signing.exchange.inbox import inbox_messages
 from signing.exchange.outbox import outbox_messages, send_document
 from signing.exchange.statuses import status_trail
@@ -70,15 +72,23 @@ def send(payload: SendIn, user: UserDep, session: SessionDep,
 
 
 @router.get("/outbox", summary="Documents sent, with each recipient's status trail")
-def outbox(user: UserDep, session: SessionDep) -> list[dict[str, Any]]:
-    """Newest first; ``trail`` holds the statuses answered, with their times."""
-    return [_outbox_json(session, row) for row in outbox_messages(session, user)]
+def outbox(user: UserDep, session: SessionDep, runtime: RuntimeDep) -> list[dict[str, Any]]:
+    """Newest first; ``trail`` holds the statuses answered, with their times;
+    ``deadlines`` when 01 and 03 are due by the message's priority, ``overdue`` (and
+    ``overdue_codes``) whether one of them has not come in time."""
+    rules, now = runtime.settings.exchange_deadlines(), datetime.now(UTC)
+    return [{**_outbox_json(session, row),
+             **outbox_timeliness(runtime.store, rules, row, now=now).to_json()}
+            for row in outbox_messages(session, user)]
 
 
 @router.get("/inbox", summary="Documents that arrived, with the verdict on arrival")
-def inbox(user: UserDep, session: SessionDep) -> list[dict[str, Any]]:
-    """Newest first; ``reasons`` says why a message was refused (status 02)."""
-    return [{"id": row.id, "from": {"organ_id": row.sender, "name": row.sender_name},
+def inbox(user: UserDep, session: SessionDep, runtime: RuntimeDep) -> list[dict[str, Any]]:
+    """Newest first; ``reasons`` says why a message was refused (status 02); ``deadlines``
+    and ``overdue`` as in the outbox, from the message's arrival."""
+    rules, now = runtime.settings.exchange_deadlines(), datetime.now(UTC)
+    return [{**inbox_timeliness(runtime.store, rules, row, now=now).to_json(),
+             "id": row.id, "from": {"organ_id": row.sender, "name": row.sender_name},
              "message_document_id": row.message_document_id, "subject": row.subject,
              "accepted": row.accepted, "reasons": row.reasons.get("codes", []),
              "document_id": row.document_id, "entry_id": row.entry_id,

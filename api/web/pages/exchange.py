@@ -5,8 +5,8 @@ links to the document, its verification report and its register entry)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -17,10 +17,12 @@ from starlette.responses import Response
 
 from api.deps import RuntimeDep, SessionDep
 from api.exchange_wiring import vietnam_now
+from api.runtime import Runtime
 from api.transactions import CommitOnReturn
 from api.web.session import CsrfChecked, PageUser, flash, require_page_roles
 from api.web.templates import render
 from ingest.figures import VIETNAM
+from signing.exchange.deadlines import Timeliness, inbox_timeliness, outbox_timeliness
 from signing.exchange.inbox import inbox_messages
 from signing.exchange.outbox import outbox_messages, send_document
 from signing.exchange.statuses import status_trail
@@ -63,13 +65,28 @@ class TrailStep:
 
 
 @dataclass(frozen=True)
+class Due:
+    """When an answer (01 or 03) is due, in Vietnam time, and whether it is overdue now."""
+
+    code: str
+    time: str
+    overdue: bool
+
+
+def _dues(timing: Timeliness | None) -> list[Due]:
+    return [Due(item.code, local_time(item.due), item.overdue)
+            for item in (timing.deadlines if timing else ())]
+
+
+@dataclass(frozen=True)
 class SentRow:
-    """A sent message with its trail."""
+    """A sent message with its trail, and when its recipient's 01/03 are due."""
 
     message: ExchangeOutboxMessage
     created: str
     delivered: str
     trail: list[TrailStep]
+    dues: list[Due] = field(default_factory=list)
 
 
 def _steps(events: list[ExchangeStatusEvent]) -> list[TrailStep]:
@@ -78,9 +95,12 @@ def _steps(events: list[ExchangeStatusEvent]) -> list[TrailStep]:
             for event in events]
 
 
-def _sent(session: Session, row: ExchangeOutboxMessage) -> SentRow:
+def _sent(session: Session, row: ExchangeOutboxMessage,
+          runtime: Runtime | None = None) -> SentRow:
+    timing = None if runtime is None else outbox_timeliness(
+        runtime.store, runtime.settings.exchange_deadlines(), row, now=datetime.now(UTC))
     return SentRow(row, local_time(row.created_at), local_time(row.delivered_at),
-                   _steps(status_trail(session, row.id)))
+                   _steps(status_trail(session, row.id)), _dues(timing))
 
 
 def _sendable_documents(session: Session, page_user: PageUser) -> list[Document]:
@@ -103,7 +123,7 @@ def _parties(session: Session, page_user: PageUser) -> list[tuple[str, str]]:
 def _outbox_page(request: Request, runtime: RuntimeDep, session: Session, user: PageUser, *,
                  errors: dict[str, str] | None = None, chosen: list[str] | None = None,
                  document_id: int | None = None, status: int = 200) -> Response:
-    rows = [_sent(session, row) for row in outbox_messages(session, user.user)]
+    rows = [_sent(session, row, runtime) for row in outbox_messages(session, user.user)]
     return render(request, "exchange/outbox.html", user=user, status=status,
                   secret=runtime.settings.url_secret(), rows=rows,
                   documents=_sendable_documents(session, user) if user.role in (
@@ -130,7 +150,7 @@ def _visible_outbox(session: Session, user: PageUser, outbox_id: int) -> Exchang
 def sent_message(request: Request, outbox_id: int, runtime: RuntimeDep, session: SessionDep,
                  user: ViewerUser) -> Response:
     """One sent message and its recipient's trail of statuses."""
-    row = _sent(session, _visible_outbox(session, user, outbox_id))
+    row = _sent(session, _visible_outbox(session, user, outbox_id), runtime)
     return render(request, "exchange/sent.html", user=user,
                   secret=runtime.settings.url_secret(), row=row)
 
@@ -193,18 +213,21 @@ class ArrivedRow:
     message: ExchangeInboxMessage
     received: str
     reasons: list[str]
+    dues: list[Due] = field(default_factory=list)
 
 
-def _arrived(row: ExchangeInboxMessage) -> ArrivedRow:
+def _arrived(row: ExchangeInboxMessage, runtime: Runtime | None = None) -> ArrivedRow:
     codes = [str(code) for code in (row.reasons or {}).get("codes", [])]
-    return ArrivedRow(row, local_time(row.received_at), codes)
+    timing = None if runtime is None else inbox_timeliness(
+        runtime.store, runtime.settings.exchange_deadlines(), row, now=datetime.now(UTC))
+    return ArrivedRow(row, local_time(row.received_at), codes, _dues(timing))
 
 
 @router.get("/ui/inbox", response_class=HTMLResponse)
 def inbox(request: Request, runtime: RuntimeDep, session: SessionDep,
           user: ViewerUser) -> Response:
     """The documents that arrived for the unit, with the verdict on arrival in words."""
-    rows = [_arrived(row) for row in inbox_messages(session, user.user)]
+    rows = [_arrived(row, runtime) for row in inbox_messages(session, user.user)]
     return render(request, "exchange/inbox.html", user=user,
                   secret=runtime.settings.url_secret(), rows=rows, known=KNOWN_REASONS)
 
@@ -217,5 +240,5 @@ def arrived_message(request: Request, inbox_id: int, runtime: RuntimeDep,
     if row is None or row.unit_id not in user.user.visible_unit_ids:
         raise NotFoundError("no such message", subject=f"message {inbox_id}")
     return render(request, "exchange/arrived.html", user=user,
-                  secret=runtime.settings.url_secret(), row=_arrived(row),
+                  secret=runtime.settings.url_secret(), row=_arrived(row, runtime),
                   known=KNOWN_REASONS)
