@@ -188,8 +188,9 @@ def _refused(session: Session, job: RunningJob, row: ExchangeOutboxMessage,
 
 def outbox_messages(session: Session, user: CurrentUser, *,
                     limit: int = 100) -> list[ExchangeOutboxMessage]:
-    """The documents the user's units sent, newest first (status answers left out)."""
+    """The documents the user's units sent and their revocations, updates and
+    replacements, newest first (status answers left out)."""
     return list(session.scalars(select(ExchangeOutboxMessage).where(
         ExchangeOutboxMessage.unit_id.in_(user.visible_unit_ids),
-        ExchangeOutboxMessage.kind == "edoc").order_by(ExchangeOutboxMessage.id.desc())
+        ExchangeOutboxMessage.kind != "status").order_by(ExchangeOutboxMessage.id.desc())
         .limit(limit)))
