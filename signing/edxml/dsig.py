@@ -38,13 +38,25 @@ def placeholder() -> etree._Element:
     return element
 
 
+class _Signer(XMLSigner):
+    """signxml's signer re-parsing the message with the reader's hardened parser: its own
+    default parser refuses a text node over 10 MB (an attachment of ~7.5 MB)."""
+
+    @property
+    def parser(self) -> etree.XMLParser:
+        """The parser signxml uses for the copy of the document it signs."""
+        from signing.edxml.parse import hardened_parser
+
+        return hardened_parser()
+
+
 def sign(root: etree._Element, private_key: rsa.RSAPrivateKey,
          certificate: x509.Certificate, chain: list[x509.Certificate] | None = None
          ) -> etree._Element:
     """``root`` signed (rsa-sha256, enveloped, exclusive C14N) with the certificate in
     ``KeyInfo/X509Data``; the signature replaces the placeholder when there is one."""
-    signer = XMLSigner(method=methods.enveloped, signature_algorithm="rsa-sha256",
-                       digest_algorithm="sha256", c14n_algorithm=EXCLUSIVE_C14N)
+    signer = _Signer(method=methods.enveloped, signature_algorithm="rsa-sha256",
+                     digest_algorithm="sha256", c14n_algorithm=EXCLUSIVE_C14N)
     signed: etree._Element = signer.sign(root, key=private_key,
                                          cert=[certificate, *(chain or [])],
                                          )

@@ -48,9 +48,14 @@ _TIMES = ("%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%d/%m/
 
 
 def hardened_parser() -> etree.XMLParser:
-    """An lxml parser that resolves no entity, loads no DTD, reaches no network and keeps
-    libxml2's limits on depth and text size."""
-    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
+    """An lxml parser that resolves no entity, loads no DTD and reaches no network.
+
+    libxml2's "huge" mode is on: without it a text node over 10 MB is refused, and the
+    base64 of an ordinary 8 MB scanned PDF is one. What that mode guards against cannot
+    reach it here: :func:`parse_xml` refuses any DOCTYPE or entity declaration before
+    parsing (no entity can expand) and the message's size is bounded by the setting
+    ``SOHOA_EDXML_MAX_BYTES`` first; the depth limit stays (2,048 levels)."""
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True,
                            dtd_validation=False, load_dtd=False)
 
 

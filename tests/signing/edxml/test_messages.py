@@ -201,3 +201,16 @@ def test_not_edxml_is_named(data: bytes, problem: str) -> None:
     with pytest.raises(EdxmlError, match=problem) as caught:
         read_message(data, source="x.edxml", max_bytes=LIMIT)
     assert str(caught.value).startswith("x.edxml: ")
+
+
+def test_an_attachment_of_twelve_megabytes_is_read_and_verified(agency_key: AgencyKey) -> None:
+    """libxml2 refuses a text node over 10 MB unless told otherwise: a scanned 12 MB PDF
+    (16 MB of base64) is an ordinary attachment, so the reader must take it."""
+    big = b"%PDF-1.7\n" + bytes(range(256)) * (12 * 1024 * 4)
+    message = replace(MESSAGE, attachments=(Attachment("big.pdf", "application/pdf", big),))
+    data = _written(agency_key, message)
+    assert len(data) > 16_000_000
+    read = read_message(data, source="big.edxml", max_bytes=len(data) + 1)
+    assert read.signature.valid
+    assert read.attachments[0].data == big
+    assert read.attachments[0].size == len(big)
