@@ -2,10 +2,26 @@
 
 One rule, on both databases and on both sides (documents and queries): :func:`fold_text`,
 then words are the runs of letters and digits (``8800/QĐ-SNV`` is ``8800 qd snv``). The
-folded words are indexed in an FTS5 table on SQLite (ranked by bm25) or a tsvector on
-PostgreSQL (also passed through ``sohoa_fold`` on both sides; ranked by ts_rank_cd). The
-original text is kept beside them: snippets are cut from it in Python, diacritics intact.
-Tables: migration ``0003_search``.
+database's index only *finds* documents (every word of the query, AND); :func:`score_text`
+ranks them, in Python on the original text, so the order is the same on both databases:
+
+- the exact phrase (the query's words side by side, folded) first;
+- then the query's own diacritics ("đồng chí" above "Đông chí" when they were typed);
+- then field hits (the title: file name, type, number/symbol, summary, applicant...);
+- then proximity (the smallest window holding every word), then how often the words occur.
+
+No collection statistics (bm25's IDF is zero or negative on tiny collections): a score is
+``8 phrase + 4 diacritics + 2 fields + proximity + frequency``, each part in [0, 1].
+
+Only a pool is ranked, found by the index: the newest ``CANDIDATES`` documents of each of
+four kinds (the phrase in a field, the phrase anywhere, every word in a field, every word
+anywhere), so a phrase is ranked first even among thousands of scattered matches. Matches
+beyond the pool follow it, newest first. SQLite: an FTS5 table of the folded title and body
+(phrase and column queries use its positions). PostgreSQL: a tsvector of lexemes without
+positions: the folded words, their bigrams (``"dong chi"``) and the title's words and bigrams
+marked with ``=`` (``"=dong chi"``), under a GIN index (rows indexed before this scheme have
+only the words: they are still found, ranked when in the pool). The original text is kept
+beside them for ranking and snippets. Tables: migration ``0003_search``.
 
     index_document(session, doc.id, title="don_de_nghi đơn.pdf ...", body=ocr_text)
     hits = search(session, "ho so dat dai", SearchFilters(unit_ids=[3, 4]))
@@ -20,7 +36,8 @@ from bisect import bisect_right
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from itertools import accumulate
+from itertools import accumulate, islice, pairwise
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -39,7 +56,11 @@ MAX_WORD_CHARS = 100  # longer "words" are not indexed (PostgreSQL would drop th
 MAX_LIMIT = 200
 SNIPPET_WORDS = 30  # about this many words per snippet ...
 SNIPPET_LEAD = 8  # ... of which these come before the first match
-SQLITE_WEIGHTS = (0.0, 4.0, 1.0)  # bm25's for document_id, title, body (PostgreSQL: A, B)
+CANDIDATES = 100  # documents of each kind ranked in Python (see the module's docstring)
+MAX_LEXEME_BYTES = 600_000  # a PostgreSQL tsvector holds at most 1 MB: bigrams stop here
+FIELD_MARK = "="  # PostgreSQL's lexemes of the title's words and bigrams: "=dong chi"
+MAX_OCCURRENCES = 200  # occurrences of one word looked at when ranking a document
+AVERAGE_WORDS = 300  # a typical document's length in words (for frequency's saturation)
 
 _FTS = sa.table("document_search", sa.column("rowid", sa.Integer))
 _TEXT = sa.table("document_search_text", *map(sa.column, ("document_id", "title", "body")))
@@ -115,8 +136,7 @@ def _postgres(session: Session) -> bool:
 
 _INDEX = {  # by _postgres(): upsert a document's row
     True: ("INSERT INTO document_search (document_id, title, body, folded) VALUES (:id, :title, "
-           ":body, setweight(to_tsvector('simple', sohoa_fold(:ftitle)), 'A') || setweight("
-           "to_tsvector('simple', sohoa_fold(:fbody)), 'B')) ON CONFLICT (document_id) DO "
+           ":body, array_to_tsvector(CAST(:lexemes AS text[]))) ON CONFLICT (document_id) DO "
            "UPDATE SET title = excluded.title, body = excluded.body, folded = excluded.folded",),
     False: ("DELETE FROM document_search WHERE rowid = :id",
             "INSERT INTO document_search (rowid, document_id, title, body) "
@@ -138,10 +158,34 @@ def index_document(session: Session, document_id: int, *, title: str, body: str)
     if session.scalar(sa.select(Document.id).where(Document.id == document_id)) is None:
         raise NotFoundError("no such document to index", subject=f"document {document_id}")
     title, body = _clean(title), _clean(body)
-    values = {"id": document_id, "title": title, "body": body,
-              "ftitle": _indexed(title), "fbody": _indexed(body)}  # fmt: skip
-    for statement in _INDEX[_postgres(session)]:
+    postgres = _postgres(session)
+    values: dict[str, object] = {"id": document_id, "title": title, "body": body,
+                                 "ftitle": _indexed(title), "fbody": _indexed(body)}
+    if postgres:
+        values["lexemes"] = lexemes(str(values["ftitle"]), str(values["fbody"]))
+    for statement in _INDEX[postgres]:
         session.execute(sa.text(statement), values)
+
+
+def lexemes(title: str, body: str) -> list[str]:
+    """PostgreSQL's lexemes of a document whose folded words are ``title`` and ``body``
+    (space-separated): every word, every pair of neighbours ("dong chi"), and the title's
+    words and pairs again, marked ("=dong chi"); body pairs stop at ``MAX_LEXEME_BYTES``."""
+    found: dict[str, None] = {}
+    title_words, body_words = title.split(), body.split()
+    for words, marks in ((title_words, ("", FIELD_MARK)), (body_words, ("",))):
+        found.update((mark + word, None) for word in words for mark in marks)
+    size = sum(len(lexeme.encode()) + 8 for lexeme in found)
+    for words, marks in ((title_words, ("", FIELD_MARK)), (body_words, ("",))):
+        for first, second in pairwise(words):
+            for mark in marks:
+                lexeme = f"{mark}{first} {second}"
+                if lexeme not in found:
+                    size += len(lexeme.encode()) + 8
+                    if size > MAX_LEXEME_BYTES:
+                        return list(found)
+                    found[lexeme] = None
+    return list(found)
 
 
 def remove_document(session: Session, document_id: int) -> None:
@@ -152,52 +196,176 @@ def remove_document(session: Session, document_id: int) -> None:
 
 @dataclass(frozen=True)
 class _Query:
-    """The folded words of a query; ``prefix`` is a last word still being typed."""
+    """The folded words of a query in order (repeats kept); ``prefix``: the last word is
+    still being typed; ``spelled``: the words as typed (lower case), if any has a mark."""
 
-    exact: tuple[str, ...]
-    prefix: str | None
+    words: tuple[str, ...]
+    prefix: bool
+    spelled: tuple[str, ...] | None
 
-    def fts5(self) -> str:
-        """An FTS5 query: every word quoted (no operator can come from the user), ANDed."""
-        quoted = [f'"{word}"' for word in self.exact]  # words hold letters and digits only
-        return " ".join(quoted + ([f'"{self.prefix}"*'] if self.prefix else []))
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """The distinct words (the prefix, if any, last)."""
+        return tuple(dict.fromkeys(self.words))
 
-    def tsquery(self) -> sa.ColumnElement[object]:
-        """A tsquery built in SQL from bound words: ``'w1' & 'w2' & 'w3':*``."""
-        lexemes: list[sa.ColumnElement[str]] = [
-            sa.func.quote_literal(sa.func.sohoa_fold(sa.literal(word, sa.Text)), type_=sa.Text)
-            for word in (*self.exact, *([self.prefix] if self.prefix else []))
-        ]
-        if self.prefix:
-            lexemes[-1] = lexemes[-1].concat(":*")
-        joined = lexemes[0]
-        for lexeme in lexemes[1:]:
-            joined = joined.concat(" & ").concat(lexeme)
-        return sa.func.to_tsquery(sa.literal_column("'simple'"), joined, type_=TSQUERY)
+    def kinds(self, postgres: bool) -> list[str]:
+        """Match expressions (FTS5 or tsquery text) of the pool's kinds, best first: the
+        phrase in the title, the phrase anywhere, every word in the title, every word."""
+        terms, last = self.terms, len(self.words) - 1
+        if postgres:  # lexemes hold letters, digits, spaces and the mark: quoting is safe
+            star = ":*" if self.prefix else ""
+            every = [f"'{w}'" for w in terms[:-1]] + [f"'{terms[-1]}'{star}"]
+            pairs = [f"'{self.words[n]} {self.words[n + 1]}'" + (star if n + 1 == last else "")
+                     for n in range(last)]  # fmt: skip
+
+            def field(parts: list[str]) -> str:
+                return " & ".join(f"'{FIELD_MARK}{part[1:]}" for part in parts)
+
+            phrase = [field(pairs), " & ".join(pairs)] if pairs else []
+            return [*phrase, field(every), " & ".join(every)]
+        star = "*" if self.prefix else ""
+        words = " ".join([*(f'"{w}"' for w in terms[:-1]), f'"{terms[-1]}"{star}'])
+        quoted = f'"{" ".join(self.words)}"{star}'
+        phrase = [f"title : {quoted}", quoted] if len(self.words) > 1 else []
+        return [*phrase, f"title : ({words})", words]
 
     def pattern(self) -> re.Pattern[str]:
         """A regex finding the query's words in folded text (for snippets)."""
-        exact = "|".join(re.escape(w) for w in sorted(self.exact, key=len, reverse=True))
-        options = [f"(?:{exact})(?![^\\W_])"] if exact else []
-        options += [f"{re.escape(self.prefix)}[^\\W_]*"] if self.prefix else []
+        exact = self.terms[:-1] if self.prefix else self.terms
+        joined = "|".join(re.escape(w) for w in sorted(exact, key=len, reverse=True))
+        options = [f"(?:{joined})(?![^\\W_])"] if exact else []
+        options += [f"{re.escape(self.words[-1])}[^\\W_]*"] if self.prefix else []
         return re.compile(f"(?<![^\\W_])(?:{'|'.join(options)})")
 
 
 def _parse(query: str) -> _Query:
-    folded = fold_text(_clean(query))
+    cleaned = _clean(query)
+    folded = fold_text(cleaned)
     words = WORD.findall(folded)
     if not words:
         raise SearchQueryError("the query has no words to search for", subject="query")
     if max(map(len, words)) > MAX_WORD_CHARS:
         raise SearchQueryError(f"a word is over {MAX_WORD_CHARS} characters", subject="query")
-    unique = list(dict.fromkeys(words))
-    if len(unique) > MAX_QUERY_WORDS:
+    if len(set(words)) > MAX_QUERY_WORDS:
         raise SearchQueryError(f"more than {MAX_QUERY_WORDS} words", subject="query")
     last = words[-1]
     typing = WORD.fullmatch(folded[-1]) is not None  # nothing typed after the last word
-    if typing and len(last) >= 2 and words.count(last) == 1:
-        return _Query(tuple(unique[:-1]), last)
-    return _Query(tuple(unique), None)
+    prefix = typing and len(last) >= 2 and words.count(last) == 1
+    spelled = tuple(WORD.findall(cleaned.lower()))
+    marked = len(spelled) == len(words) and tuple(words) != spelled
+    return _Query(tuple(words), prefix, spelled if marked else None)
+
+
+_SEP, _REST = r"[\W_]+", r"[^\W_]*"
+
+
+class _Ranker:
+    """Scores documents for one query: ``8 phrase + 4 diacritics + 2 fields + proximity +
+    frequency``, each part in [0, 1] (see :func:`score_text`)."""
+
+    def __init__(self, query: _Query) -> None:
+        self.query = query
+        last = len(query.words) - 1
+
+        def word(text: str, start: bool, prefix: bool) -> str:
+            escaped = re.escape(text)  # the literal first: re then scans for it quickly
+            bound = f"(?<![^\\W_]{escaped})" if start else ""  # no letter before the word
+            return escaped + bound + (_REST if prefix else "")
+
+        typing = [query.prefix and n == last for n in range(last + 1)]
+        self.phrase = re.compile(_SEP.join(word(w, n == 0, typing[n])
+                                           for n, w in enumerate(query.words))
+                                 + r"(?![^\W_])")  # fmt: skip
+        self.terms = [re.compile(word(w, True, query.prefix and w == query.words[-1])
+                                 + r"(?![^\W_])") for w in query.terms]  # fmt: skip
+        spelled = query.spelled or ()
+        self.marked = [n for n, w in enumerate(spelled) if w != query.words[n]]
+
+    def _spelled_as_typed(self, position: int, original: str) -> bool:
+        typed = (self.query.spelled or ())[position]
+        if self.query.prefix and position == len(self.query.words) - 1:
+            return original.startswith(typed)
+        return original == typed
+
+    def score(self, title: str, body: str) -> float:
+        """The score of a document with this ``title`` and ``body`` (original text)."""
+        views = [(text, fold_text(text)) for text in (_clean(title), _clean(body))]
+        phrases = [list(islice(self.phrase.finditer(folded), MAX_OCCURRENCES))
+                   for _, folded in views]  # fmt: skip
+        spans = [[[m.span() for m in islice(term.finditer(folded), MAX_OCCURRENCES)]
+                  for term in self.terms] for _, folded in views]  # fmt: skip
+        phrase = 1.0 if any(phrases) else 0.0
+        diacritics = self._diacritics(views, phrases, spans)
+        fields = (sum(map(bool, spans[0])) / len(self.terms) + (1.0 if phrases[0] else 0.0)) / 2
+        proximity = 1.0 if phrase else max(map(_proximity, spans))
+        words = sum(len(folded) for _, folded in views) / 6 + 1  # ~6 characters a word
+        saturation = 1.2 * (0.25 + 0.75 * words / AVERAGE_WORDS)
+        counts = [len(in_title) + len(in_body) for in_title, in_body in zip(*spans, strict=True)]
+        frequency = sum(count / (count + saturation) for count in counts) / len(counts)
+        return 8 * phrase + 4 * diacritics + 2 * fields + proximity + frequency
+
+    def _diacritics(self, views: list[tuple[str, str]], phrases: list[list[re.Match[str]]],
+                    spans: list[list[list[tuple[int, int]]]]) -> float:  # fmt: skip
+        """1 if the query has no marks; else the best share of its marked words spelled as
+        typed: in one occurrence of the phrase if there is one, else anywhere."""
+        if not self.marked:
+            return 1.0
+        best = 0.0
+        for (original, folded), matches in zip(views, phrases, strict=True):
+            aligned = len(original) == len(folded)  # one folded character per original one
+            for match in matches:
+                if not aligned:
+                    break
+                words = [w.span() for w in WORD.finditer(folded, match.start(), match.end())]
+                if len(words) != len(self.query.words):
+                    continue
+                same = sum(self._spelled_as_typed(n, original[slice(*words[n])].lower())
+                           for n in self.marked)
+                best = max(best, same / len(self.marked))
+        if any(phrases):
+            return best
+        spelled = 0
+        for n in self.marked:
+            term = self.query.terms.index(self.query.words[n])
+            spelled += any(self._spelled_as_typed(n, original[start:end].lower())
+                           for (original, folded), found in zip(views, spans, strict=True)
+                           if len(original) == len(folded) for start, end in found[term])
+        return spelled / len(self.marked)
+
+
+def _proximity(spans: list[list[tuple[int, int]]]) -> float:
+    """How close the words are, given each word's ``spans`` in one text: the length they
+    need side by side over the shortest stretch holding them all (1: side by side; 0: not
+    all there)."""
+    if not all(spans):
+        return 0.0
+    found = sorted((start, end, n) for n, own in enumerate(spans) for start, end in own)
+    needed, best = len(spans), 0.0
+    latest: dict[int, tuple[int, int]] = {}
+    for start, end, n in found:
+        latest[n] = (start, end)
+        if len(latest) == needed:
+            first = min(span[0] for span in latest.values())
+            ideal = sum(span[1] - span[0] for span in latest.values()) + needed - 1
+            best = max(best, min(1.0, ideal / (end - first)))
+    return best
+
+
+def score_text(query: str, title: str, body: str) -> float:
+    """The rank :func:`search` gives a document with this ``title`` and ``body``:
+    ``8 phrase + 4 diacritics + 2 fields + proximity + frequency``, between 0 and 16.
+
+    - phrase: 1 if the query's words stand side by side (folded) in the title or body;
+    - diacritics: the share of the query's marked words spelled as typed (in an occurrence
+      of the phrase if any); 1 if the query has no marks;
+    - fields: half the share of words in the title, plus half if the phrase is in it;
+    - proximity: 1 for the phrase, else the words' length over the shortest stretch
+      holding them all;
+    - frequency: the mean of ``n / (n + k)`` over the words (``n`` occurrences, ``k`` grows
+      with the document's length), below 1.
+
+    :class:`SearchQueryError` if the query has no words."""
+    return _Ranker(_parse(query)).score(title, body)
 
 
 def _conditions(filters: SearchFilters) -> list[sa.ColumnElement[bool]]:
@@ -224,38 +392,71 @@ def _conditions(filters: SearchFilters) -> list[sa.ColumnElement[bool]]:
 def search(session: Session, query: str, filters: SearchFilters = NO_FILTERS, *,
            limit: int = 20, offset: int = 0) -> list[SearchHit]:  # fmt: skip
     """Documents holding every word of ``query`` (the last one also as a prefix, unless a
-    space follows it), best first: bm25 on SQLite (title x4), ts_rank_cd on PostgreSQL
-    (title A, body B). :class:`SearchQueryError` for no words or a bad filter or page."""
+    space follows it), best first by :func:`score_text`, the same on both databases.
+
+    The ranked pool holds the newest ``CANDIDATES`` of each kind the index finds (phrase in
+    the title, phrase, every word in the title, every word); further matches follow, newest
+    first. :class:`SearchQueryError` for no words or a bad filter or page."""
     if not 1 <= limit <= MAX_LIMIT or offset < 0:
         raise SearchQueryError(f"limit must be 1 to {MAX_LIMIT}, offset >= 0", subject="page")
     parsed = _parse(query)
-    columns = (Document.id, Document.dossier_id, Document.doc_type, Document.filename)
-    if _postgres(session):
-        tsquery = parsed.tsquery()
-        score = sa.func.ts_rank_cd(_PG.c.folded, tsquery, type_=sa.Float)
-        statement = (
-            sa.select(*columns, score, _PG.c.title, _PG.c.body)
-            .join_from(_PG, Document, Document.id == _PG.c.document_id)
-            .where(_PG.c.folded.op("@@")(tsquery))
-            .order_by(score.desc(), Document.id)
-        )
-    else:
-        rank = sa.func.bm25(sa.literal_column("document_search"), *SQLITE_WEIGHTS, type_=sa.Float)
-        statement = (
-            sa.select(*columns, -rank, _TEXT.c.title, _TEXT.c.body)
-            .join_from(_FTS, Document, Document.id == _FTS.c.rowid)
-            .join(_TEXT, _TEXT.c.document_id == Document.id)
-            .where(sa.literal_column("document_search").op("MATCH")(parsed.fts5()))
-            .order_by(rank, Document.id)
-        )
-    rows = session.execute(statement.where(*_conditions(filters)).limit(limit).offset(offset))
+    postgres = _postgres(session)
+    where = _conditions(filters)
+    pool: dict[int, None] = {}
+    complete = True
+    for expression in parsed.kinds(postgres):
+        found = session.scalars(_matching(postgres, expression, where).limit(CANDIDATES)).all()
+        pool.update(dict.fromkeys(found))
+        complete = len(found) < CANDIDATES  # the last kind (every word) holds all the others
+    ranker = _Ranker(parsed)
+    rows = _with_text(session, postgres, list(pool))
+    scored = sorted(((ranker.score(row[5], row[6]), row) for row in rows),
+                    key=lambda pair: (-pair[0], -pair[1][0]))
+    page = scored[offset : offset + limit]
+    beyond = offset + limit - len(scored)
+    if not complete and beyond > 0:
+        rest = (_matching(postgres, parsed.kinds(postgres)[-1], where)
+                .where(Document.id.not_in(list(pool)))
+                .offset(max(0, offset - len(scored))).limit(min(limit, beyond)))  # fmt: skip
+        page += [(ranker.score(row[5], row[6]), row)
+                 for row in _with_text(session, postgres, list(session.scalars(rest)))]
     pattern = parsed.pattern()
     return [
-        SearchHit(doc_id, dossier_id, doc_type, filename, float(score or 0.0),
+        SearchHit(doc_id, dossier_id, doc_type, filename, score,
                   _snippet(body, pattern) or _snippet(title, pattern)
                   or html.escape(" ".join(body.split()[:SNIPPET_WORDS])))
-        for doc_id, dossier_id, doc_type, filename, score, title, body in rows
+        for score, (doc_id, dossier_id, doc_type, filename, _, title, body) in page
     ]  # fmt: skip
+
+
+def _matching(postgres: bool, expression: str,
+              where: list[sa.ColumnElement[bool]]) -> sa.Select[Any]:  # fmt: skip
+    """Ids of the documents matching ``expression`` (FTS5 or tsquery text) and ``where``,
+    newest first."""
+    if postgres:
+        tsquery = sa.cast(sa.literal(expression, sa.Text), TSQUERY)
+        return (sa.select(_PG.c.document_id)
+                .join_from(_PG, Document, Document.id == _PG.c.document_id)
+                .where(_PG.c.folded.op("@@")(tsquery), *where)
+                .order_by(_PG.c.document_id.desc()))  # fmt: skip
+    return (sa.select(_FTS.c.rowid)
+            .join_from(_FTS, Document, Document.id == _FTS.c.rowid)
+            .where(sa.literal_column("document_search").op("MATCH")(expression), *where)
+            .order_by(_FTS.c.rowid.desc()))  # fmt: skip
+
+
+def _with_text(session: Session, postgres: bool,
+               document_ids: list[int]) -> list[tuple[int, int | None, str | None, str, int,
+                                                       str, str]]:  # fmt: skip
+    """The documents' columns, then 0, their original title and body, in id order."""
+    if not document_ids:
+        return []
+    text = _PG if postgres else _TEXT
+    statement = (sa.select(Document.id, Document.dossier_id, Document.doc_type,
+                           Document.filename, sa.literal(0), text.c.title, text.c.body)
+                 .join_from(Document, text, text.c.document_id == Document.id)
+                 .where(Document.id.in_(document_ids)).order_by(Document.id))  # fmt: skip
+    return [tuple(row) for row in session.execute(statement)]
 
 
 def _densest_match(pattern: re.Pattern[str], folded: str) -> re.Match[str] | None:
