@@ -1,0 +1,250 @@
+"""Search speed over 100,000 generated documents on PostgreSQL: p50/p95 of 1-4 syllable
+queries, ``storage.search.search`` beside the previous code's ranking query, one run.
+
+    .venv/bin/python benchmarks/search_speed.py [--documents 100000] [--queries 60]
+        [--url postgresql://postgres@127.0.0.1:5432/postgres]
+
+A scratch database ``sohoa_bench_search`` is created on that server (dropped first if a run
+left it) and dropped at the end. Documents: Vietnamese administrative text drawn from a
+vocabulary with Zipf-like frequencies (about 150-400 syllables each, a title with type,
+number/symbol, summary and a name), indexed with ``storage.search``'s own lexemes. Beside
+them, a table indexed as before this change (weighted ``to_tsvector`` of the folded text)
+answers the previous ranking query (``ts_rank_cd`` of every match, first 20 rows, snippets
+cut the same way). Queries: 1-4 consecutive syllables of random documents, half typed with
+their diacritics, half without; each query runs once per side, new first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+import unicodedata
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import psycopg  # noqa: E402
+import sqlalchemy as sa  # noqa: E402
+from psycopg import sql  # noqa: E402
+
+from storage.records import (  # noqa: E402
+    Database,
+    DatabaseConfig,
+    Document,
+    Unit,
+    open_database,
+    upgrade_schema,
+)
+from storage.records.vocabulary import DocumentStatus  # noqa: E402
+from storage.search import (  # noqa: E402
+    WORD,
+    _clean,
+    _indexed,
+    _parse,
+    _snippet,
+    fold_text,
+    lexemes,
+    search,
+)
+
+NAME = "sohoa_bench_search"
+WORDS = unicodedata.normalize("NFC", (
+    "ủy ban nhân dân|phường|xã|quận|huyện|tỉnh|thành phố|quyết định|thông báo|kế hoạch|"
+    "báo cáo|tờ trình|công văn|biên bản|hồ sơ|đất đai|giấy chứng nhận|quyền sử dụng đất|"
+    "nhà ở|công dân|đăng ký|khai sinh|kết hôn|hộ tịch|căn cước|thuế|lệ phí|xây dựng|"
+    "môi trường|giáo dục|y tế|giao thông|nông nghiệp|kho bạc|ngân sách|đầu tư|dự án|"
+    "triển khai|thực hiện|theo dõi|kiểm tra|giám sát|đề nghị|chỉ đạo|vận động|tuyên truyền|"
+    "đồng chí|cán bộ|công chức|viên chức|chủ tịch|phó chủ tịch|bí thư|đảng ủy|chi bộ|"
+    "mặt trận tổ quốc|đoàn thanh niên|hội phụ nữ|cựu chiến binh|nhân dân|hộ gia đình|"
+    "tổ dân phố|khu dân cư|an ninh|trật tự|phòng cháy|chữa cháy|thiên tai|bão lũ|"
+    "năm|tháng|ngày|các|của|và|theo|về|việc|tại|trên|địa bàn|đối với|trong|được|có|không|"
+    "những|để|cho|với|này|đã|sẽ|phải|cần|đúng|quy định|pháp luật|nghị định|thông tư|"
+    "chính phủ|bộ|sở|phòng|ban|ngành|đơn vị|cơ quan|tổ chức|cá nhân|doanh nghiệp|hợp tác xã|"
+    "kinh tế|xã hội|văn hóa|thể thao|du lịch|lao động|việc làm|bảo hiểm|chính sách|"
+    "người có công|thương binh|liệt sĩ|hộ nghèo|cận nghèo|trợ cấp|hỗ trợ|kinh phí|"
+    "thu hồi|bồi thường|giải phóng mặt bằng|tái định cư|quy hoạch|cấp phép|thẩm định|"
+    "phê duyệt|ban hành|sửa đổi|bổ sung|thay thế|hiệu lực|thi hành|tổng hợp|kết quả|"
+    "tình hình|nhiệm vụ|giải pháp|trọng tâm|năm học|trường|học sinh|giáo viên|bệnh viện|"
+    "trạm y tế|tiêm chủng|dịch bệnh|vệ sinh|an toàn thực phẩm|nước sạch|điện|đường|cầu|"
+    "kênh|mương|đê điều|thủy lợi|lúa|cây trồng|vật nuôi|rừng|khoáng sản|tài nguyên"
+)).split("|")
+SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
+MIDDLE = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Thanh", "Quốc", "Ngọc", "Xuân"]
+GIVEN = ["An", "Bình", "Cường", "Dũng", "Hùng", "Hoa", "Lan", "Mai", "Nam", "Phúc", "Quang", "Sơn", "Tâm", "Tuấn", "Vy", "Yến"]
+TYPES = ["quyet_dinh", "cong_van", "thong_bao", "ke_hoach", "bao_cao", "to_trinh", "bien_ban"]
+SYMBOLS = ["QĐ-UBND", "UBND-VP", "TB-UBND", "KH-UBND", "BC-UBND", "TTr-UBND", "BB-UBND"]
+
+
+def name(rng: random.Random) -> str:
+    """A Vietnamese person's name."""
+    return f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+
+
+def document(rng: random.Random, weights: list[float], n: int) -> tuple[str, str, str]:
+    """(doc_type, title, body) of generated document ``n``."""
+    kind = rng.randrange(len(TYPES))
+    summary = " ".join(rng.choices(WORDS, weights, k=rng.randint(4, 9)))
+    title = (f"{TYPES[kind]} scan-{n}.pdf {n % 9000 + 1}/{SYMBOLS[kind]} Về việc {summary} "
+             f"{name(rng)}")
+    sentences = []
+    for _ in range(rng.randint(8, 22)):
+        words = rng.choices(WORDS, weights, k=rng.randint(6, 14))
+        if rng.random() < 0.08:
+            words.insert(rng.randrange(len(words)), f"đồng chí {name(rng)}")
+        sentences.append(" ".join(words).capitalize() + ".")
+    return TYPES[kind], unicodedata.normalize("NFC", title), " ".join(sentences)
+
+
+def tsvector(values: list[str]) -> str:
+    """The text form of a tsvector of these lexemes (letters, digits, spaces, '=')."""
+    return " ".join(f"'{value}'" for value in values)
+
+
+def build(db: Database, url: str, count: int, rng: random.Random) -> list[tuple[str, str]]:
+    """Insert ``count`` documents and both indexes; return some (title, body) to query."""
+    weights = [1 / (rank + 8) for rank in range(len(WORDS))]
+    rng.shuffle(weights)
+    with db.session() as session:
+        unit = Unit(code="BENCH", name="Đơn vị đo")
+        session.add(unit)
+        session.flush()
+        unit_id = unit.id
+    samples: list[tuple[str, str]] = []
+    started = time.perf_counter()
+    libpq = url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(libpq) as connection:
+        for batch in range(0, count, 5000):
+            rows = [document(rng, weights, n) for n in range(batch, min(count, batch + 5000))]
+            with db.session() as session:
+                ids = session.scalars(sa.insert(Document).returning(Document.id), [
+                    {"unit_id": unit_id, "filename": f"scan-{batch + k}.pdf",
+                     "media_type": "application/pdf", "doc_type": kind,
+                     "status": DocumentStatus.digitised} for k, (kind, _, _) in enumerate(rows)
+                ]).all()  # fmt: skip
+            with connection.cursor().copy(
+                "COPY document_search (document_id, title, body, folded) FROM STDIN"
+            ) as copy:
+                for document_id, (_, title, body) in zip(ids, rows, strict=True):
+                    title, body = _clean(title), _clean(body)
+                    copy.write_row((document_id, title, body,
+                                    tsvector(lexemes(_indexed(title), _indexed(body)))))
+            connection.commit()
+            samples += [(title, body) for _, title, body in rows[:20]]
+        print(f"{count} documents indexed in {time.perf_counter() - started:.0f} s", flush=True)
+        connection.execute(
+            "CREATE TABLE search_before AS SELECT document_id, title, body, "
+            "setweight(to_tsvector('simple', sohoa_fold(title)), 'A') || "
+            "setweight(to_tsvector('simple', sohoa_fold(body)), 'B') AS folded "
+            "FROM document_search")
+        connection.execute("CREATE INDEX ON search_before USING gin (folded)")
+        connection.execute("ALTER TABLE search_before ADD PRIMARY KEY (document_id)")
+        connection.commit()
+        connection.autocommit = True
+        connection.execute("VACUUM ANALYZE document_search")
+        connection.execute("VACUUM ANALYZE search_before")
+        connection.execute("VACUUM ANALYZE documents")
+        size = connection.execute(
+            "SELECT pg_size_pretty(pg_total_relation_size('document_search')), "
+            "pg_size_pretty(pg_total_relation_size('search_before'))").fetchone()
+    print(f"both indexes built in {time.perf_counter() - started:.0f} s; sizes (table + "
+          f"index): new {size[0] if size else '?'}, before {size[1] if size else '?'}")
+    return samples
+
+
+BEFORE = sa.text(
+    "SELECT d.id, d.dossier_id, d.doc_type, d.filename, ts_rank_cd(s.folded, q) AS score, "
+    "s.title, s.body FROM search_before s JOIN documents d ON d.id = s.document_id, "
+    "to_tsquery('simple', :q) q WHERE s.folded @@ q ORDER BY score DESC, d.id LIMIT 20")
+
+
+def before(db: Database, query: str) -> str | None:
+    """The previous code's search (ranking query + snippets); its first hit's text."""
+    parsed = _parse(query)
+    terms = [f"'{word}'" for word in parsed.terms]
+    if parsed.prefix:
+        terms[-1] += ":*"
+    pattern = parsed.pattern()
+    with db.session() as session:
+        rows = session.execute(BEFORE, {"q": " & ".join(terms)}).all()
+        for row in rows:
+            _snippet(row.body, pattern) or _snippet(row.title, pattern)
+    return f"{rows[0].title} {rows[0].body}" if rows else None
+
+
+def queries(samples: list[tuple[str, str]], rng: random.Random, per_length: int
+            ) -> dict[int, list[str]]:  # fmt: skip
+    """``per_length`` queries of 1-4 consecutive syllables of the samples, half unaccented."""
+    found: dict[int, list[str]] = {}
+    for length in range(1, 5):
+        found[length] = []
+        while len(found[length]) < per_length:
+            title, body = rng.choice(samples)
+            words = WORD.findall(rng.choice([title, body, body]))
+            start = rng.randrange(max(1, len(words) - length))
+            text = " ".join(words[start : start + length])
+            found[length].append(text if len(found[length]) % 2 else fold_text(text))
+    return found
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The ``share`` percentile of ``values`` (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    """Build, measure, print, drop."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--documents", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=60, help="per query length")
+    parser.add_argument("--url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    args = parser.parse_args()
+    rng = random.Random(16)
+    with psycopg.connect(args.url, autocommit=True) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(NAME)))
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(NAME)))
+    url = args.url.rsplit("/", 1)[0] + f"/{NAME}"
+    db = open_database(DatabaseConfig(url))
+    try:
+        upgrade_schema(db)
+        samples = build(db, str(db.engine.url.render_as_string(hide_password=False)),
+                        args.documents, rng)
+        asked = queries(samples, rng, args.queries)
+        for text in asked[2][:3]:  # warm both sides' caches a little
+            with db.session() as session:
+                search(session, text)
+            before(db, text)
+        print(f"{'syllables':>9} {'queries':>7} | {'new p50':>8} {'new p95':>8} "
+              f"{'max':>7} | {'before p50':>10} {'before p95':>10} {'max':>7} | first hit "
+              "holds the phrase: new, before")
+        for length, texts in asked.items():
+            new_ms, old_ms, new_phrase, old_phrase = [], [], 0, 0
+            for text in texts:
+                started = time.perf_counter()
+                with db.session() as session:
+                    hits = search(session, text)
+                new_ms.append((time.perf_counter() - started) * 1000)
+                started = time.perf_counter()
+                old_first = before(db, text)
+                old_ms.append((time.perf_counter() - started) * 1000)
+                new_phrase += bool(hits) and hits[0].score >= 8
+                old_phrase += old_first is not None and _indexed(text) in _indexed(old_first)
+            print(f"{length:>9} {len(texts):>7} | {statistics.median(new_ms):>8.1f} "
+                  f"{percentile(new_ms, 0.95):>8.1f} {max(new_ms):>7.1f} | "
+                  f"{statistics.median(old_ms):>10.1f} {percentile(old_ms, 0.95):>10.1f} "
+                  f"{max(old_ms):>7.1f} | {new_phrase}/{len(texts)}, {old_phrase}/{len(texts)}",
+                  flush=True)
+    finally:
+        db.dispose()
+        with psycopg.connect(args.url, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE datname = %s AND pid <> pg_backend_pid()", (NAME,))
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(NAME)))
+
+
+if __name__ == "__main__":
+    main()
