@@ -72,9 +72,11 @@ WORDS = unicodedata.normalize("NFC", (
     "trạm y tế|tiêm chủng|dịch bệnh|vệ sinh|an toàn thực phẩm|nước sạch|điện|đường|cầu|"
     "kênh|mương|đê điều|thủy lợi|lúa|cây trồng|vật nuôi|rừng|khoáng sản|tài nguyên"
 )).split("|")
-SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
+SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi",
+            "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
 MIDDLE = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Thanh", "Quốc", "Ngọc", "Xuân"]
-GIVEN = ["An", "Bình", "Cường", "Dũng", "Hùng", "Hoa", "Lan", "Mai", "Nam", "Phúc", "Quang", "Sơn", "Tâm", "Tuấn", "Vy", "Yến"]
+GIVEN = ["An", "Bình", "Cường", "Dũng", "Hùng", "Hoa", "Lan", "Mai", "Nam", "Phúc", "Quang", "Sơn",
+         "Tâm", "Tuấn", "Vy", "Yến"]
 TYPES = ["quyet_dinh", "cong_van", "thong_bao", "ke_hoach", "bao_cao", "to_trinh", "bien_ban"]
 SYMBOLS = ["QĐ-UBND", "UBND-VP", "TB-UBND", "KH-UBND", "BC-UBND", "TTr-UBND", "BB-UBND"]
 
