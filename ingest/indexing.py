@@ -1,5 +1,6 @@
 """Keeping the search index in step with documents: their OCR text, and their file name,
-type and field values as the title (so a number/symbol or a signer is found first)."""
+type, field values and its dossier's applicant as the title (so a number/symbol, a summary,
+a signer or an applicant ranks above the same words in the body)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from storage.search import index_document
 
 
 def search_title(document: Document) -> str:
-    """The words a document is found by first: file name, type and field values."""
+    """The words a document is found by first: file name, type, field values, applicant."""
     values = [str(value) for value in (document.fields or {}).values() if value]
-    return " ".join([document.filename, document.doc_type or "", *values]).strip()
+    applicant = document.dossier.applicant_name if document.dossier is not None else ""
+    return " ".join([document.filename, document.doc_type or "", *values, applicant]).strip()
 
 
 def reindex(session: Session, document: Document, text: str) -> None:
