@@ -38,6 +38,7 @@ from api.cli import (
     demo,
     dossiers,
     edxml,
+    exchange,
     fsck,
     keys,
     ocr,
@@ -53,7 +54,7 @@ from storage.errors import SohoaError
 
 EXIT_CODE_BY_KIND = {"unavailable": EXIT_FAILURE, "internal": EXIT_FAILURE}
 GROUPS = (service, admin, dossiers, search, stats, ocr, classify, pki, sign, verify, backup,
-          fsck, demo, keys, edxml)
+          fsck, demo, keys, edxml, exchange)
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every sohoa command."""
