@@ -51,7 +51,7 @@ class Variant:
 
 def variant_for(document: SyntheticDocument) -> Variant:
     """The document's layout, drawn from its id (the same document renders the same)."""
-    rng = random.Random(zlib.crc32(document.doc_id.encode()))  # noqa: S311 - layout only
+    rng = random.Random(zlib.crc32(document.doc_id.encode()))
     return Variant(left=rng.uniform(25, 35) * MM, right=rng.uniform(15, 22) * MM,
                    top=rng.uniform(15, 25) * MM, size=rng.choice((12.0, 12.5, 13.0)),
                    leading=rng.uniform(1.3, 1.55), summary_capitals=rng.random() < 0.4,
@@ -233,7 +233,7 @@ def render_variant_pdf(document: SyntheticDocument, path: Path) -> None:
     if document.doc_type == "giay_to_tuy_than":
         raise ValueError("identity papers have no variant layout")
     variant = variant_for(document)
-    rng = random.Random(zlib.crc32(document.doc_id.encode()) + 1)  # noqa: S311
+    rng = random.Random(zlib.crc32(document.doc_id.encode()) + 1)
     quirks = _quirks(document, rng)
     pen = _Pen(variant)
     blocks = document.blocks
