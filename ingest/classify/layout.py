@@ -15,7 +15,12 @@ from dataclasses import dataclass
 
 from ingest.classify.lines import Line, ReadDocument
 from ingest.classify.text import find_keyword, fold, is_upper_line, lookalikes
-from ingest.classify.vocabulary import AUTHORITY_PREFIXES, NATIONAL_MOTTO, TITLES
+from ingest.classify.vocabulary import (
+    AUTHORITY_PREFIXES,
+    NATIONAL_MOTTO,
+    TITLES,
+    WHOLE_LINE_TITLES,
+)
 
 HEADER_SCAN = 14
 """The title is looked for among this many first lines of the first page."""
@@ -66,6 +71,8 @@ def _line_title(text: str) -> tuple[str, float] | None:
     longer on a tie, so "THÔNG TƯ LIÊN TỊCH" is not read as "THÔNG TƯ")."""
     best: tuple[str, float, int] | None = None
     for title, doc_type in TITLES:
+        if title in WHOLE_LINE_TITLES and len(fold(text).strip()) > len(fold(title)) + 3:
+            continue
         match = find_keyword(text, title, threshold=0.8, anchored=True)
         if match is None:
             continue

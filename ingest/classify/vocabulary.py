@@ -85,6 +85,10 @@ TITLES: tuple[tuple[str, str], ...] = (
     ("HỘ CHIẾU", "giay_to_tuy_than"),
 )
 
+WHOLE_LINE_TITLES = frozenset({"PHIẾU GỬI", "PHIẾU CHUYỂN", "PHIẾU BÁO"})
+"""Titles that name their type only when they fill the line: the one-stop shop's slips
+("PHIẾU CHUYỂN HỒ SƠ", "PHIẾU TIẾP NHẬN HỒ SƠ ...") are other documents."""
+
 ABBREVIATIONS: dict[str, str] = {
     # the type part of a number/symbol (Decree 30 Appendix III; the legal normative types'
     # symbols) -> doc_type. Case matters: TTr, TTh and TT are three types.

@@ -116,6 +116,18 @@ def test_a_weak_title_gives_way_to_the_symbol(model: TextModel, with_model: bool
     assert answer.doc_type == "chi_thi", answer.reasons
 
 
+@pytest.mark.parametrize("title", ["PHIẾU CHUYỂN HỒ SƠ",
+                                   "PHIẾU TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"])
+def test_one_stop_shop_slips_are_no_decree_30_slips(model: TextModel, title: str) -> None:
+    text = "\n".join(("UBND XÃ AN BÌNH", "BỘ PHẬN MỘT CỬA",
+                      "Mã hồ sơ: 000.00.12.H56-250101-0001", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                      "Độc lập - Tự do - Hạnh phúc",
+                      title, "Bộ phận tiếp nhận và trả kết quả xã An Bình",
+                      "Tiếp nhận hồ sơ của: Ông Trần Văn Bình"))
+    answer = Classifier(model).classify(read_text(text))
+    assert answer.doc_type not in ("phieu_chuyen", "phieu_gui", "phieu_bao"), answer.reasons
+
+
 @pytest.mark.parametrize("symbol", ["123/UBND-VP", "123/UBND", "45/CV-SNV"])
 def test_cong_van_symbols(model: TextModel, symbol: str) -> None:
     assert symbol_type(symbol).doc_type == "cong_van"
