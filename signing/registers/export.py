@@ -20,18 +20,19 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ingest.figures import csv_cell
+from ingest.figures import VIETNAM, csv_cell
 from signing.appearance.fonts import font_path
 from signing.errors import SigningError
 from signing.pdf_pages import lay_out
 from signing.registers.entries import book_entries
 from storage.records import Unit, User
-from storage.records.models import RegisterAssignment, RegisterEntry
+from storage.records.models import RegisterAssignment, RegisterEntry, RegisterEvent
 from storage.records.vocabulary import (
     AssignmentStatus,
     Confidentiality,
     EntryState,
     HandlerRole,
+    RegisterEventKind,
     RegisterKind,
     Urgency,
 )
@@ -76,10 +77,45 @@ def _marks(entry: RegisterEntry) -> str:
                                        URGENCY_VI[entry.urgency]) if word)
 
 
-def _note(entry: RegisterEntry) -> str:
+WITHDRAWN_VI = {EntryState.revoked: "Đã thu hồi", EntryState.replaced: "Đã bị thay thế"}
+"""How the notes column names an entry its sender withdrew (exchange status 15)."""
+
+
+def _note(entry: RegisterEntry, withdrawn: str = "") -> str:
     if entry.state == EntryState.void:
         return f"Đã hủy: {entry.void_reason}"
-    return "Có bản giấy" if entry.paper_copy else ""
+    paper = "Có bản giấy" if entry.paper_copy else ""
+    return "; ".join(part for part in (withdrawn, paper) if part)
+
+
+def _withdrawals(session: Session, entries: Sequence[RegisterEntry]) -> dict[int, str]:
+    """The note of each entry revoked or replaced by its sender: when (Vietnam's day),
+    the sender's reason and, for a replacement registered here, the new entry's number."""
+    marked = {entry.id: entry for entry in entries if entry.state in WITHDRAWN_VI}
+    if not marked:
+        return {}
+    events = session.scalars(select(RegisterEvent).where(
+        RegisterEvent.entry_id.in_(marked), RegisterEvent.kind.in_(
+            [RegisterEventKind.revoked, RegisterEventKind.replaced])).order_by(
+        RegisterEvent.id))
+    latest = {event.entry_id: event for event in events}
+    newer = {entry.id: entry for entry in session.scalars(select(RegisterEntry).where(
+        RegisterEntry.id.in_([int(event.details["by_entry"]) for event in latest.values()
+                              if isinstance(event.details.get("by_entry"), int)])))}
+    notes: dict[int, str] = {}
+    for entry_id, entry in marked.items():
+        event = latest.get(entry_id)
+        parts = [WITHDRAWN_VI[entry.state]]
+        if event is not None:
+            parts[0] += f" ngày {_day(event.at.astimezone(VIETNAM).date())}"
+            by = newer.get(event.details.get("by_entry") or 0)
+            if by is not None:
+                parts[0] += f" (thay bằng số {by.number}{by.sub_number})"
+            reason = str(event.details.get("reason") or "").strip()
+            if reason:
+                parts.append(f"lý do: {reason}")
+        notes[entry_id] = ", ".join(parts)
+    return notes
 
 
 def _leads(session: Session, entries: Sequence[RegisterEntry]) -> dict[int, str]:
@@ -91,26 +127,29 @@ def _leads(session: Session, entries: Sequence[RegisterEntry]) -> dict[int, str]
     return {entry_id: name for entry_id, name in rows}
 
 
-def _row(entry: RegisterEntry, lead: str) -> tuple[str, ...]:
+def _row(entry: RegisterEntry, lead: str, withdrawn: str = "") -> tuple[str, ...]:
     number = f"{entry.number}{entry.sub_number}"
     kind_summary = " — ".join(part for part in (entry.doc_type, entry.summary) if part)
     if entry.kind == RegisterKind.incoming:
         return (_day(entry.registered_on), number, entry.sender, entry.symbol,
                 _day(entry.issued_on), kind_summary, _marks(entry), _day(entry.due_date),
-                lead, _note(entry))
+                lead, _note(entry, withdrawn))
     return (entry.symbol or number, _day(entry.issued_on), kind_summary, entry.signer,
             entry.recipients, _marks(entry), "" if entry.copies is None else str(entry.copies),
-            _note(entry))
+            _note(entry, withdrawn))
 
 
 def register_book(session: Session, unit_id: int, kind: RegisterKind, year: int) -> Book:
-    """The book's rows in number order, voided entries marked in the notes."""
+    """The book's rows in number order; voided entries, and those their sender revoked or
+    replaced (with when, why and the new entry's number), marked in the notes."""
     unit = session.get(Unit, unit_id)
     assert unit is not None
     entries = book_entries(session, unit_id, kind, year)
     leads = _leads(session, entries) if kind == RegisterKind.incoming else {}
+    withdrawn = _withdrawals(session, entries)
     return Book(title=TITLES[kind], unit_name=unit.name, year=year, columns=COLUMNS[kind],
-                kind=kind, rows=[_row(entry, leads.get(entry.id, "")) for entry in entries])
+                kind=kind, rows=[_row(entry, leads.get(entry.id, ""), withdrawn.get(entry.id, ""))
+                                 for entry in entries])
 
 
 def book_csv(book: Book) -> bytes:
