@@ -38,10 +38,11 @@ def inbox_setup(runtime: Runtime) -> InboxSetup:
                       max_bytes=settings.edxml_max_bytes)
 
 
-def receive(runtime: Runtime, session: Session, data: bytes) -> Receipt:
-    """Take in one delivered message (HTTP or internal)."""
+def receive(runtime: Runtime, session: Session, data: bytes,
+            caller: Caller | None = None) -> Receipt:
+    """Take in one delivered message (HTTP, signed by ``caller``, or internal)."""
     return receive_message(session, runtime.store, runtime.queue, data, inbox_setup(runtime),
-                           now=vietnam_now())
+                           now=vietnam_now(), caller=caller)
 
 
 def authenticate_delivery(runtime: Runtime, headers: Mapping[str, str], body: bytes, *,

@@ -51,11 +51,12 @@ def take_message(session: SessionDep, runtime: RuntimeDep, request: Request,
     ``02`` refused with the reasons); a duplicate gets the first answer again. A status
     message is added to the trail of the document it answers (empty answer). The request
     must be signed by the sending unit (``Sohoa-Signature``, checked against the peer's
-    registered certificate; 401 naming the problem otherwise, nothing stored) and the
-    answer is signed by the unit addressed."""
+    registered certificate; 401 naming the problem otherwise, nothing stored), and the
+    message must be from that unit and addressed to the one the request names (401
+    otherwise); the answer is signed by the unit addressed."""
     caller = authenticate_delivery(runtime, request.headers, body,
                                    address=request.client.host if request.client else None)
-    receipt = receive(runtime, session, body)
+    receipt = receive(runtime, session, body, caller)
     headers = {"x-sohoa-duplicate": "1"} if receipt.duplicate else {}
     headers.update(sign_answer(runtime, session, caller, status=200, body=receipt.answer))
     return Response(receipt.answer, media_type="application/xml", headers=headers)

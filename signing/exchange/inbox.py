@@ -21,6 +21,7 @@ from signing.edxml.model import Message
 from signing.edxml.parse import hardened_parser, parse_xml, read_message
 from signing.exchange.answers import answer_sender, mark_answered
 from signing.exchange.outbox import queue_message
+from signing.exchange.request_auth import Caller, check_message_parties
 from signing.exchange.statuses import (
     DOCUMENT_KINDS,
     REQUEST_ANSWERS,
@@ -78,12 +79,17 @@ class Receipt:
 
 
 def receive_message(session: Session, store: ObjectStore, queue: JobQueue, data: bytes,
-                    setup: InboxSetup, *, now: datetime) -> Receipt:
+                    setup: InboxSetup, *, now: datetime, caller: Caller | None = None
+                    ) -> Receipt:
     """Take in a delivered edXML message: a status message is added to the trail of the
     document it answers; a revocation, update or replacement waits for the records
     office's decision (:mod:`signing.exchange.revocation`); a document message is
-    verified, kept, registered and answered."""
+    verified, kept, registered and answered. A message delivered by a signed request
+    (``caller``) must be from the party that signed it and to the unit it was signed for
+    (:class:`~signing.exchange.request_auth.RequestAuthError` before anything is kept)."""
     message = read_message(data, source="message", max_bytes=setup.max_bytes)
+    check_message_parties(caller, message.sender.organ_id,
+                          [organ.organ_id for organ in message.receivers if organ.organ_id])
     if message.kind == "status":
         take_status(session, data, max_bytes=setup.max_bytes)
         return Receipt(b"")

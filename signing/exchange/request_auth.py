@@ -70,7 +70,7 @@ class RequestAuthError(AuthenticationError):
     """A request's signature headers do not authenticate it (answered 401, nothing
     stored); ``problem`` names what failed: ``missing_header``, ``bad_header``,
     ``unknown_sender``, ``unknown_recipient``, ``stale_date``, ``digest_mismatch``,
-    ``bad_signature``, ``replayed_nonce``."""
+    ``bad_signature``, ``replayed_nonce``, ``sender_mismatch``, ``recipient_mismatch``."""
 
     def __init__(self, problem: str, message: str, *, subject: str | None = None) -> None:
         super().__init__(message, subject=subject)
@@ -298,6 +298,27 @@ def remember_nonce(session: Session, sender: str, nonce: str, *, now: datetime,
         last_failure_at=now, locked_until=None).on_conflict_do_nothing()
         .returning(AttemptCounter.key))
     return added is not None
+
+
+def check_message_parties(caller: Caller | None, sender: str | None,
+                          receivers: list[str]) -> None:
+    """A signed request carries a message of the party that signed it, for the unit it
+    was signed for: :class:`RequestAuthError` (``sender_mismatch``) when the message's
+    ``From`` OrganId is not the request's ``Sohoa-Organ`` (one registered peer relaying,
+    or passing off, another party's message), ``recipient_mismatch`` when the request's
+    ``Sohoa-Recipient`` is not among the message's ``To``. Nothing to check for an
+    unsigned request (``caller`` None) or an internal delivery."""
+    if caller is None:
+        return
+    if (sender or "") != caller.sender:
+        raise RequestAuthError("sender_mismatch", f"the request is signed by "
+                               f"{caller.sender} but the message is from "
+                               f"{sender or '(no OrganId)'}", subject=ORGAN)
+    if caller.recipient not in receivers:
+        raise RequestAuthError("recipient_mismatch", f"the request is signed for "
+                               f"{caller.recipient} but the message is addressed to "
+                               f"{', '.join(receivers) or '(no OrganId)'}",
+                               subject=RECIPIENT)
 
 
 def exchange_address_key(address: str | None) -> str:
