@@ -224,8 +224,11 @@ def number_outgoing(session: Session, user: CurrentUser, document: Document, *,
     the agency seal): the next number of the year and the symbol built from it, the type's
     abbreviation and ``agency`` (the unit's code when not given), e.g. ``12/QĐ-UBND``.
 
-    Issuing also applies the seal (:mod:`signing.seal`, a separate step) and sending
-    arrives with the exchange's outbox, which reads the entry's ``symbol``."""
+    The document's fields take the number/symbol, date, summary and signer it is issued
+    with, so what is shown and sent (the edXML message is built from the fields) carries
+    the book's number. Issuing also applies the seal (:mod:`signing.seal`, a separate
+    step); sending is the exchange's outbox, or both at once with
+    :func:`signing.registers.issue.issue_and_send`."""
     _require_clerk(user)
     if document.unit_id != user.unit_id:
         raise NotFoundError("no such document", subject=f"document {document.id}")
@@ -256,6 +259,7 @@ def number_outgoing(session: Session, user: CurrentUser, document: Document, *,
         void_reason="", created_by_id=user.id, created_at=moment)
     session.add(entry)
     session.flush()
+    _carry_number(document, entry)
     _event(session, entry, RegisterEventKind.registered, user,
            details={"number": number, "symbol": symbol})
     append_audit(session, actor=user.username, action=AuditAction.register_entry_created,
@@ -263,6 +267,17 @@ def number_outgoing(session: Session, user: CurrentUser, document: Document, *,
                  details={"kind": "outgoing", "year": day.year, "number": number,
                           "symbol": symbol, "document_id": document.id})
     return entry
+
+
+def _carry_number(document: Document, entry: RegisterEntry) -> None:
+    """The document's fields take the number, date and summary it is issued with."""
+    fields = dict(document.fields or {})
+    fields["so_ky_hieu"] = entry.symbol
+    fields["ngay_ban_hanh"] = entry.issued_on.isoformat() if entry.issued_on else None
+    fields["trich_yeu"] = entry.summary
+    if entry.signer:
+        fields["nguoi_ky"] = entry.signer
+    document.fields = fields
 
 
 def void_entry(session: Session, user: CurrentUser, entry: RegisterEntry,

@@ -63,18 +63,6 @@ class Sending:
     pin: str
 
 
-def _carry_number(document: Document, entry: RegisterEntry) -> None:
-    """The document's fields take the number, date and summary it is issued with, so the
-    edXML message (built from the fields) carries the book's number."""
-    fields = dict(document.fields or {})
-    fields["so_ky_hieu"] = entry.symbol
-    fields["ngay_ban_hanh"] = entry.issued_on.isoformat() if entry.issued_on else None
-    fields["trich_yeu"] = entry.summary
-    if entry.signer:
-        fields["nguoi_ky"] = entry.signer
-    document.fields = fields
-
-
 def issue_and_send(session: Session, user: CurrentUser, document_id: int,
                    numbering: Numbering, to_organ_ids: list[str], sending: Sending, *,
                    now: datetime | None = None) -> Issued:
@@ -112,7 +100,6 @@ def issue_and_send(session: Session, user: CurrentUser, document_id: int,
         agency=numbering.agency, recipients=recipients, signer=numbering.signer,
         confidentiality=numbering.confidentiality, urgency=numbering.urgency,
         copies=numbering.copies, now=moment)
-    _carry_number(document, entry)
     session.flush()
     messages = send_document(session, sending.store, sending.queue, sending.sealer, user,
                              document.id, [party.organ_id for party in parties],

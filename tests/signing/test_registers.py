@@ -133,6 +133,11 @@ def test_books_restart_at_one_on_the_first_of_january_in_vietnam(office: Databas
                               summary="Về việc phê duyệt kế hoạch", agency="UBND",
                               now=datetime(2027, 1, 2, 2, tzinfo=UTC))
         assert (out.number, out.symbol, out.issued_on) == (1, "1/QĐ-UBND", date(2027, 1, 2))
+        # what is shown and sent (the edXML message reads the fields) carries the number
+        assert document.fields is not None
+        assert (document.fields["so_ky_hieu"], document.fields["ngay_ban_hanh"],
+                document.fields["trich_yeu"]) == ("1/QĐ-UBND", "2027-01-02",
+                                                  "Về việc phê duyệt kế hoạch")
         with pytest.raises(ConflictError):
             number_outgoing(session, clerk, document, doc_type="quyet_dinh", summary="lại")
 
