@@ -5,7 +5,7 @@ the outbox and inbox with their status trails."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Request, Response
 from pydantic import BaseModel, Field
@@ -126,7 +126,7 @@ class ReplaceIn(BaseModel):
     document_id: BodyId
     reason: str = Field(min_length=1, max_length=2000)
     pin: str = Field(max_length=256)
-    business: Literal[2, 3] = 3
+    business: int = Field(default=3, ge=2, le=3, description="2 update, 3 replace")
 
 
 class DecisionIn(BaseModel):
