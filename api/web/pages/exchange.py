@@ -25,6 +25,7 @@ from ingest.figures import VIETNAM
 from signing.exchange.deadlines import Timeliness, inbox_timeliness, outbox_timeliness
 from signing.exchange.inbox import inbox_messages
 from signing.exchange.outbox import outbox_messages, send_document
+from signing.exchange.revocation import exchange_requests
 from signing.exchange.statuses import status_trail
 from storage.errors import NotFoundError, SohoaError
 from storage.records import Document, DocumentStatus, Unit
@@ -226,13 +227,17 @@ def _arrived(row: ExchangeInboxMessage, runtime: Runtime | None = None) -> Arriv
 @router.get("/ui/inbox", response_class=HTMLResponse)
 def inbox(request: Request, runtime: RuntimeDep, session: SessionDep,
           user: ViewerUser) -> Response:
-    """The documents that arrived for the unit, with the verdict on arrival in words."""
+    """The documents that arrived for the unit, with the verdict on arrival in words, and
+    links to the revocation requests (how many wait for a decision) and the history."""
     rows = [_arrived(row, runtime) for row in inbox_messages(session, user.user)]
+    waiting = sum(1 for item in exchange_requests(session, user.user)
+                  if item.state == "pending")
     return render(request, "exchange/inbox.html", user=user,
-                  secret=runtime.settings.url_secret(), rows=rows, known=KNOWN_REASONS)
+                  secret=runtime.settings.url_secret(), rows=rows, known=KNOWN_REASONS,
+                  waiting_requests=waiting)
 
 
-@router.get("/ui/inbox/{inbox_id}", response_class=HTMLResponse)
+@router.get("/ui/inbox/{inbox_id:int}", response_class=HTMLResponse)
 def arrived_message(request: Request, inbox_id: int, runtime: RuntimeDep,
                     session: SessionDep, user: ViewerUser) -> Response:
     """One message that arrived: its verdict, reasons and links."""
