@@ -88,8 +88,10 @@ def receive_message(session: Session, store: ObjectStore, queue: JobQueue, data:
     (``caller``) must be from the party that signed it and to the unit it was signed for
     (:class:`~signing.exchange.request_auth.RequestAuthError` before anything is kept)."""
     message = read_message(data, source="message", max_bytes=setup.max_bytes)
-    check_message_parties(caller, message.sender.organ_id,
-                          [organ.organ_id for organ in message.receivers if organ.organ_id])
+    addressed = [organ.organ_id for organ in message.receivers if organ.organ_id]
+    if not addressed and message.response_for and message.response_for.organ_id:
+        addressed = [message.response_for.organ_id]  # a status message answers its sender
+    check_message_parties(caller, message.sender.organ_id, addressed)
     if message.kind == "status":
         take_status(session, data, max_bytes=setup.max_bytes)
         return Receipt(b"")

@@ -306,15 +306,17 @@ def check_message_parties(caller: Caller | None, sender: str | None,
     was signed for: :class:`RequestAuthError` (``sender_mismatch``) when the message's
     ``From`` OrganId is not the request's ``Sohoa-Organ`` (one registered peer relaying,
     or passing off, another party's message), ``recipient_mismatch`` when the request's
-    ``Sohoa-Recipient`` is not among the message's ``To``. Nothing to check for an
-    unsigned request (``caller`` None) or an internal delivery."""
+    ``Sohoa-Recipient`` is not among the message's ``To`` (for a status message, the
+    party it answers). Nothing to check for an unsigned request (``caller`` None) or an
+    internal delivery, nor the recipient of a message that names none (refused later as
+    addressed to no unit here)."""
     if caller is None:
         return
     if (sender or "") != caller.sender:
         raise RequestAuthError("sender_mismatch", f"the request is signed by "
                                f"{caller.sender} but the message is from "
                                f"{sender or '(no OrganId)'}", subject=ORGAN)
-    if caller.recipient not in receivers:
+    if receivers and caller.recipient not in receivers:
         raise RequestAuthError("recipient_mismatch", f"the request is signed for "
                                f"{caller.recipient} but the message is addressed to "
                                f"{', '.join(receivers) or '(no OrganId)'}",

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from sqlalchemy import func, select
 
-from signing.edxml.model import Message, Organ
+from signing.edxml.model import Message, Organ, ResponseFor, Status
 from signing.edxml.write import write_message
 from signing.exchange.request_auth import sign_request
 from signing.exchange.statuses import allow_unattended_statuses
@@ -113,3 +113,17 @@ def test_a_message_relayed_by_another_peer_or_for_another_unit_is_refused(
     direct = post(from_c, key_c, peer_c, here)
     assert direct.status_code == 200, direct.text
     assert _stored(service)[0] == before[0] + 1
+
+    # a status message names no To: it is addressed to the party it answers
+    status = write_message(Message(
+        kind="status", sender=Organ(peer_c, "Ủy ban nhân dân xã Hòa An"),
+        receivers=(Organ(here, "Ủy ban nhân dân xã Bình Minh"),),
+        document_id=f"{here},2026/12/09,7/UBND-VP",
+        response_for=ResponseFor(here, f"{here},2026/12/09,7/UBND-VP", "7/UBND-VP"),
+        status=Status("01", "Đã đến", datetime(2026, 12, 9, 9, 0))), key_c, certificate_c,
+        now=datetime.now().replace(microsecond=0))
+    relayed_status = post(status, key_a, peer_a, here)
+    assert relayed_status.status_code == 401, relayed_status.text
+    assert relayed_status.json()["detail"].startswith("Sohoa-Organ: "), relayed_status.text
+    answered = post(status, key_c, peer_c, here)
+    assert answered.status_code == 200, answered.text  # about nothing sent: ignored
