@@ -47,3 +47,14 @@ def test_a_key_in_two_files_is_refused(tmp_path: Path) -> None:
 
 def test_the_catalogues_are_where_the_package_ships_them() -> None:
     assert sorted(path.name for path in MESSAGES_DIR.iterdir()) == sorted(LANGUAGES)
+
+
+def test_every_document_type_the_classifier_gives_has_a_label() -> None:
+    """Pages name types and fields through ``documents.type.<code>`` keys built at render
+    time (no literal key in a template): a type the classifier knows must have one."""
+    from ingest.classify.vocabulary import DOC_TYPES
+
+    for language in LANGUAGES:
+        texts = load_catalogue(language).texts
+        missing = {kind for kind in DOC_TYPES if f"documents.type.{kind}" not in texts}
+        assert missing == set(), (language, missing)
