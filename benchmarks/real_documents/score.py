@@ -13,6 +13,7 @@ fetched repository snapshots under ``/work/.mirror`` and checks every SHA-256.
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import hashlib
 import importlib
 import json
@@ -144,8 +145,16 @@ def main() -> int:
     parser.add_argument("--materialise", action="store_true",
                         help="copy the PDFs from the repository snapshots, then stop")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--files", default="",
+                        help="only these files (comma-separated shell patterns, e.g. "
+                             "'0*-CT-*,*VPCP*'): quicker runs while working on one kind")
     args = parser.parse_args()
     documents = load_truth()
+    if args.files:
+        patterns = [pattern.strip() for pattern in args.files.split(",") if pattern.strip()]
+        documents = [d for d in documents
+                     if any(fnmatch.fnmatch(d.file, pattern) for pattern in patterns)]
+        print(f"{len(documents)} documents match --files")
     if args.materialise:
         problems = materialise(documents)
         for problem in problems:
@@ -162,7 +171,7 @@ def main() -> int:
 
     model = train(synthetic_examples())
     classifiers = (Classifier(model), Classifier(), Classifier(model))
-    tallies = run(classifiers, args.jobs, tally_class)
+    tallies = run(classifiers, args.jobs, tally_class, documents=documents)
     for key, tally in tallies.items():
         tally.print(f"real documents, {key.replace('_', '-')}")
     return 0
