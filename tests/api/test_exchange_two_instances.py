@@ -162,7 +162,7 @@ def test_two_installations_exchange_a_signed_document(tmp_path: Path) -> None:
         with pair.serve_b() as b:
             late_row = poll("the message sent while B was down, delivered", lambda: (
                 lambda found: found if "01" in codes(found) else None)(
-                outbox_row(a.client, clerk_a, late_id)), timeout=90)
+                outbox_row(a.client, clerk_a, late_id)), timeout=180)
             assert late_row["state"] == "delivered"
             assert late_row["attempts"] > waiting["attempts"]
             print("while B was down:", json.dumps(waiting, ensure_ascii=False))

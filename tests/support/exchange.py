@@ -41,7 +41,7 @@ PASSWORD = "mật-khẩu-đủ-dài-trao-đổi"
 PIN = "1234"
 ORGAN_A, ORGAN_B = "000.00.01.H01", "000.00.02.H02"
 NAME_A, NAME_B = "Ủy ban nhân dân xã Tân Lập", "Ủy ban nhân dân xã Bình Minh"
-DEADLINE = 60.0
+DEADLINE = 150.0
 
 
 @dataclass(frozen=True)
