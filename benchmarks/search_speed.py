@@ -2,10 +2,11 @@
 queries, ``storage.search.search`` beside the previous code's ranking query, one run.
 
     .venv/bin/python benchmarks/search_speed.py [--documents 100000] [--queries 60]
-        [--url postgresql://postgres@127.0.0.1:5432/postgres]
+        [--url postgresql://postgres@127.0.0.1:5432/postgres] [--keep] [--reuse]
 
 A scratch database ``sohoa_bench_search`` is created on that server (dropped first if a run
-left it) and dropped at the end. Documents: Vietnamese administrative text drawn from a
+left it) and dropped at the end (``--keep`` leaves it; ``--reuse`` measures one a kept run left,
+without building). Documents: Vietnamese administrative text drawn from a
 vocabulary with Zipf-like frequencies (about 150-400 syllables each, a title with type,
 number/symbol, summary and a name), indexed with ``storage.search``'s own lexemes. Beside
 them, a table indexed as before this change (weighted ``to_tsvector`` of the folded text)
@@ -157,6 +158,15 @@ def build(db: Database, url: str, count: int, rng: random.Random) -> list[tuple[
     return samples
 
 
+def kept_samples(db: Database) -> list[tuple[str, str]]:
+    """The (title, body) :func:`build` returned, read back from a kept database."""
+    with db.session() as session:
+        rows = session.execute(sa.text(
+            "SELECT title, body FROM document_search WHERE (document_id - (SELECT min("
+            "document_id) FROM document_search)) % 5000 < 20 ORDER BY document_id")).all()
+    return [(row.title, row.body) for row in rows]
+
+
 BEFORE = sa.text(
     "SELECT d.id, d.dossier_id, d.doc_type, d.filename, ts_rank_cd(s.folded, q) AS score, "
     "s.title, s.body FROM search_before s JOIN documents d ON d.id = s.document_id, "
@@ -204,18 +214,24 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=60, help="per query length")
     parser.add_argument("--url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--keep", action="store_true", help="leave the scratch database")
+    parser.add_argument("--reuse", action="store_true", help="measure a kept database")
     args = parser.parse_args()
     rng = random.Random(16)
-    with psycopg.connect(args.url, autocommit=True) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(NAME)))
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(NAME)))
+    if not args.reuse:
+        with psycopg.connect(args.url, autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(NAME)))
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(NAME)))
     url = args.url.rsplit("/", 1)[0] + f"/{NAME}"
     db = open_database(DatabaseConfig(url))
     try:
-        upgrade_schema(db)
-        samples = build(db, str(db.engine.url.render_as_string(hide_password=False)),
-                        args.documents, rng)
-        asked = queries(samples, rng, args.queries)
+        if args.reuse:
+            samples = kept_samples(db)
+        else:
+            upgrade_schema(db)
+            samples = build(db, str(db.engine.url.render_as_string(hide_password=False)),
+                            args.documents, rng)
+        asked = queries(samples, random.Random(17), args.queries)
         for text in asked[2][:3]:  # warm both sides' caches a little
             with db.session() as session:
                 search(session, text)
@@ -242,10 +258,12 @@ def main() -> None:
                   flush=True)
     finally:
         db.dispose()
-        with psycopg.connect(args.url, autocommit=True) as admin:
-            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                          "WHERE datname = %s AND pid <> pg_backend_pid()", (NAME,))
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(NAME)))
+        if not (args.keep or args.reuse):
+            with psycopg.connect(args.url, autocommit=True) as admin:
+                admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                              "WHERE datname = %s AND pid <> pg_backend_pid()", (NAME,))
+                admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(
+                    sql.Identifier(NAME)))
 
 
 if __name__ == "__main__":
