@@ -11,6 +11,7 @@ from ingest.classify.extract import FieldExtractor, FieldValue, Reread
 from ingest.classify.lines import ReadDocument
 from ingest.classify.model import TextModel
 from ingest.classify.rules import gather_evidence, is_consolidated
+from ingest.classify.stamps import Arrival, ESignature
 from ingest.classify.text import similarity, squash
 from ingest.classify.vocabulary import (
     ADMINISTRATIVE_FIELDS,
@@ -44,9 +45,19 @@ class Classification:
     reasons: list[str] = field(default_factory=list)
     model_version: int | None = None
     consolidated: bool = False
+    e_signatures: list[ESignature] = field(default_factory=list)
+    arrivals: list[Arrival] = field(default_factory=list)
+
+    @property
+    def e_signature(self) -> ESignature | None:
+        """The issuer's e-signature stamp: the earliest signed (a gazette or portal that
+        publishes the copy stamps it after the issuer)."""
+        return min(self.e_signatures, key=lambda stamp: stamp.time or "", default=None)
 
     def to_json(self) -> dict[str, Any]:
-        """The CLI contract's JSON, plus per-field confidence, review flag and reasons."""
+        """The CLI contract's JSON, plus per-field confidence, review flag and reasons, the
+        e-signature stamps (``e_signature``: the issuer's) and the arrival stamps."""
+        primary = self.e_signature
         return {
             "doc_type": self.doc_type, "confidence": round(self.confidence, 3),
             "fields": {name: value.value for name, value in self.fields.items()},
@@ -54,6 +65,10 @@ class Classification:
                                  for name, value in self.fields.items()},
             "needs_review": self.needs_review, "reasons": self.reasons,
             "model_version": self.model_version, "consolidated": self.consolidated,
+            "e_signature": primary.to_json() if primary else None,
+            "e_signatures": [stamp.to_json() for stamp in self.e_signatures],
+            "arrival": self.arrivals[0].to_json() if self.arrivals else None,
+            "arrivals": [stamp.to_json() for stamp in self.arrivals],
         }
 
 
@@ -134,10 +149,14 @@ class Classifier:
             reasons.append(f"unsure: {', '.join(unsure)}")
         if confidence < REVIEW_BELOW:
             reasons.append(f"type uncertain ({confidence:.2f})")
+        reasons.extend(f"arrival stamp on page {stamp.page + 1} not legible: needs review"
+                       for stamp in document.arrivals if not stamp.legible)
         return Classification(doc_type=doc_type, confidence=confidence, fields=fields,
                               needs_review=bool(missing or unsure or confidence < REVIEW_BELOW),
                               reasons=reasons, model_version=self.version,
-                              consolidated=is_consolidated(document))
+                              consolidated=is_consolidated(document),
+                              e_signatures=list(document.e_signatures),
+                              arrivals=list(document.arrivals))
 
     def _snap(self, name: str, value: FieldValue) -> FieldValue:
         """Take a value in the spelling staff confirmed when OCR read it almost the same."""

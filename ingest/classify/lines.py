@@ -11,9 +11,12 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ingest.classify.text import squash
+
+if TYPE_CHECKING:
+    from ingest.classify.stamps import Arrival, ESignature
 
 POINTS_PER_INCH = 72.0
 
@@ -48,11 +51,14 @@ class Line:
 
 @dataclass
 class ReadDocument:
-    """A document's pages as lines, and each page's width in points."""
+    """A document's pages as lines, and each page's width in points; the e-signature and
+    arrival stamps taken out of the lines (:mod:`ingest.classify.stamps`) beside them."""
 
     pages: list[list[Line]] = field(default_factory=list)
     page_widths: list[float] = field(default_factory=list)
     page_heights: list[float] = field(default_factory=list)
+    e_signatures: list[ESignature] = field(default_factory=list)
+    arrivals: list[Arrival] = field(default_factory=list)
 
     @property
     def lines(self) -> list[Line]:

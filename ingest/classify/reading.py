@@ -1,6 +1,7 @@
 """Turning an input file into lines to classify: plain text as it is, anything else through
 OCR (text-layer pages keep their text, and their lines carry the layer's font weight, size
-and rules), with zonal re-reading of single lines."""
+and rules), with zonal re-reading of single lines. E-signature and arrival stamps are taken
+out of the lines into the document's ``e_signatures`` and ``arrivals``."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from pathlib import Path
 
 from ingest.classify.extract import Reread
 from ingest.classify.lines import Line, ReadDocument, read_text, read_words_json
+from ingest.classify.stamps import layer_lines, separate_stamps
 from ingest.classify.textlayer import add_styles
 from ingest.errors import IntakeInputError
+from ocr.inputs import detect_format
 from ocr.pipeline import OcrOptions, ocr_file
 from ocr.zones import LineReader
 
@@ -36,7 +39,7 @@ def read_file(path: Path, options: OcrOptions | None = None,
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as error:
             raise IntakeInputError("not UTF-8 text", subject=path.name) from error
-        yield read_text(text), None
+        yield separate_stamps(read_text(text)), None
         return
     with tempfile.TemporaryDirectory(prefix="sohoa-classify-") as work:
         searchable = Path(work) / "searchable.pdf"
@@ -45,7 +48,14 @@ def read_file(path: Path, options: OcrOptions | None = None,
         document = read_words_json(words)
         text_pages = [number for number, page in enumerate(words["pages"])
                       if page.get("source") == "text-layer"]
-        if text_pages and path.suffix.lower() == ".pdf":
+        is_pdf = detect_format(path) == "pdf"
+        if text_pages and is_pdf:
             document = add_styles(document, path, text_pages)  # fonts, sizes, rules
+        # a scan's thin text layer (an e-signature stamp) is kept apart from OCR's lines:
+        # the stamps become signature and arrival data, never the header
+        scanned = [number for number in range(len(words["pages"]))
+                   if number not in text_pages]
+        document = separate_stamps(document, layer_lines(path, scanned) if is_pdf and scanned
+                                   else None)
         with LineReader(searchable) as reader:
             yield document, line_rereader(reader)

@@ -40,6 +40,11 @@ pymupdf.TOOLS.mupdf_display_warnings(False)
 MIN_SCAN_TEXT_CHARS = 200
 """Visible characters a page mostly covered by an image needs to count as a text page (a
 few visible words over a scan are stamps, page numbers or scanner-app watermarks)."""
+MIN_SCAN_TEXT_SPREAD = 0.25
+"""Share of the page's height the visible text of a page mostly covered by an image must
+span to count as a text page: the e-signature stamps of scanned electronic copies carry
+200+ characters ("Ký bởi: ... Cơ quan: ... Thời gian ký: ...", two stamps side by side) in
+one compact block at the top, and the scan under them still needs OCR."""
 _SCAN_COVERAGE = 0.5  # an image covering this share of the page makes it a scan
 _MIN_RENDER_DPI = 50.0
 _DAMAGE_MARKERS = ("truncated", "premature end", "cannot load", "not a stream", "no image dict",
@@ -152,7 +157,7 @@ class PdfReader:
                 check_pixels(item[2], item[3], self.limits, subject=self._subject,
                              what=f"page {index + 1} holds an image that")
             images = page.get_image_info()
-            chars = _visible_chars(page)
+            chars, spread = _visible_text(page)
         rect = page.rect
         main = max(images, key=lambda i: i["width"] * i["height"], default=None)
         xy, coverage, bilevel, gray = (DEFAULT_DPI, DEFAULT_DPI), 0.0, False, False
@@ -171,7 +176,8 @@ class PdfReader:
         dpi = (x + y) / 2
         dpi = float(round(dpi)) if abs(dpi - round(dpi)) < 0.05 else round(dpi, 2)
         scan = coverage >= _SCAN_COVERAGE
-        has_text = chars >= MIN_SCAN_TEXT_CHARS if scan else chars > 0
+        has_text = (chars >= MIN_SCAN_TEXT_CHARS
+                    and spread >= MIN_SCAN_TEXT_SPREAD * rect.height) if scan else chars > 0
         return PdfPageInfo(index, rect.width, rect.height, chars, has_text, dpi, (x, y),
                            bilevel, gray)
 
@@ -225,13 +231,18 @@ class PdfReader:
                           source="text-layer")
 
 
-def _visible_chars(page: Any) -> int:
-    """Non-whitespace characters drawn visibly (not render mode 3, not fully transparent)."""
-    count = 0
+def _visible_text(page: Any) -> tuple[int, float]:
+    """Non-whitespace characters drawn visibly (not render mode 3, not fully transparent),
+    and the height in points from the top of the first such span to the bottom of the last
+    (unrotated page space)."""
+    count, top, bottom = 0, float("inf"), float("-inf")
     for span in page.get_texttrace():
         if span["type"] != 3 and span["opacity"] > 0:
-            count += sum(1 for char in span["chars"] if not chr(char[0]).isspace())
-    return count
+            visible = sum(1 for char in span["chars"] if not chr(char[0]).isspace())
+            if visible:
+                count += visible
+                top, bottom = min(top, span["bbox"][1]), max(bottom, span["bbox"][3])
+    return count, max(bottom - top, 0.0)
 
 
 

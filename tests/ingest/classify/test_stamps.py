@@ -1,0 +1,132 @@
+"""E-signature and arrival stamps of scanned electronic copies (issue 16 §1): a scan under a
+thin text layer is OCR'd, the e-signature stamp is read as signature metadata and never as
+the header, and an arrival stamp is read as arrival data, never as content."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pymupdf as _pymupdf
+import pytest
+
+from ingest.classify import Classifier
+from ingest.classify.lines import read_text
+from ingest.classify.reading import read_file
+from ingest.classify.stamps import is_stamp_line, parse_e_signature, separate_stamps, stamp_time
+from ocr.inputs import plan_pages
+from ocr.mupdf import MIN_SCAN_TEXT_CHARS, find_text_font
+from ocr.pipeline import OcrOptions
+
+pymupdf: Any = _pymupdf  # its annotations are partial: used as untyped, as ocr/mupdf does
+
+# the stamps as real electronic copies carry them in their text layer (benchmark files
+# 464-TTg-CDS-2026, 04-CT-UBND-2024, 07-CT-UBND-2018, 2191-CT-CS-2026, 05-CT-UBND-2020)
+GOVERNMENT_PORTAL = ("Người ký: CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ",
+                     "Email: thongtinchinhphu@chinhphu.vn", "Cơ quan: VĂN PHÒNG CHÍNH PHỦ",
+                     "Thời gian ký: 04.05.2026 09:44:21 +07:00")
+PROVINCE = ("Ký bởi: Ủy ban nhân dân tỉnh Quảng", "Ngãi", "Cơ quan: Tỉnh Quảng Ngãi",
+            "Thời gian ký: 18/03/2024 08:41:42")
+GAZETTE = ("TRUNG TÂM CÔNG", "BÁO VÀ TIN HỌC", "ttcbth@quangngai.gov.vn",
+           "18.03.2024 09:29:39", "+07:00")
+TAX = ("Ký bởi: CỤC THUẾ", "Địa chỉ: 1A Nguyễn Công Trứ, Hai Bà Trưng, Hà Nội",
+       "Thời gian ký: 08.04.2026 17:35")
+WRAPPED = ("Người ký: Ủy ban", "nhân dân tỉnh Quảng", "Ngãi", "Cơ quan: Tỉnh Quảng", "Ngãi",
+           "Thời gian ký:", "16.04.2020 07:37:07", "+07:00")
+
+
+@pytest.mark.parametrize(("lines", "signer", "agency", "time"), [
+    (GOVERNMENT_PORTAL, "CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ", "VĂN PHÒNG CHÍNH PHỦ",
+     "2026-05-04T09:44:21+07:00"),
+    (PROVINCE, "Ủy ban nhân dân tỉnh Quảng Ngãi", "Tỉnh Quảng Ngãi", "2024-03-18T08:41:42"),
+    (GAZETTE, "TRUNG TÂM CÔNG BÁO VÀ TIN HỌC", None, "2024-03-18T09:29:39+07:00"),
+    (TAX, "CỤC THUẾ", None, "2026-04-08T17:35:00"),
+    (WRAPPED, "Ủy ban nhân dân tỉnh Quảng Ngãi", "Tỉnh Quảng Ngãi",
+     "2020-04-16T07:37:07+07:00"),
+])
+def test_e_signature_stamp_variants(lines: tuple[str, ...], signer: str, agency: str | None,
+                                    time: str) -> None:
+    stamp = parse_e_signature(lines)
+    assert stamp is not None
+    assert (stamp.signer, stamp.agency, stamp.time) == (signer, agency, time)
+    assert stamp.person is None  # an agency's certificate
+
+
+def test_a_personal_certificate_names_the_signer() -> None:
+    stamp = parse_e_signature(["Ký bởi: Tran Hoang Tuan", "Email: tuan@quangngai.gov.vn",
+                               "Thời gian ký: 18.03.2024 08:41:42 +07:00"])
+    assert stamp is not None
+    assert stamp.person == "Trần Hoàng Tuấn"
+    assert stamp.to_json()["person"] == "Trần Hoàng Tuấn"
+
+
+def test_header_lines_are_not_stamps() -> None:
+    for text in ("ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI", "Số: 464/TTg-CĐS",
+                 "Hà Nội, ngày 30 tháng 4 năm 2026", "Kính gửi: Bộ trưởng, Thủ trưởng",
+                 "Cơ quan chủ trì thực hiện đề án"):
+        assert not is_stamp_line(text), text
+    assert parse_e_signature(["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NGÃI"]) is None
+    assert stamp_time("31.02.2026 10:00") is None
+
+
+def test_plain_text_stamp_leaves_the_header() -> None:
+    document = separate_stamps(read_text("\n".join(GOVERNMENT_PORTAL) + "\nTHỦ TƯỚNG CHÍNH PHỦ"
+                                         "\nSố: 464/TTg-CĐS\nV/v triển khai các Nghị quyết"))
+    assert document.pages[0][0].text == "THỦ TƯỚNG CHÍNH PHỦ"
+    assert [stamp.agency for stamp in document.e_signatures] == ["VĂN PHÒNG CHÍNH PHỦ"]
+
+
+def _stamp_pixels(font: Path) -> bytes:
+    """An arrival stamp as a PNG (a box, "CÔNG VĂN ĐẾN", the number and day): only in the
+    pixels, as a rubber stamp is."""
+    document = pymupdf.open()
+    page = document.new_page(width=150, height=62)
+    page.draw_rect(pymupdf.Rect(2, 2, 148, 60), color=(0, 0, 0), width=1.2)
+    for y, text, size in ((16, "CÔNG VĂN ĐẾN", 10), (33, "Số: 2352", 9),
+                          (47, "Ngày: 21/3/2018", 9), (58, "Chuyển: Phòng KT", 7)):
+        page.insert_text((10, y), text, fontsize=size, fontname="viet", fontfile=str(font))
+    return bytes(page.get_pixmap(dpi=300).tobytes("png"))
+
+
+@pytest.fixture(scope="module")
+def stamped_scan(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A corpus scan published as an electronic copy: two e-signature stamps over its top
+    margin as visible text (in the layer and drawn), and an arrival stamp in its pixels."""
+    font = find_text_font()
+    document = pymupdf.open(corpus_dir / "vi-admin" / "s100-004-quyet_dinh.pdf")
+    page = document[0]
+    for x, lines in ((170.0, GOVERNMENT_PORTAL), (420.0, PROVINCE)):
+        for row, text in enumerate(lines):
+            page.insert_text((x, 10 + 6.5 * row), text, fontsize=5.5, fontname="viet",
+                             fontfile=str(font))
+    page.insert_image(pymupdf.Rect(40, 600, 190, 662), stream=_stamp_pixels(font))
+    path = tmp_path_factory.mktemp("stamps") / "stamped.pdf"
+    document.save(path)
+    return path
+
+
+def test_a_thin_stamp_layer_does_not_make_a_scan_a_text_page(stamped_scan: Path) -> None:
+    chars = sum(1 for line in (*GOVERNMENT_PORTAL, *PROVINCE) for char in line
+                if not char.isspace())
+    assert chars >= MIN_SCAN_TEXT_CHARS  # enough characters: only their spread tells
+    assert plan_pages(stamped_scan) == ["image"]
+
+
+def test_stamped_scan_reads_its_header_stamps_and_arrival(stamped_scan: Path) -> None:
+    with read_file(stamped_scan, OcrOptions(jobs=1)) as (document, reread):
+        answer = Classifier().classify(document, reread)
+        text = document.text
+    assert answer.doc_type == "quyet_dinh"
+    assert answer.fields["co_quan_ban_hanh"].value == "SỞ NỘI VỤ"
+    assert answer.fields["ngay_ban_hanh"].value == "2023-12-23"
+    result = answer.to_json()
+    # the issuer's stamp is the earlier one; both are read from the layer, as printed
+    assert result["e_signature"]["signer"] == "Ủy ban nhân dân tỉnh Quảng Ngãi"
+    assert result["e_signature"]["time"] == "2024-03-18T08:41:42"
+    assert [(stamp["agency"], stamp["source"]) for stamp in result["e_signatures"]] == [
+        ("VĂN PHÒNG CHÍNH PHỦ", "text-layer"), ("Tỉnh Quảng Ngãi", "text-layer")]
+    assert (result["arrival"]["number"], result["arrival"]["date"]) == ("2352", "2018-03-21")
+    assert result["arrival"]["needs_review"] is False
+    for stamp_word in ("Thời gian ký", "Email", "2352", "Chuyển"):
+        assert stamp_word not in text  # neither stamp is content
+    assert "Trung tâm Phục vụ hành chính công" in text  # the body still is
