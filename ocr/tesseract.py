@@ -186,18 +186,23 @@ def _tsv_words(text: str) -> list[dict[str, str]]:
 
 
 def recognise(
-    image: Image, lang: str = "vie+eng", psm: int = 3, timeout: float = 180.0
+    image: Image, lang: str = "vie+eng", psm: int = 3, timeout: float = 180.0,
+    whitelist: str | None = None,
 ) -> list[Word]:
     """Recognise the words of a prepared (upright, deskewed, cleaned) page image.
 
     Boxes are in the pixels of ``image``; text is NFC; empty entries are dropped;
     ``block`` is Tesseract's block number and ``line`` a page-wide running number of
     Tesseract's (block, paragraph, line) groups (``ocr.layout`` re-orders them).
+    ``whitelist`` limits the characters Tesseract may read (``"0123456789"``: a digit-only
+    pass over a handwritten number's crop).
     Raises :class:`OcrUnavailableError` when Tesseract or the language is missing and
     :class:`OcrInputError` when the page fails or exceeds ``timeout`` seconds.
     """
     arguments = ["-l", lang, "-c", "tessedit_create_tsv=1", "--psm", str(psm),
                  *RECOGNITION_CONFIG.split()]
+    if whitelist:
+        arguments += ["-c", f"tessedit_char_whitelist={whitelist}"]
     try:
         rows = _tsv_words(_tesseract(image, arguments, "tsv", timeout, "recognition"))
     except _TesseractFailedError as error:

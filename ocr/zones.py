@@ -8,6 +8,7 @@ lines that hold field values.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 
@@ -15,13 +16,15 @@ import cv2
 import numpy as np
 
 from ocr.errors import OcrInputError, OcrUnavailableError
-from ocr.model import Image
+from ocr.model import Image, Word
 from ocr.mupdf import PdfReader
 from ocr.tesseract import recognise
 
 SINGLE_LINE_PSM = 7
 PADDING = 0.5
 """Padding around the line's box, in line heights (accents reach above the box)."""
+DIGIT_VARIANTS = ((40, 7), (40, 8), (64, 7), (64, 8))
+"""(ink height in pixels, Tesseract page segmentation) of each digit-only reading."""
 
 
 class LineReader:
@@ -83,3 +86,84 @@ class LineReader:
             return None
         text = " ".join(word.text for word in words)
         return text or None
+
+    def words(self, page: int, box: tuple[int, int, int, int]) -> list[Word]:
+        """The words of the line at ``box`` on ``page`` read alone, with their boxes in the
+        page's pixels (empty when the page has a text layer or nothing is recognised)."""
+        crop, left, top = self._crop(page, box, pad_x=2.0, pad_y=PADDING)
+        if crop is None:
+            return []
+        try:
+            words = recognise(crop, lang=self._lang, psm=SINGLE_LINE_PSM, timeout=self._timeout)
+        except (OcrInputError, OcrUnavailableError):
+            return []
+        return [replace(word, left=word.left + left, top=word.top + top) for word in words]
+
+    def digits(self, page: int, box: tuple[int, int, int, int]) -> tuple[list[str], int]:
+        """What is written in ``box`` on ``page`` (a handwritten number or day in a printed
+        blank) read as digits only, once per variant of :data:`DIGIT_VARIANTS`: the ink
+        taller than half the box (no colon, specks or rules), with room above and below
+        for strokes that leave the line, cut out tight, enlarged and read as digits only.
+        The caller compares the readings; with them, how many glyphs the ink holds (strokes
+        overlapping side by side are one glyph). Nothing when the box holds no such ink."""
+        crop, _, _ = self._crop(page, box, pad_x=0.0, pad_y=0.45)
+        if crop is None:
+            return [], 0
+        found = _tight_ink(crop, min_height=0.45 * (box[3] - box[1]))
+        if found is None:
+            return [], 0
+        ink, glyphs = found
+        readings = []
+        for height, psm in DIGIT_VARIANTS:
+            scale = height / ink.shape[0]
+            image = cv2.resize(ink, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+            image = cv2.copyMakeBorder(image, 20, 20, 20, 20, cv2.BORDER_CONSTANT, value=255)
+            try:
+                words = recognise(np.asarray(image, dtype=np.uint8), lang="eng", psm=psm,
+                                  timeout=self._timeout, whitelist="0123456789")
+            except (OcrInputError, OcrUnavailableError):
+                return [], 0
+            readings.append("".join(word.text for word in words))
+        return readings, glyphs
+
+    def _crop(self, page: int, box: tuple[int, int, int, int], *, pad_x: float,
+              pad_y: float) -> tuple[Image | None, int, int]:
+        """The page's pixels in ``box`` padded by ``pad_x``/``pad_y`` box heights, and the
+        crop's top left on the page; None when the page has a text layer."""
+        try:
+            image = self._image(page)
+        except (OcrInputError, IndexError):
+            return None, 0, 0
+        if image is None:
+            return None, 0, 0
+        left, top, right, bottom = box
+        height = max(bottom - top, 1)
+        x0, y0 = max(0, left - round(pad_x * height)), max(0, top - round(pad_y * height))
+        crop = image[y0: bottom + round(pad_y * height), x0: right + round(pad_x * height)]
+        return (crop if crop.size else None), x0, y0
+
+
+def _tight_ink(crop: Image, min_height: float) -> tuple[Image, int] | None:
+    """The crop's dark strokes at least ``min_height`` pixels tall and not much wider than
+    tall (a rule), on white, cut to their bounding box, and how many glyphs they make
+    (strokes overlapping side by side count once); None when there are none."""
+    _, ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8),
+                                                                connectivity=8)
+    keep = [index for index in range(1, count)
+            if stats[index, 3] >= min_height and stats[index, 2] <= 3 * stats[index, 3]]
+    if not keep:
+        return None
+    x0 = min(int(stats[index, 0]) for index in keep)
+    y0 = min(int(stats[index, 1]) for index in keep)
+    x1 = max(int(stats[index, 0] + stats[index, 2]) for index in keep)
+    y1 = max(int(stats[index, 1] + stats[index, 3]) for index in keep)
+    shown = np.where(np.isin(labels, keep), crop, 255).astype(np.uint8)
+    spans = sorted((int(stats[index, 0]), int(stats[index, 0] + stats[index, 2]))
+                   for index in keep)
+    glyphs, reach = 0, -1
+    for start, end in spans:
+        if start >= reach - 1:
+            glyphs += 1
+        reach = max(reach, end)
+    return np.asarray(shown[y0:y1, x0:x1], dtype=np.uint8), glyphs

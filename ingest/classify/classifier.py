@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ingest.classify.extract import FieldExtractor, FieldValue, Reread
+from ingest.classify.handwriting import Review
 from ingest.classify.lines import ReadDocument
 from ingest.classify.model import TextModel
 from ingest.classify.rules import gather_evidence, is_consolidated
@@ -45,6 +46,7 @@ class Classification:
     reasons: list[str] = field(default_factory=list)
     model_version: int | None = None
     consolidated: bool = False
+    review: list[Review] = field(default_factory=list)  # fields left empty for a person
     e_signatures: list[ESignature] = field(default_factory=list)
     arrivals: list[Arrival] = field(default_factory=list)
 
@@ -65,6 +67,7 @@ class Classification:
                                  for name, value in self.fields.items()},
             "needs_review": self.needs_review, "reasons": self.reasons,
             "model_version": self.model_version, "consolidated": self.consolidated,
+            "review": [entry.to_json() for entry in self.review],
             "e_signature": primary.to_json() if primary else None,
             "e_signatures": [stamp.to_json() for stamp in self.e_signatures],
             "arrival": self.arrivals[0].to_json() if self.arrivals else None,
@@ -139,12 +142,16 @@ class Classifier:
         scores, reasons = self.type_scores(document)
         doc_type = max(scores, key=lambda kind: scores[kind])
         confidence = scores[doc_type]
-        fields = FieldExtractor(document, doc_type, reread).extract()
+        extractor = FieldExtractor(document, doc_type, reread)
+        fields = extractor.extract()
         fields = {name: self._snap(name, value) for name, value in fields.items()}
         missing = [name for name in expected_fields(doc_type) if name not in fields]
         unsure = [name for name, value in fields.items() if value.confidence < REVIEW_BELOW]
         if missing:
             reasons.append(f"not found: {', '.join(missing)}")
+        if extractor.review:
+            reasons.append("handwritten, needs review: "
+                           f"{', '.join(entry.field for entry in extractor.review)}")
         if unsure:
             reasons.append(f"unsure: {', '.join(unsure)}")
         if confidence < REVIEW_BELOW:
@@ -154,6 +161,7 @@ class Classifier:
         return Classification(doc_type=doc_type, confidence=confidence, fields=fields,
                               needs_review=bool(missing or unsure or confidence < REVIEW_BELOW),
                               reasons=reasons, model_version=self.version,
+                              review=list(extractor.review),
                               consolidated=is_consolidated(document),
                               e_signatures=list(document.e_signatures),
                               arrivals=list(document.arrivals))

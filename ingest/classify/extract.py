@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ingest.classify import layout
+from ingest.classify.handwriting import CropReader, Review, date_blanks, number_blank
 from ingest.classify.lines import Line, ReadDocument
 from ingest.classify.syllables import merge_readings
 from ingest.classify.text import find_keyword, fold, is_upper_line, tidy
@@ -33,6 +34,8 @@ _LIST_NUMBER = re.compile(r"^\s*(\d{1,2}|[a-zđ])[.)]\s+")
 _DATE = re.compile(r"ngay\s*(?:[^\d\s]{1,4}\s+)?(\w{1,2})\s*thang\s*(?:[^\d\s]{1,4}\s+)?"
                    r"(\w{1,2})\s*nam\s*(?:[^\d\s]{1,4}\s+)?(\w{4})")
 """The date line; a stray fragment OCR may add after a label ("ngày gay 04") is skipped."""
+_LOOSE_DATE = re.compile(r"ng\w{1,4}\s*(\S{0,3})\s*th\w{2,4}\s*(\S{0,3})\s*n\w{1,2}m\s*(\d{4})")
+"""A scanned date line whose handwritten day or month OCR read as anything."""
 _NAME_LABELS = ("Họ và tên người đề nghị", "Họ, chữ đệm và tên", "Họ và tên người khai",
                 "Họ, chữ đệm, tên người yêu cầu", "Họ và tên", "Họ tên", "Tên tôi là",
                 "Chủ hộ kinh doanh", "Tên chủ xe", "Chủ cơ sở", "Tên người sử dụng đất",
@@ -85,6 +88,7 @@ class FieldExtractor:
         self.document = document
         self.doc_type = doc_type
         self.reread = reread
+        self.review: list[Review] = []  # fields left empty for a person (handwritten)
         self.first = document.pages[0] if document.pages else []
         self.width = document.page_widths[0] if document.page_widths else 0.0
 
@@ -116,6 +120,17 @@ class FieldExtractor:
         line = self.first[index]
         raw = layout.symbol_text(layout.number_line(line) or "")
         value = valid_symbol(raw, self.doc_type)
+        if isinstance(self.reread, CropReader):  # a scan: the number may be handwritten
+            first = raw.split("/", 1)[0]
+            found = number_blank(self.reread, line, first if first.isdigit() else None)
+            if found is not None:
+                checked = valid_symbol(f"{found.blank.digits}{found.printed}", self.doc_type) \
+                    if found.blank.digits else None
+                if checked is None:
+                    self.review.append(found.blank.review("so_ky_hieu", found.printed))
+                    return None
+                sure = 0.95 if checked == value else 0.8
+                return FieldValue(checked, sure * _ocr_certainty([line]))
         return FieldValue(value, 0.95 * _ocr_certainty([line])) if value else None
 
     def date(self) -> FieldValue | None:
@@ -127,11 +142,35 @@ class FieldExtractor:
             self.first[:header_end])  # above the title: never a date quoted in the body
         for line in lines:
             match = _DATE.search(fold(line.text))
+            if match is None and isinstance(self.reread, CropReader):
+                match = _LOOSE_DATE.search(fold(line.text))  # "ngày § thing 4 năm 2020"
             if match:
+                if isinstance(self.reread, CropReader) and line.pixel_box is not None:
+                    return self._written_date(self.reread, line, *match.groups())
                 value = valid_date(*match.groups())
                 if value:
                     return FieldValue(value, 0.95 * _ocr_certainty([line]))
         return None
+
+    def _written_date(self, reader: CropReader, line: Line, day: str, month: str,
+                      year: str) -> FieldValue | None:
+        """The date of a scanned date line whose day (and month) may be handwritten: the
+        blanks read as digits (see :mod:`handwriting`); a day or month that cannot be read
+        leaves the field empty, with a review entry for the blank's crop."""
+        found = date_blanks(reader, line, day if day.isdigit() else None,
+                            month if month.isdigit() else None)
+        printed = valid_date(day, month, year)
+        if found is None:
+            return FieldValue(printed, 0.95 * _ocr_certainty([line])) if printed else None
+        read_day = found.day.digits
+        read_month = month if month.isdigit() else (found.month.digits if found.month else None)
+        value = valid_date(read_day, read_month, year) if read_day and read_month else None
+        if value is None:
+            blank = found.day if read_day is None or found.month is None or (
+                found.month.digits is not None) else found.month
+            self.review.append(blank.review("ngay_ban_hanh"))
+            return None
+        return FieldValue(value, (0.95 if value == printed else 0.8) * _ocr_certainty([line]))
 
     def agency(self) -> FieldValue | None:
         """``co_quan_ban_hanh``: the issuing agency, the capitalised header lines above

@@ -16,17 +16,37 @@ from ingest.classify.stamps import layer_lines, separate_stamps
 from ingest.classify.textlayer import add_styles
 from ingest.errors import IntakeInputError
 from ocr.inputs import detect_format
+from ocr.model import Word
 from ocr.pipeline import OcrOptions, ocr_file
 from ocr.zones import LineReader
 
 TEXT_SUFFIXES = (".txt", ".text")
 
 
+class LineRereader:
+    """A :data:`Reread` that reads a line's box again from an OCR'd PDF, and a
+    :class:`~ingest.classify.handwriting.CropReader` for handwritten blanks."""
+
+    def __init__(self, reader: LineReader) -> None:
+        self._reader = reader
+
+    def __call__(self, line: Line) -> str | None:
+        """The line read again alone."""
+        return self._reader.read(line.page, line.pixel_box) if line.pixel_box else None
+
+    def words(self, page: int, box: tuple[int, int, int, int]) -> list[Word]:
+        """The words of a line read alone, with their boxes."""
+        return self._reader.words(page, box)
+
+    def digits(self, page: int, box: tuple[int, int, int, int]) -> tuple[list[str], int]:
+        """A blank read as digits a few ways, and its glyph count."""
+        return self._reader.digits(page, box)
+
+
 def line_rereader(reader: LineReader) -> Reread:
-    """A :data:`Reread` that reads a line's box again from an OCR'd PDF."""
-    def reread(line: Line) -> str | None:
-        return reader.read(line.page, line.pixel_box) if line.pixel_box else None
-    return reread
+    """A :data:`Reread` that reads a line's box again from an OCR'd PDF (and, being a
+    :class:`LineRereader`, reads handwritten blanks as digits)."""
+    return LineRereader(reader)
 
 
 @contextmanager

@@ -1,0 +1,235 @@
+"""Handwritten numbers and days: the blanks of "Số: ___/TTg-CĐS" and "ngày ___ tháng ___
+năm 2026" that the records office fills in by hand after signing.
+
+The line is read again on its own with the words' boxes, the blank is located between the
+printed words around it ("Số:" and the symbol's "/"; "ngày", "tháng" and "năm"), and its
+crop is read again, enlarged, as digits only. A reading is kept when it is confident and
+valid (a number of 1-5 digits; a day 1-31 and a month 1-12 making a real date with the
+printed year); otherwise the field stays empty and a :class:`Review` entry says where the
+crop is (page and box in points), for a person to read it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+from ingest.classify.lines import Line
+from ingest.classify.text import fold, lookalikes
+
+PixelBox = tuple[int, int, int, int]
+"""(left, top, right, bottom) in pixels of the page image OCR read."""
+
+MIN_DIGIT_CONFIDENCE = 50.0
+"""Share (0..100) of the ways a blank was read (the digit-only readings, and the full
+page's reading when it was all digits) that must agree for the digits to be kept."""
+
+MIN_VOTES = 2
+"""...and at least this many of them."""
+
+MAX_DIGITS = 5
+
+MIN_BLANK = 0.4
+"""A blank narrower than this many line heights holds no handwriting (the words touch)."""
+
+_LABEL = re.compile(r"^[s58][o06e]?[:;.,]?")
+_SLASH_LOOKALIKES = "/|Il1!"
+
+
+class ReadWord(Protocol):
+    """A word OCR read, with its box in the page's pixels (``ocr.model.Word`` is one)."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def left(self) -> int: ...
+    @property
+    def top(self) -> int: ...
+    @property
+    def width(self) -> int: ...
+    @property
+    def height(self) -> int: ...
+    @property
+    def confidence(self) -> float: ...
+
+
+@runtime_checkable
+class CropReader(Protocol):
+    """Reads parts of a page again: a line's words with boxes, and a blank's digits."""
+
+    def words(self, page: int, box: PixelBox) -> Sequence[ReadWord]:
+        """The words of the line at ``box`` read alone."""
+
+    def digits(self, page: int, box: PixelBox) -> tuple[Sequence[str], int]:
+        """The digits written in ``box``, read a few ways (enlarged, digits only): one
+        reading per way, and how many glyphs the ink there holds."""
+
+
+@dataclass(frozen=True)
+class Review:
+    """A field left empty for a person to read: why, and where its crop is."""
+
+    field: str
+    reason: str
+    page: int  # 0-based
+    box: tuple[float, float, float, float]  # x0, y0, x1, y1 in points from the top left
+    printed: str | None = None  # what was printed around the blank ("/TTg-CĐS")
+
+    def to_json(self) -> dict[str, Any]:
+        """The entry of the classification JSON's ``review`` list."""
+        entry: dict[str, Any] = {"field": self.field, "reason": self.reason, "page": self.page,
+                                 "box": [round(value, 1) for value in self.box]}
+        if self.printed:
+            entry["printed"] = self.printed
+        return entry
+
+
+@dataclass(frozen=True)
+class Blank:
+    """A handwritten blank and what its digit-only reading gave (None: nothing sure)."""
+
+    digits: str | None
+    confidence: float
+    page: int
+    box: tuple[float, float, float, float]  # points
+
+    def review(self, name: str, printed: str | None = None) -> Review:
+        """The review entry for this blank when its field cannot be filled."""
+        return Review(name, "handwritten", self.page, self.box, printed)
+
+
+@dataclass(frozen=True)
+class NumberBlank:
+    """The number line's handwritten part and the printed symbol after it."""
+
+    blank: Blank
+    printed: str  # "/TTg-CĐS", "/2026/NĐ-CP"
+
+
+@dataclass(frozen=True)
+class DateBlanks:
+    """The day and month blanks of a date line (month None when none was found)."""
+
+    day: Blank
+    month: Blank | None
+
+
+def _right(word: ReadWord) -> int:
+    return word.left + word.width
+
+
+def _to_points(line: Line, box: PixelBox) -> tuple[float, float, float, float]:
+    """A pixel box of ``line``'s page in points, from the line's own two boxes."""
+    assert line.pixel_box is not None
+    px_left, px_top, px_right, _ = line.pixel_box
+    scale = (line.right - line.left) / max(px_right - px_left, 1)
+    return (line.left + (box[0] - px_left) * scale, line.top + (box[1] - px_top) * scale,
+            line.left + (box[2] - px_left) * scale, line.top + (box[3] - px_top) * scale)
+
+
+def _cut(word: ReadWord, characters: int) -> int:
+    """The x where the first ``characters`` characters of ``word`` end (by their share of
+    its width: OCR glued a handwritten blank to the printed word before it)."""
+    return word.left + round(word.width * min(characters, len(word.text)) / len(word.text))
+
+
+def _read_blank(reader: CropReader, line: Line, left: int, right: int,
+                first_pass: str | None) -> Blank | None:
+    """The blank between ``left`` and ``right`` on ``line``, read as digits; None when
+    there is no room for handwriting there."""
+    assert line.pixel_box is not None
+    _, top, _, bottom = line.pixel_box
+    height = max(bottom - top, 1)
+    if right - left < MIN_BLANK * height:
+        return None
+    found, glyphs = reader.digits(line.page, (left, top, right, bottom))
+    readings = [text for text in found if text.isdigit()]
+    if first_pass and first_pass.isdigit():
+        readings.append(first_pass)  # the full page's reading counts as one more way
+    votes = Counter(readings)
+    text, count = votes.most_common(1)[0] if votes else ("", 0)
+    confidence = 100.0 * count / max(len(readings), 1)  # of the ways that read digits
+    rivals = [other for other in votes if other != text and (
+        len(other) > len(text) or (len(other) == len(text) and votes[other] >= 2))]
+    # a reading shorter than the ink's glyphs dropped one (a "1" glued to "ngày"); a
+    # longer or as frequent rival means the ways disagree
+    sure = bool(text) and count >= MIN_VOTES and len(text) <= MAX_DIGITS and not rivals and (
+        len(text) >= glyphs) and confidence >= MIN_DIGIT_CONFIDENCE
+    # the blank's crop for a person: a little taller than the line, as handwriting is
+    shown = (left, top - height // 2, right, bottom + height // 2)
+    return Blank(text if sure else None, confidence, line.page, _to_points(line, shown))
+
+
+def number_blank(reader: CropReader, line: Line, first_pass: str | None) -> NumberBlank | None:
+    """The number line's blank (after "Số:", up to the symbol's "/") read as digits, and
+    the printed symbol after it; None when the line's words do not show that shape.
+    ``first_pass`` is the number as the full page's OCR read it, if all digits."""
+    if line.pixel_box is None:
+        return None
+    words = list(reader.words(line.page, line.pixel_box))
+    label = next((index for index, word in enumerate(words[:2])
+                  if _LABEL.match(fold(word.text))), None)
+    if label is None:
+        return None
+    label_word = words[label]
+    colon = label_word.text.find(":")
+    label_end = _cut(label_word, colon + 1) if 0 <= colon < len(label_word.text) - 1 else (
+        _right(label_word))
+    for index in range(label, len(words)):
+        word = words[index]
+        text = lookalikes(word.text, dashes=True)
+        slash = text.find("/")
+        if slash < 0 and index > label and text[:1] in _SLASH_LOOKALIKES and re.match(
+                r"^.[A-ZĐ]{1,}[A-Za-zĐđ]*-", text):
+            slash, text = 0, "/" + text[1:]  # "ICT-CS": the slash read as a letter
+        if slash < 0:
+            continue
+        start = _cut(word, slash) if slash else word.left
+        if index == label:
+            start = max(start, label_end)
+        rest = "".join(lookalikes(other.text, dashes=True) for other in words[index + 1:])
+        printed = re.sub(r"\s+", "", text[slash:] + rest).strip(".,;:")
+        blank = _read_blank(reader, line, label_end, start, first_pass)
+        return NumberBlank(blank, printed) if blank is not None else None
+    return None
+
+
+def _is_year(word: ReadWord) -> bool:
+    return re.search(r"\d{4}", word.text) is not None
+
+
+def date_blanks(reader: CropReader, line: Line, first_day: str | None,
+                first_month: str | None) -> DateBlanks | None:
+    """The blanks of "ngày ___ tháng ___ năm YYYY" read as digits; None when the words of
+    the line do not show that shape. ``first_day``/``first_month``: the full page's
+    reading, if all digits."""
+    if line.pixel_box is None:
+        return None
+    words = list(reader.words(line.page, line.pixel_box))
+    year = next((index for index in range(len(words) - 1, -1, -1) if _is_year(words[index])),
+                None)
+    if year is None or year < 3:
+        return None
+    year_label = year - 1
+    month_label = next((index for index in range(year_label - 1, -1, -1)
+                        if fold(words[index].text).startswith("th")
+                        and not any(char.isdigit() for char in words[index].text)), None)
+    if month_label is None or month_label < 1:
+        return None
+    day_label = next((index for index in range(month_label - 1, -1, -1)
+                      if fold(words[index].text).startswith("ng")), None)
+    if day_label is None:
+        return None
+    label = words[day_label]
+    # "ngày" ends where its four letters end: OCR glues a digit written close to it into
+    # its box ("ngày30", or "ngày" as wide as "tháng" with a "1" inside it)
+    day_left = min(_cut(label, 4), label.left + round(0.9 * words[month_label].width))
+    day = _read_blank(reader, line, day_left, words[month_label].left, first_day)
+    if day is None:
+        return None
+    month = _read_blank(reader, line, _right(words[month_label]), words[year_label].left,
+                        first_month)
+    return DateBlanks(day, month)
