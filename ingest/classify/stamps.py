@@ -363,9 +363,9 @@ def separate_stamps(document: ReadDocument,
                         if line.has_geometry and _inside(line, stamp.box, margin)}
         if height > 0:
             rest = [line for number, line in enumerate(page) if number not in dropped]
+            # stamps only in the pixels (the layer's were dropped above: these are others)
             found, taken = _ocr_e_signatures(rest, index, STAMP_BAND * height)
-            if not any(stamp.page == index for stamp in signatures):
-                signatures.extend(found)
+            signatures.extend(found)
             kept = [line for number, line in enumerate(rest) if number not in taken]
             taken = set()
             if index < ARRIVAL_PAGES:

@@ -76,16 +76,23 @@ def test_plain_text_stamp_leaves_the_header() -> None:
     assert [stamp.agency for stamp in document.e_signatures] == ["VĂN PHÒNG CHÍNH PHỦ"]
 
 
-def _stamp_pixels(font: Path) -> bytes:
-    """An arrival stamp as a PNG (a box, "CÔNG VĂN ĐẾN", the number and day): only in the
-    pixels, as a rubber stamp is."""
+def _pixels(font: Path, lines: tuple[tuple[float, str, float], ...], width: float,
+            height: float, *, frame: bool) -> bytes:
+    """Lines of text (baseline, text, size) as a PNG: a stamp only in the pixels."""
     document = pymupdf.open()
-    page = document.new_page(width=150, height=62)
-    page.draw_rect(pymupdf.Rect(2, 2, 148, 60), color=(0, 0, 0), width=1.2)
-    for y, text, size in ((16, "CÔNG VĂN ĐẾN", 10), (33, "Số: 2352", 9),
-                          (47, "Ngày: 21/3/2018", 9), (58, "Chuyển: Phòng KT", 7)):
+    page = document.new_page(width=width, height=height)
+    if frame:
+        page.draw_rect(pymupdf.Rect(2, 2, width - 2, height - 2), color=(0, 0, 0), width=1.2)
+    for y, text, size in lines:
         page.insert_text((10, y), text, fontsize=size, fontname="viet", fontfile=str(font))
     return bytes(page.get_pixmap(dpi=300).tobytes("png"))
+
+
+def _stamp_pixels(font: Path) -> bytes:
+    """An arrival stamp (a box, "CÔNG VĂN ĐẾN", the number and day), as a rubber stamp is."""
+    return _pixels(font, ((16, "CÔNG VĂN ĐẾN", 10), (33, "Số: 2352", 9),
+                          (47, "Ngày: 21/3/2018", 9), (58, "Chuyển: Phòng KT", 7)),
+                   150, 62, frame=True)
 
 
 @pytest.fixture(scope="module")
@@ -130,3 +137,23 @@ def test_stamped_scan_reads_its_header_stamps_and_arrival(stamped_scan: Path) ->
     for stamp_word in ("Thời gian ký", "Email", "2352", "Chuyển"):
         assert stamp_word not in text  # neither stamp is content
     assert "Trung tâm Phục vụ hành chính công" in text  # the body still is
+
+
+def test_an_e_signature_stamp_only_in_the_pixels(corpus_dir: Path, tmp_path: Path) -> None:
+    """A copy printed and scanned again: the e-signature stamp is in the pixels alone, OCR
+    reads it right above the header, and it is still not the agency."""
+    document = pymupdf.open(corpus_dir / "vi-admin" / "s100-004-quyet_dinh.pdf")
+    stamp = _pixels(find_text_font(), tuple(
+        (9.0 + 8.0 * row, text, 7.0) for row, text in enumerate(GOVERNMENT_PORTAL)), 230, 40,
+        frame=False)
+    document[0].insert_image(pymupdf.Rect(60, 4, 290, 44), stream=stamp)
+    path = tmp_path / "reprinted.pdf"
+    document.save(path)
+    with read_file(path, OcrOptions(jobs=1)) as (read, reread):
+        answer = Classifier().classify(read, reread)
+    assert answer.fields["co_quan_ban_hanh"].value == "SỞ NỘI VỤ"
+    result = answer.to_json()["e_signature"]
+    assert result["source"] == "ocr"
+    assert result["time"] == "2026-05-04T09:44:21+07:00"
+    assert result["email"] == "thongtinchinhphu@chinhphu.vn"
+    assert "CHÍNH PH" in result["agency"]
