@@ -33,7 +33,7 @@ import html
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import accumulate, islice, pairwise
@@ -42,7 +42,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from storage.errors import BadInputError, NotFoundError
 from storage.records.models import Document
@@ -157,8 +157,11 @@ def index_document(session: Session, document_id: int, *, title: str, body: str)
     values, ``body`` its OCR text. :class:`NotFoundError` if there is no such document."""
     if session.scalar(sa.select(Document.id).where(Document.id == document_id)) is None:
         raise NotFoundError("no such document to index", subject=f"document {document_id}")
+    _write(session, _postgres(session), document_id, title, body)
+
+
+def _write(session: Session, postgres: bool, document_id: int, title: str, body: str) -> None:
     title, body = _clean(title), _clean(body)
-    postgres = _postgres(session)
     values: dict[str, object] = {"id": document_id, "title": title, "body": body,
                                  "ftitle": _indexed(title), "fbody": _indexed(body)}
     if postgres:
@@ -186,6 +189,39 @@ def lexemes(title: str, body: str) -> list[str]:
                         return list(found)
                     found[lexeme] = None
     return list(found)
+
+
+def rebuild_index(session: Session, title: Callable[[Document], str] | None = None, *,
+                  progress: Callable[[int, int], None] | None = None,
+                  batch: int = 500) -> int:  # fmt: skip
+    """Index again every document in the index, from its kept original title and body, so
+    rows written by older code get today's lexemes (PostgreSQL rows indexed before word
+    pairs rank a phrase only once they have them); ``title(document)``, when given, makes
+    the title afresh (e.g. to add the dossier's applicant). ``progress(done, total)`` after
+    each batch of ``batch`` documents. Returns how many documents were indexed."""
+    postgres = _postgres(session)
+    kept = _PG if postgres else _TEXT
+    ids = list(session.scalars(sa.select(kept.c.document_id).order_by(kept.c.document_id)))
+    if progress is not None:
+        progress(0, len(ids))
+    for start in range(0, len(ids), batch):
+        chunk = ids[start : start + batch]
+        rows = session.execute(sa.select(kept.c.document_id, kept.c.title, kept.c.body)
+                               .where(kept.c.document_id.in_(chunk))).all()  # fmt: skip
+        titles: dict[int, str] = {}
+        if title is not None:
+            documents = session.scalars(sa.select(Document).where(Document.id.in_(chunk))
+                                        .options(selectinload(Document.dossier))).all()
+            titles = {document.id: title(document) for document in documents}
+            for document in documents:  # a large collection must not fill the session
+                if document.dossier is not None and document.dossier in session:
+                    session.expunge(document.dossier)
+                session.expunge(document)
+        for document_id, old_title, body in rows:
+            _write(session, postgres, document_id, titles.get(document_id, old_title), body)
+        if progress is not None:
+            progress(min(len(ids), start + batch), len(ids))
+    return len(ids)
 
 
 def remove_document(session: Session, document_id: int) -> None:
@@ -228,6 +264,15 @@ class _Query:
         quoted = f'"{" ".join(self.words)}"{star}'
         phrase = [f"title : {quoted}", quoted] if len(self.words) > 1 else []
         return [*phrase, f"title : ({words})", words]
+
+    def parts(self) -> list[int]:
+        """The part of the ranking each of :meth:`kinds` starts (0 first): the phrase in the
+        title scores at least 15 when the query has no marks (8 + 4 + 2 + 1), the phrase
+        elsewhere 8 to 15, the rest below 8; with marks, diacritics (4) may lift a phrase
+        elsewhere above one in the title, so both phrase kinds share a part. A one-word
+        query is its own phrase: its kinds are the title and anywhere."""
+        parts = [0, 1, 2, 2] if len(self.words) > 1 else [0, 1]
+        return [max(0, part - 1) for part in parts] if self.spelled else parts
 
     def pattern(self) -> re.Pattern[str]:
         """A regex finding the query's words in folded text (for snippets)."""
@@ -395,29 +440,40 @@ def search(session: Session, query: str, filters: SearchFilters = NO_FILTERS, *,
     space follows it), best first by :func:`score_text`, the same on both databases.
 
     The ranked pool holds the newest ``CANDIDATES`` of each kind the index finds (phrase in
-    the title, phrase, every word in the title, every word); further matches follow, newest
-    first. :class:`SearchQueryError` for no words or a bad filter or page."""
+    the title, phrase, every word in the title, every word), found in one statement. It is
+    ranked in parts by the best kind the index found each document in (:meth:`_Query.parts`:
+    the parts' scores do not overlap when the index and :func:`score_text` agree), each part
+    by score; only the parts reaching the page are read and scored. A document whose phrase
+    the index missed (rows indexed before word pairs: see :func:`rebuild_index`) ranks in a
+    later part. Further matches follow the pool, newest first. :class:`SearchQueryError`
+    for no words or a bad filter or page."""
     if not 1 <= limit <= MAX_LIMIT or offset < 0:
         raise SearchQueryError(f"limit must be 1 to {MAX_LIMIT}, offset >= 0", subject="page")
     parsed = _parse(query)
     postgres = _postgres(session)
     where = _conditions(filters)
-    pool: dict[int, None] = {}
-    complete = True
-    for expression in parsed.kinds(postgres):
-        found = session.scalars(_matching(postgres, expression, where).limit(CANDIDATES)).all()
-        pool.update(dict.fromkeys(found))
-        complete = len(found) < CANDIDATES  # the last kind (every word) holds all the others
+    kinds = parsed.kinds(postgres)
+    parts = parsed.parts()
+    pool: dict[int, int] = {}  # document id: its part (the best of its kinds)
+    last_kind = 0
+    for document_id, kind in session.execute(_pool(postgres, kinds, where)):
+        pool[document_id] = min(parts[kind], pool.get(document_id, parts[kind]))
+        last_kind += kind == len(kinds) - 1
+    complete = last_kind < CANDIDATES  # the last kind (every word) holds all the others
+    wanted = offset + limit
+    ranked = sorted(pool, key=pool.__getitem__)  # only whole parts reaching the page are read
+    read = next((n for n in range(wanted, len(ranked))
+                 if pool[ranked[n]] != pool[ranked[n - 1]]), len(ranked))  # fmt: skip
     ranker = _Ranker(parsed)
-    rows = _with_text(session, postgres, list(pool))
+    rows = _with_text(session, postgres, ranked[:read])
     scored = sorted(((ranker.score(row[5], row[6]), row) for row in rows),
-                    key=lambda pair: (-pair[0], -pair[1][0]))
-    page = scored[offset : offset + limit]
-    beyond = offset + limit - len(scored)
+                    key=lambda pair: (pool[pair[1][0]], -pair[0], -pair[1][0]))
+    page = scored[offset:wanted]
+    beyond = wanted - len(pool)
     if not complete and beyond > 0:
-        rest = (_matching(postgres, parsed.kinds(postgres)[-1], where)
+        rest = (_matching(postgres, kinds[-1], where)
                 .where(Document.id.not_in(list(pool)))
-                .offset(max(0, offset - len(scored))).limit(min(limit, beyond)))  # fmt: skip
+                .offset(max(0, offset - len(pool))).limit(min(limit, beyond)))  # fmt: skip
         page += [(ranker.score(row[5], row[6]), row)
                  for row in _with_text(session, postgres, list(session.scalars(rest)))]
     pattern = parsed.pattern()
@@ -427,6 +483,16 @@ def search(session: Session, query: str, filters: SearchFilters = NO_FILTERS, *,
                   or html.escape(" ".join(body.split()[:SNIPPET_WORDS])))
         for score, (doc_id, dossier_id, doc_type, filename, _, title, body) in page
     ]  # fmt: skip
+
+
+def _pool(postgres: bool, kinds: list[str],
+          where: list[sa.ColumnElement[bool]]) -> sa.CompoundSelect[int, int]:  # fmt: skip
+    """(document id, kind) of the newest ``CANDIDATES`` matches of each kind, one statement."""
+    parts = []
+    for kind, expression in enumerate(kinds):
+        found = _matching(postgres, expression, where).limit(CANDIDATES).subquery()
+        parts.append(sa.select(found.c[0], sa.literal(kind, sa.Integer)))
+    return sa.union_all(*parts)
 
 
 def _matching(postgres: bool, expression: str,
@@ -477,19 +543,22 @@ def _snippet(text: str, pattern: re.Pattern[str]) -> str | None:
     ``pattern`` (sought in the folded text) as escaped HTML, the matches in their original
     spelling in ``<mark>`` (neighbours share one); ``None`` if nothing matches."""
     original = unicodedata.normalize("NFC", text)
-    pieces = list(map(_FOLD.__getitem__, map(ord, original)))
-    folded = "".join(pieces)
-    starts = list(accumulate(map(len, pieces), initial=0))  # folded offset of each character
+    folded = fold_text(original)
+    starts: list[int] | None = None  # folded offset of each character, when they differ
+    if len(folded) != len(original):
+        pieces = list(map(_FOLD.__getitem__, map(ord, original)))
+        starts = list(accumulate(map(len, pieces), initial=0))
     first = _densest_match(pattern, folded)
     if first is None:
         return None
-    reach = SNIPPET_WORDS * 40  # characters surely holding that many words, or the text end
-    lead_from, tail_to = max(0, first.start() - reach), first.start() + reach
+    reach = 40  # characters surely holding a word and its separator, or the text's end
+    lead_from = max(0, first.start() - SNIPPET_LEAD * reach)
+    tail_to = first.start() + SNIPPET_WORDS * reach
     lead = [m for m in WORD.finditer(folded, lead_from, first.start())
             if m.start() > lead_from or lead_from == 0][-SNIPPET_LEAD:]  # fmt: skip
     wanted = SNIPPET_WORDS - len(lead)
-    tail = [m for m in WORD.finditer(folded, first.start(), tail_to)
-            if m.end() < tail_to or tail_to >= len(folded)][: wanted + 1]  # fmt: skip
+    tail = list(islice((m for m in WORD.finditer(folded, first.start(), tail_to)
+                        if m.end() < tail_to or tail_to >= len(folded)), wanted + 1))
     begin = 0 if lead_from == 0 and len(lead) < SNIPPET_LEAD else (lead or [first])[0].start()
     whole = tail_to >= len(folded) and len(tail) <= wanted  # the window reaches the text's end
     end = len(folded) if whole else max(first.end(), *(m.end() for m in tail[:wanted]))
@@ -502,7 +571,7 @@ def _snippet(text: str, pattern: re.Pattern[str]) -> str | None:
             marks.append([match.start(), match.end()])
 
     def origin(offset: int) -> int:  # the original character at a folded offset
-        return bisect_right(starts, offset) - 1
+        return offset if starts is None else bisect_right(starts, offset) - 1
 
     out, cursor = ["… " if WORD.search(folded, 0, begin) else ""], origin(begin)
     for mark_start, mark_end in marks:
