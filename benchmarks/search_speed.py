@@ -3,6 +3,7 @@ queries, ``storage.search.search`` beside the previous code's ranking query, one
 
     .venv/bin/python benchmarks/search_speed.py [--documents 100000] [--queries 60]
         [--url postgresql://postgres@127.0.0.1:5432/postgres] [--keep] [--reuse]
+        [--against COMMIT] [--no-rank-cd]
 
 A scratch database ``sohoa_bench_search`` is created on that server (dropped first if a run
 left it) and dropped at the end (``--keep`` leaves it; ``--reuse`` measures one a kept run left,
@@ -18,12 +19,17 @@ their diacritics, half without; each query runs once per side, new first.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import random
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -173,8 +179,8 @@ BEFORE = sa.text(
     "to_tsquery('simple', :q) q WHERE s.folded @@ q ORDER BY score DESC, d.id LIMIT 20")
 
 
-def before(db: Database, query: str) -> str | None:
-    """The previous code's search (ranking query + snippets); its first hit's text."""
+def before(db: Database, query: str) -> int | None:
+    """The search before issue 16 (ranking query + snippets); its first hit."""
     parsed = _parse(query)
     terms = [f"'{word}'" for word in parsed.terms]
     if parsed.prefix:
@@ -184,7 +190,40 @@ def before(db: Database, query: str) -> str | None:
         rows = session.execute(BEFORE, {"q": " & ".join(terms)}).all()
         for row in rows:
             _snippet(row.body, pattern) or _snippet(row.title, pattern)
-    return f"{rows[0].title} {rows[0].body}" if rows else None
+    return int(rows[0].id) if rows else None
+
+
+def revision(commit: str) -> ModuleType:
+    """``storage.search`` as it was at ``commit`` (git), loaded beside today's."""
+    source = subprocess.run(["git", "-C", str(REPO), "show", f"{commit}:storage/search.py"],
+                            check=True, capture_output=True, text=True).stdout
+    path = Path(tempfile.mkdtemp()) / f"search_{commit[:7]}.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[path.stem] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def current(db: Database, query: str, module: ModuleType | None = None) -> int | None:
+    """``search`` (today's, or ``module``'s) for the first page; its first hit."""
+    find = search if module is None else module.search
+    with db.session() as session:
+        hits = find(session, query)
+    return hits[0].document_id if hits else None
+
+
+def holds_phrase(db: Database, document_id: int | None, query: str) -> bool:
+    """Whether the document's title or body holds the query's words side by side."""
+    if document_id is None:
+        return False
+    with db.session() as session:
+        row = session.execute(sa.text("SELECT title, body FROM document_search WHERE "
+                                      "document_id = :id"), {"id": document_id}).one()
+    return f" {_indexed(query)} " in f" {_indexed(row.title)} {_indexed(row.body)} "
 
 
 def queries(samples: list[tuple[str, str]], rng: random.Random, per_length: int
@@ -216,6 +255,10 @@ def main() -> None:
     parser.add_argument("--url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--keep", action="store_true", help="leave the scratch database")
     parser.add_argument("--reuse", action="store_true", help="measure a kept database")
+    parser.add_argument("--against", metavar="COMMIT",
+                        help="also measure storage/search.py as it was at this git commit")
+    parser.add_argument("--no-rank-cd", action="store_true",
+                        help="leave out the ranking query of before issue 16 (~1 s a query)")
     args = parser.parse_args()
     rng = random.Random(16)
     if not args.reuse:
@@ -232,30 +275,31 @@ def main() -> None:
             samples = build(db, str(db.engine.url.render_as_string(hide_password=False)),
                             args.documents, rng)
         asked = queries(samples, random.Random(17), args.queries)
-        for text in asked[2][:3]:  # warm both sides' caches a little
-            with db.session() as session:
-                search(session, text)
-            before(db, text)
-        print(f"{'syllables':>9} {'queries':>7} | {'new p50':>8} {'new p95':>8} "
-              f"{'max':>7} | {'before p50':>10} {'before p95':>10} {'max':>7} | first hit "
-              "holds the phrase: new, before")
+        sides: dict[str, Callable[[str], int | None]] = {"new": lambda text: current(db, text)}
+        if args.against:
+            then = revision(args.against)
+            sides[args.against[:7]] = lambda text: current(db, text, then)
+        if not args.no_rank_cd:
+            sides["ts_rank_cd"] = lambda text: before(db, text)
+        for text in asked[2][:3]:  # warm every side's caches a little
+            for side in sides.values():
+                side(text)
+        print(f"{'syllables':>9} {'queries':>7} | "
+              + " | ".join(f"{name + ' p50':>14} {'p95':>7} {'max':>7}" for name in sides)
+              + " | first hit holds the phrase")
         for length, texts in asked.items():
-            new_ms, old_ms, new_phrase, old_phrase = [], [], 0, 0
+            times: dict[str, list[float]] = {name: [] for name in sides}
+            phrase = dict.fromkeys(sides, 0)
             for text in texts:
-                started = time.perf_counter()
-                with db.session() as session:
-                    hits = search(session, text)
-                new_ms.append((time.perf_counter() - started) * 1000)
-                started = time.perf_counter()
-                old_first = before(db, text)
-                old_ms.append((time.perf_counter() - started) * 1000)
-                new_phrase += bool(hits) and hits[0].score >= 8
-                old_phrase += old_first is not None and _indexed(text) in _indexed(old_first)
-            print(f"{length:>9} {len(texts):>7} | {statistics.median(new_ms):>8.1f} "
-                  f"{percentile(new_ms, 0.95):>8.1f} {max(new_ms):>7.1f} | "
-                  f"{statistics.median(old_ms):>10.1f} {percentile(old_ms, 0.95):>10.1f} "
-                  f"{max(old_ms):>7.1f} | {new_phrase}/{len(texts)}, {old_phrase}/{len(texts)}",
-                  flush=True)
+                for name, side in sides.items():
+                    started = time.perf_counter()
+                    first = side(text)
+                    times[name].append((time.perf_counter() - started) * 1000)
+                    phrase[name] += holds_phrase(db, first, text)
+            print(f"{length:>9} {len(texts):>7} | " + " | ".join(
+                f"{statistics.median(ms):>14.1f} {percentile(ms, 0.95):>7.1f} {max(ms):>7.1f}"
+                for ms in times.values()) + " | " + ", ".join(
+                f"{name} {phrase[name]}/{len(texts)}" for name in sides), flush=True)
     finally:
         db.dispose()
         if not (args.keep or args.reuse):
