@@ -65,7 +65,7 @@ class Settings(BaseSettings):
     public_url: str = Field(default="http://127.0.0.1:8000", description="Base URL of the API")
     token_hours: int = Field(default=12, ge=1, le=24 * 30)
     tesseract_cmd: str = "tesseract"
-    ocr_lang: str = Field(default="vie+eng", description="Tesseract languages")
+    ocr_lang: str = Field(default="vie", description="Tesseract languages")
     ocr_jobs: int = Field(default=0, ge=0, description="OCR processes per job; 0: all cores")
     job_retries: int = Field(default=3, ge=0, le=20)
     max_upload_mb: int = Field(default=200, ge=1, le=100_000,

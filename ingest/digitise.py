@@ -30,7 +30,7 @@ from storage.records.files import require_file, store_document_file
 class DigitiseOptions:
     """Tesseract languages and OCR processes per document (None: all cores)."""
 
-    lang: str = "vie+eng"
+    lang: str = "vie"
     jobs: int | None = None
     limits: OcrLimits = field(default_factory=OcrLimits)
 

@@ -23,7 +23,7 @@ from ocr.inputs import PageKind, load_page, plan_pages
 from ocr.model import OcrLimits, PageResult
 from ocr.mupdf import SearchablePdfWriter, encode_page_image, text_layer_page
 from ocr.preprocess import prepare_page
-from ocr.recognise import recognise_page
+from ocr.recognise import DEFAULT_LANG, recognise_page
 
 ProgressCallback = Callable[[int, int], None]
 PAGES_PER_WORKER = 8
@@ -41,7 +41,7 @@ def available_cores() -> int:
 class OcrOptions:
     """How to OCR a file."""
 
-    lang: str = "vie+eng"
+    lang: str = DEFAULT_LANG
     jobs: int | None = None  # parallel page processes; None: the available cores
     limits: OcrLimits = field(default_factory=OcrLimits)
 

@@ -7,7 +7,9 @@ Every step is a small pure function on numpy images; :func:`prepare_page` chains
    (Tesseract's OSD asked when the up/down signal is weak);
 3. ``display``: the scan as it came (colour kept), turned upright and deskewed;
 4. ``ocr_image``: ``display`` without red ink, with a flat white background, light
-   denoising, upscaled to ``OcrLimits.target_dpi`` when scanned coarser, then binarised.
+   denoising, upscaled to ``OcrLimits.target_dpi`` when scanned coarser, then binarised;
+   a black-and-white scan is instead upscaled to 400 dpi and smoothed into gray
+   (:func:`smooth_bilevel`).
 """
 
 from __future__ import annotations
@@ -36,6 +38,10 @@ def resize_image(image: Image, scale: float, *, sharp: bool = False) -> Image:
     return _u8(cv2.resize(image, None, fx=scale, fy=scale, interpolation=method))
 
 
+LIFT_RED_SEAL = True
+"""Red ink is lifted by colour before OCR (off: plain gray conversion, for the ablation)."""
+
+
 def remove_red_seal(image: Image) -> Image:
     """Gray image in which red ink (a seal) turns as light as its red channel.
 
@@ -46,6 +52,8 @@ def remove_red_seal(image: Image) -> Image:
     """
     if image.ndim == 2:
         return image
+    if not LIFT_RED_SEAL:
+        return _u8(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY))
     # uint8 saturating arithmetic and float32 in place: a 300 dpi page is 8.7 Mpx, and
     # int16/float64 temporaries made this step alone take ~300 MB.
     blue, green, red = cv2.split(image)
@@ -120,6 +128,30 @@ def deskew(image: Image, skew: float, fill: int = WHITE) -> Image:
     border = (fill, fill, fill) if image.ndim == 3 else fill
     return _u8(cv2.warpAffine(image, matrix, (width, height), flags=cv2.INTER_LINEAR,
                               borderMode=cv2.BORDER_CONSTANT, borderValue=border))
+
+
+SMOOTH_BILEVEL = True
+"""Black-and-white scans are smoothed and upscaled before OCR (see :func:`smooth_bilevel`)."""
+
+BILEVEL_TARGET_DPI = 400
+"""The resolution a black-and-white scan is smoothed to."""
+
+
+BILEVEL_SIGMA = 0.7
+"""The smoothing of a black-and-white scan (Gaussian sigma, in pixels of the scan)."""
+
+
+def smooth_bilevel(gray: Image, dpi: float) -> tuple[Image, float]:
+    """A black-and-white (1-bit) scan as Tesseract reads best: upscaled to
+    :data:`BILEVEL_TARGET_DPI` and smoothed into gray (:data:`BILEVEL_SIGMA`), so the
+    staircase edges of coarse (200 dpi) strokes and the broken dots and hooks of
+    diacritics become continuous strokes again. Returns the gray
+    image and its scale (never below 1); it is not binarised again (Tesseract's line
+    recogniser reads the gray)."""
+    scale = max(1.0, BILEVEL_TARGET_DPI / dpi)
+    upscaled = resize_image(gray, scale, sharp=True)
+    sigma = BILEVEL_SIGMA * scale
+    return (_u8(cv2.GaussianBlur(upscaled, (0, 0), sigma)) if sigma >= 0.3 else upscaled), scale
 
 
 def upscale_for_ocr(gray: Image, dpi: float, target_dpi: int) -> tuple[Image, float]:
@@ -244,11 +276,15 @@ def prepare_page(page: PageImage, limits: OcrLimits, osd: bool = True,
     clean = clean_for_ocr(display, page.dpi)
     if not page.bilevel:
         clean = denoise(clean)
-    upscaled, ocr_scale = upscale_for_ocr(clean, page.dpi, limits.target_dpi)
+    if page.bilevel and SMOOTH_BILEVEL:
+        ocr_image, ocr_scale = smooth_bilevel(clean, page.dpi)
+    else:
+        upscaled, ocr_scale = upscale_for_ocr(clean, page.dpi, limits.target_dpi)
+        ocr_image = binarise(upscaled)
     return PreparedPage(
         index=page.index,
         display=display,
-        ocr_image=binarise(upscaled),
+        ocr_image=ocr_image,
         dpi=page.dpi,
         ocr_scale=ocr_scale,
         rotation=rotation,

@@ -9,6 +9,13 @@ from ocr import tesseract
 from ocr.layout import reading_order
 from ocr.model import Image, OcrLimits, PageResult, PreparedPage, Word
 
+DEFAULT_LANG = "vie"
+"""Tesseract's language for Vietnamese documents. ``vie`` alone, not ``vie+eng``: with
+``eng`` beside it Tesseract prefers the English reading of capitals and of short words and
+drops their diacritics ("CONG HOA XA HOI", "va", "tinh"); the ``vie`` model reads Latin
+letters, digits and English words too (corpus CER 0.68% -> 0.33%, ``benchmarks/ocr_quality.py``).
+"""
+
 PAGE_SEGMENTATION = 3
 """Tesseract's fully automatic page segmentation (see ``benchmarks/ocr_quality.py``)."""
 

@@ -19,7 +19,7 @@ def register(commands: Commands) -> None:
     ocr.add_argument("-o", "--output", required=True, help="the searchable PDF to write")
     ocr.add_argument("--text", default=None, help="also write the text (UTF-8, NFC)")
     ocr.add_argument("--json", default=None, help="also write pages and words as JSON")
-    ocr.add_argument("--lang", default="vie+eng", help="Tesseract languages (default vie+eng)")
+    ocr.add_argument("--lang", default="vie", help="Tesseract languages (default vie)")
     ocr.add_argument("--jobs", type=int, default=None, help="parallel pages (default: cores)")
     ocr.set_defaults(run=cmd_ocr)
 

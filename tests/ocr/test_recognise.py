@@ -12,12 +12,12 @@ from ocr import preprocess, tesseract
 from ocr.errors import OcrInputError, OcrUnavailableError
 from ocr.model import OcrLimits, PageImage
 from ocr.preprocess import prepare_page
-from ocr.recognise import recognise_page
+from ocr.recognise import DEFAULT_LANG, recognise_page
 from tests.support.ocr_corpus import cer, render_pages, truth
 
 CorpusPage = Callable[[str, int], PageImage]
 LIMITS = OcrLimits()
-LANG = "vie+eng"
+LANG = DEFAULT_LANG
 
 
 def page_text(page: PageImage) -> str:
