@@ -10,12 +10,13 @@ are read a second time and the better reading is kept.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ingest.classify import layout
 from ingest.classify.handwriting import CropReader, Review, date_blanks, number_blank
 from ingest.classify.lines import Line, ReadDocument
+from ingest.classify.names import repair_name
 from ingest.classify.syllables import merge_readings
 from ingest.classify.text import find_keyword, fold, is_upper_line, tidy
 from ingest.classify.validate import (
@@ -84,11 +85,16 @@ def _better_reading(line: Line, reread: Reread | None) -> str:
 class FieldExtractor:
     """Extracts the fields of one document of a known doc_type."""
 
-    def __init__(self, document: ReadDocument, doc_type: str, reread: Reread | None = None):
+    def __init__(self, document: ReadDocument, doc_type: str, reread: Reread | None = None,
+                 *, known_names: Sequence[str] = ()):
+        """``known_names``: signers' names known apart from the page (the e-signature
+        certificate's signer, signers staff confirmed); an OCR'd name close to one is read
+        as it."""
         self.document = document
         self.doc_type = doc_type
         self.reread = reread
         self.review: list[Review] = []  # fields left empty for a person (handwritten)
+        self.known_names = tuple(known_names)
         self.first = document.pages[0] if document.pages else []
         self.width = document.page_widths[0] if document.page_widths else 0.0
 
@@ -199,7 +205,8 @@ class FieldExtractor:
             lines = self._vv_summary() or self._title_summary()
         if not lines:
             return None
-        value = tidy(" ".join(_better_reading(line, self.reread) for line in lines))
+        value = _summary_opening(tidy(" ".join(_better_reading(line, self.reread)
+                                                for line in lines)))
         return FieldValue(value, 0.85 * _ocr_certainty(lines)) if len(value) >= 4 else None
 
     def _vv_summary(self) -> list[Line]:
@@ -224,13 +231,33 @@ class FieldExtractor:
         if styled is not None:
             return styled
         block = layout.take_block(self.first, start, self._summary_line, limit=4)
+        block = self._continued(block, start)
         margins = layout.text_margins(self.first, self.width)
+        capitals = is_upper_line(block[0].text) if block else False
         for index in range(1, len(block)):
             ends_sentence = block[index].text.rstrip().endswith((".", ";", ":"))
             if ends_sentence or not layout.aligned_like(block[index], block[0], margins,
-                                                        self.width) or (
+                                                        self.width, capitals=capitals) or (
                     is_upper_line(block[index].text) != is_upper_line(block[0].text)):
                 return block[:index]
+        return block
+
+    def _continued(self, block: list[Line], start: int) -> list[Line]:
+        """A capitals summary whose line ends on a word that needs a next one ("... CỦA")
+        goes on even when that next line starts like an authority ("CHÍNH PHỦ QUY ĐỊNH
+        ...", which alone is no summary line)."""
+        while block and len(block) < 6 and is_upper_line(block[0].text) and (
+                f" {fold(block[-1].text).rstrip()}".endswith(_CONTINUES)):
+            index = start + len(block)
+            following = self.first[index] if index < len(self.first) else None
+            if following is None or not is_upper_line(following.text) or layout.is_junk(
+                    following) or not layout.follows_closely(block[-1], following):
+                break
+            block = [*block, following]
+            more = layout.take_block(self.first, start + len(block), self._summary_line,
+                                     limit=6 - len(block))
+            if more and layout.follows_closely(block[-1], more[0]):
+                block += more
         return block
 
     def _styled_summary(self, title: Line, start: int) -> list[Line] | None:
@@ -262,22 +289,38 @@ class FieldExtractor:
         return not is_upper_line(line.text) or capitals_summary_line(line.text)
 
     def signer(self) -> dict[str, FieldValue | None]:
-        """``chuc_vu`` and ``nguoi_ky`` from the signer block: the name is its last line,
-        the position the capitalised line above the signature, not the authority line."""
-        column = layout.signer_lines(self.document)
-        name_index, name = _find_name(column, self.reread)
-        if name is None:
-            return {"nguoi_ky": None, "chuc_vu": None}
-        position = None
-        for line in reversed(column[:name_index]):
-            text = _better_reading(line, self.reread)
-            if layout.is_authority_line(text) or not is_upper_line(text):
-                continue
-            checked = valid_position(text)
-            if checked:
-                position = FieldValue(checked[0], checked[1] * _ocr_certainty([line]))
-            break
-        return {"nguoi_ky": name, "chuc_vu": position}
+        """``chuc_vu`` and ``nguoi_ky`` from the first signer block that holds a name (see
+        :func:`layout.signer_blocks`): the name is its last name-like line, the position
+        the line right above the signature, under any authority (KT./TM./TL.) lines."""
+        blocks = layout.signer_blocks(self.document)
+        for column in blocks:
+            name_index, name = _find_name(column, self.reread, self.known_names)
+            if name is not None:
+                return {"nguoi_ky": name, "chuc_vu": self._position(column[:name_index])}
+        # the seal hid the name: the first block's position still reads
+        return {"nguoi_ky": None, "chuc_vu": self._position(blocks[0]) if blocks else None}
+
+    def _position(self, above: list[Line]) -> FieldValue | None:
+        """The position among the capitalised lines above the name: those under the last
+        authority line (all, when there is none). The first that is a known position (a
+        wrapped authority line, "THUẾ QUỐC TẾ", is none; a line printed between the
+        signature and the name, "CHỦ TỊCH UBND TỈNH", comes after it), else the line
+        nearest the name."""
+        readings = [(line, _better_reading(line, self.reread)) for line in above]
+        capitals = [(line, text) for line, text in readings if is_upper_line(text)
+                    and sum(char.isalpha() for char in text) >= 4  # not "VÀ" of a seal
+                    and not text.lstrip().startswith(("-", "+")) and ";" not in text]
+        # (a recipient, "- Như trên;", OCR joined to the column's line is no position)
+        authority = [index for index, (_, text) in enumerate(capitals)
+                     if layout.is_authority_line(text)]
+        candidates = capitals[authority[-1] + 1:] if authority else capitals
+        checked = [(line, valid_position(text)) for line, text in candidates]
+        known = [(line, found) for line, found in checked if found and found[1] >= 0.85]
+        valid = [(line, found) for line, found in checked if found]
+        line, found = known[0] if known else (valid[-1] if valid else (None, None))
+        if line is None or found is None:
+            return None
+        return FieldValue(found[0], found[1] * _ocr_certainty([line]))
 
     # -- citizens' forms ----------------------------------------------------------------
     def applicant(self, *, signed: bool = True) -> FieldValue | None:
@@ -364,6 +407,27 @@ def _summary_without_geometry(lines: list[Line], keep: Callable[[Line], bool]) -
     return block
 
 
+_CONTINUES = (" cua", " va", " ve", " so", " doi voi", " cho", " tai", " tren", " theo",
+              " voi", ",", " cac", " nam", " thue")
+"""Ends of a capitals summary line (folded) that the next line must complete."""
+_OPENING_SPECKS = re.compile(r"^[^\w(\"“]+")
+_VV_OPENING = re.compile(r"^v\s*[/|l1i¿?\\]\s*v\s+", re.IGNORECASE)
+
+
+def _summary_opening(value: str) -> str:
+    """A summary's fixed opening as it is printed: OCR's specks before it dropped, "V¿v"
+    read as "V/v", and "Về việc" with its marks when OCR misread them ("Vẻ việc",
+    "ve việc")."""
+    value = _OPENING_SPECKS.sub("", value)
+    vv = _VV_OPENING.match(value)
+    if vv:
+        return f"V/v {value[vv.end():]}"
+    words = value.split(" ", 2)
+    if len(words) >= 2 and fold(" ".join(words[:2])).rstrip(":") == "ve viec":
+        return " ".join(["Về", f"việc{words[1][4:]}", *words[2:]])
+    return value
+
+
 _NOT_SUMMARY_HEADS = (
     "ỦY BAN", "UỶ BAN", "UBND", "HỘI ĐỒNG", "HĐND", "CHÍNH PHỦ", "QUỐC HỘI", "KHÓA", "KHOÁ",
     "CHƯƠNG", "PHẦN", "MỤC", "ĐIỀU", "NƠI NHẬN", "TM.", "KT.", "TL.", "TUQ.", "SỞ", "BỘ")
@@ -388,13 +452,16 @@ def capitals_summary_line(text: str) -> bool:
     return not any(line.startswith(key(head)) for head in heads)
 
 
-def _find_name(column: list[Line], reread: Reread | None) -> tuple[int, FieldValue | None]:
-    """The signer's name: the lowest line of the block that reads as a person's name."""
+def _find_name(column: list[Line], reread: Reread | None,
+               known: Sequence[str] = ()) -> tuple[int, FieldValue | None]:
+    """The signer's name: the lowest line of the block that reads as a person's name,
+    repaired where a seal covered it (:func:`names.repair_name`)."""
     for index in range(len(column) - 1, -1, -1):
         line = column[index]
         if is_upper_line(line.text):
             continue
-        value = valid_name(_better_reading(line, reread))
+        value = repair_name(_better_reading(line, reread), known,
+                            respell=line.bold is None)  # a text layer's name is exact
         if value:
             return index, FieldValue(value, 0.9 * _ocr_certainty([line]))
     return len(column), None

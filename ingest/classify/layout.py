@@ -29,7 +29,7 @@ MIN_TEXT_HEIGHT = 4.0
 """Points: a "line" lower than this is a speck (body text is about 9-11 pt high)."""
 
 _NUMBER_LABEL = re.compile(r"^\s*[s5]\s*[o06]\s*[:;.,]?\s*(?=\S*\d)")
-_VV = re.compile(r"^\s*v\s*[/|l1i]\s*v\b")
+_VV = re.compile(r"^\s*v\s*[/|l1i¿?\\]\s*v\b")  # "V¿v": OCR of a bilevel "V/v"
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,8 @@ def follows_closely(previous: Line, line: Line, *, factor: float = 0.9) -> bool:
     if not (previous.has_geometry and line.has_geometry) or previous.page != line.page:
         return True
     height = max(previous.height, line.height)
-    return 0 <= line.top - previous.bottom <= factor * height * 1.25
+    # boxes of scanned lines overlap a little: marks reach into the line above
+    return -0.5 * height <= line.top - previous.bottom <= factor * height * 1.25
 
 
 def take_block(lines: list[Line], start: int, keep: Callable[[Line], bool],
@@ -154,15 +155,16 @@ def text_margins(page: list[Line], width: float) -> tuple[float, float]:
     return min(line.left for line in wide), max(line.right for line in wide)
 
 
-def aligned_like(line: Line, first: Line, margins: tuple[float, float], width: float) -> bool:
+def aligned_like(line: Line, first: Line, margins: tuple[float, float], width: float,
+                 *, capitals: bool = False) -> bool:
     """Whether ``line`` continues a summary that started with ``first``: centred on the same
-    axis (and not spanning the text, as a justified body line does), or left-aligned with
-    ``first``."""
+    axis (and not spanning the text, as a justified body line does, unless the summary is
+    in ``capitals``: a body line never is), or left-aligned with ``first``."""
     left, right = margins
     tolerance = 0.012 * width
     inset_left, inset_right = line.left - left, right - line.right
-    centred = abs(line.centre - first.centre) <= 2 * tolerance and min(
-        inset_left, inset_right) > 2 * tolerance
+    centred = abs(line.centre - first.centre) <= 2 * tolerance and (
+        capitals or min(inset_left, inset_right) > 2 * tolerance)
     return centred or abs(line.left - first.left) <= tolerance
 
 
@@ -179,21 +181,60 @@ def is_junk(line: Line) -> bool:
 
 
 def signer_lines(document: ReadDocument) -> list[Line]:
-    """The right column of the signer block on the last page with one, top to bottom:
-    authority line (if any), position, name. Empty when there is no such block."""
-    for page_index in range(len(document.pages) - 1, -1, -1):
-        page = document.pages[page_index]
+    """The right column of the signer block, top to bottom: authority lines (if any),
+    position, name. The first block of :func:`signer_blocks` (the signer precedes the
+    appendices and attached drafts), else the last page's. Empty when there is none."""
+    return next(iter(signer_blocks(document)), [])
+
+
+def signer_blocks(document: ReadDocument) -> list[list[Line]]:
+    """Every page's candidate signer column, in page order: on each page with a "Nơi
+    nhận:" line or an authority line (KT./TM./TL./TUQ.), the right-half lines from the
+    authority lines (or the body's end) down to the next line spanning the page (an
+    appendix, a table). Decrees and letters carry appendices and draft texts after the
+    signature, so the signer block is not always on the last page. When no page has such
+    a line, the last page's lines below the body (or, without geometry, after the
+    recipients) are the one candidate."""
+    blocks: list[list[Line]] = []
+    fallback: list[Line] = []
+    for page_index, page in enumerate(document.pages):
         width = document.page_widths[page_index]
         if not page:
             continue
         if any(line.has_geometry for line in page) and width > 0:
+            block = _anchored_column(page, width)
+            if block:
+                blocks.append(block)
             column = [line for line in page if in_right_half(line, width) and not is_junk(line)]
-            column = _below_last_wide_line(page, column, width)
+            fallback = _below_last_wide_line(page, column, width)[-6:] or fallback
         else:
-            column = _after_recipients(page)
-        if column:
-            return column[-6:]
-    return []
+            fallback = _after_recipients(page)[-6:] or fallback
+    return blocks or ([fallback] if fallback else [])
+
+
+def _is_recipients(line: Line) -> bool:
+    return find_keyword(line.text, "Nơi nhận", threshold=0.8, anchored=True) is not None
+
+
+def _anchored_column(page: list[Line], width: float) -> list[Line]:
+    """The right column of a signer block anchored by "Nơi nhận:" (left half) or an
+    authority line (right half) on ``page``; empty when the page has neither."""
+    anchors = [line for line in page if line.has_geometry and (
+        (_is_recipients(line) and not in_right_half(line, width))
+        or (in_right_half(line, width) and is_authority_line(line.text)))]
+    if not anchors:
+        return []
+    anchor = min(anchors, key=lambda line: line.top)
+    wide = [line for line in page if line.has_geometry and line.right - line.left > 0.5 * width]
+    # the block starts under the body's last wide line above the anchor (the authority
+    # line may stand a little higher than "Nơi nhận:") and ends at the next wide line
+    floor = max((line.bottom for line in wide if line.bottom <= anchor.top + anchor.height),
+                default=0.0)
+    ceiling = min((line.top for line in wide if line.top > anchor.bottom), default=float("inf"))
+    column = sorted((line for line in page if in_right_half(line, width) and not is_junk(line)
+                     and floor - 0.5 * line.height <= line.top < ceiling),
+                    key=lambda line: line.top)
+    return column
 
 
 def _below_last_wide_line(page: list[Line], column: list[Line], width: float) -> list[Line]:

@@ -93,7 +93,7 @@ def _restore(word: str, vocabulary: tuple[str, ...]) -> str:
 def valid_position(text: str) -> tuple[str, float] | None:
     """An official position (``PHÓ CHỦ TỊCH``), snapped to the list of positions when OCR
     mangled it; returns the value and how closely it matched."""
-    upper = squash(text).upper()
+    upper = squash(text).upper().rstrip(" .,;:")
     acting = re.match(r"^Q\s*[.,]\s*", upper)
     if acting:
         upper = upper[acting.end():]
@@ -104,8 +104,9 @@ def valid_position(text: str) -> tuple[str, float] | None:
     best, score = max(((position, similarity(upper, position)) for position in POSITIONS),
                       key=lambda pair: pair[1])
     read_with_marks = fold(upper) != upper.lower()
-    if score >= 0.999 or (score >= 0.85 and not read_with_marks):
-        return best, score  # the same letters (marks restored), or a bare near-miss
+    if score >= 0.999 or (score >= 0.85 and not read_with_marks) or (
+            score >= 0.9 and len(upper) >= 8):
+        return best, score  # the same letters (marks restored), or a near-miss ("PHÓ CHỦ TỊC")
     if read_with_marks and len(upper) >= 4:
         return upper, 0.8 if score < 0.85 else 0.75  # as read: OCR kept its diacritics
     return None

@@ -1,0 +1,94 @@
+"""Signers' names as OCR reads them under a seal, repaired from what is known of
+Vietnamese names.
+
+In black-and-white scans the seal is black and lies over part of the signer's name: OCR
+then reads a wrong tone mark ("Tuần" for "Tuấn"), a stray mark or letter beside the name
+("Tran A Hoàng Tuan £") or only the end of it. A name is repaired only where the domain
+makes one reading the likely one: surnames are a closed set (one spelling per letters), a
+middle or given name that is no frequent one takes the one frequent name with the same
+letters, and a name the document or the office already knows (the e-signature
+certificate's signer, the signers staff confirmed) wins over a close OCR reading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ingest.classify.text import fold, similarity, squash
+from ingest.classify.validate import valid_name
+from ingest.classify.vocabulary import NAME_SYLLABLES, SURNAMES
+
+KNOWN_NAME_SIMILARITY = 0.75
+"""How close (folded, 0..1) an OCR'd name must be to a known name to be read as it."""
+
+_EDGES = "\"'“”‘’()[]{}.,;:!?…-–—_|/\\*~`^°"
+_MORE_GIVEN_NAMES = (
+    # frequent middle and given names that share their letters with one of NAME_SYLLABLES
+    # (which lists the most frequent spelling first): with them, "Chí" is never re-spelt
+    # "Chi" nor "Hiển" "Hiền"
+    "Chí", "Hiển", "Tư", "Toản", "Hoan", "Ngà", "Thúy", "Khanh", "Đồng", "Năm", "Ba", "Luận",
+    "Thạnh",
+)
+_GIVEN = (*NAME_SYLLABLES, *_MORE_GIVEN_NAMES)
+_FREQUENT = {word.casefold() for word in (*_GIVEN, *SURNAMES)}
+_RANKS = tuple(f"{fold(rank)} " for rank in (
+    "Đại tướng", "Thượng tướng", "Trung tướng", "Thiếu tướng", "Đại tá", "Thượng tá",
+    "Trung tá", "Thiếu tá", "PGS.TS.", "GS.TS.", "PGS.", "GS.", "TS.", "ThS."))
+
+
+def _frequent_spelling(word: str) -> str:
+    """``word`` as the most frequent name syllable with its letters when it is no frequent
+    name itself ("Tuần", "Hiên" -> "Tuấn", "Hiền"); unchanged when it is one ("Lê",
+    "Thanh" and "Thành" stay) or when no frequent name has its letters ("Căng", "Thọ")."""
+    if word.casefold() in _FREQUENT:
+        return word
+    matches = [entry for entry in _GIVEN if fold(entry) == fold(word)]
+    return matches[0] if matches else word
+
+
+def _name_words(text: str) -> list[str]:
+    """The words of a name line without what a seal or a rank leaves beside them: edge
+    punctuation, tokens with no letter or a single letter, lower-case words before or
+    after the name, a military or academic rank before it ("Thượng tướng", "PGS.TS.")."""
+    words = [token.strip(_EDGES) for token in squash(text).split(" ")]
+    words = [word for word in words if len(word) >= 2 and any(char.isalpha() for char in word)]
+    if words and words[0][:2] in ("fi", "Fi") and words[0][2:3].islower():
+        words[0] = f"H{words[0][2:]}"  # the "fi" ligature for a bold H ("fia" for "Hà")
+    while words and not words[0][:1].isupper():
+        words.pop(0)
+    while words and not words[-1][:1].isupper():
+        words.pop()
+    folded = fold(" ".join(words)) + " "
+    for rank in _RANKS:
+        if folded.startswith(rank):
+            words = words[len(rank.split()):]
+            break
+    return words
+
+
+def repair_name(text: str, known: Sequence[str] = (), *, respell: bool = True) -> str | None:
+    """The signer's full name read from ``text`` (one OCR'd line), or None.
+
+    A name one of ``known`` is close to (:data:`KNOWN_NAME_SIMILARITY`) is returned as
+    known. Otherwise the line must read as a name (:func:`~validate.valid_name`) once the
+    specks and ranks around it are dropped; when something was dropped, the name must be
+    whole: three words or more, the first a surname (so that the end of a half-covered
+    name, "Trường Thọ" of "Phạm Trường Thọ", is never taken for a name). With
+    ``respell`` (OCR'd text, not a text layer's), middle and given names are set to their
+    frequent spelling."""
+    for name in known:
+        if similarity(text, name) >= KNOWN_NAME_SIMILARITY or (
+                fold(squash(text)).endswith(fold(squash(name))) and len(squash(name)) >= 5):
+            return squash(name)
+    words = _name_words(text)
+    value = valid_name(" ".join(words)) if words else None
+    if value is None:
+        return None
+    dropped = [token.strip(_EDGES) for token in squash(text).split(" ")] != words
+    if dropped and (len(words) < 3 or not any(fold(words[0]) == fold(surname)
+                                               for surname in SURNAMES)):
+        return None
+    if not respell:
+        return value
+    first, *rest = value.split(" ")
+    return " ".join([first, *(_frequent_spelling(word) for word in rest)])
