@@ -238,6 +238,9 @@ class ClassificationOut(BaseModel):
     reasons: list[str] = []
     model_version: int | None = None
     reviewed: bool = False
+    review: list[dict[str, Any]] = Field(default_factory=list, description=(
+        "fields left empty for a person: field, reason ('handwritten'), page (0-based) "
+        "and box [x0, y0, x1, y1] in points of the searchable PDF, printed"))
 
     @classmethod
     def of(cls, document: Document) -> ClassificationOut:
@@ -248,7 +251,9 @@ class ClassificationOut(BaseModel):
                    field_confidence=details.get("field_confidence", {}),
                    needs_review=document.needs_review, reasons=details.get("reasons", []),
                    model_version=details.get("model_version"),
-                   reviewed=bool(details.get("reviewed_by")))
+                   reviewed=bool(details.get("reviewed_by")),
+                   review=[entry for entry in details.get("review") or []
+                           if isinstance(entry, dict)])
 
 
 class ClassificationIn(BaseModel):

@@ -62,6 +62,39 @@ class FieldCheck:
     value: str
     needs_review: bool = False
     reasons: list[str] = field(default_factory=list)
+    crop: bool = False  # a picture of where it is written by hand (see handwritten_blanks)
+
+
+@dataclass(frozen=True)
+class HandwrittenBlank:
+    """Where a field the classifier left empty is written by hand: page (0-based) and box
+    in points of the document's searchable PDF, and what was printed beside the blank."""
+
+    field: str
+    page: int
+    box: tuple[float, float, float, float]
+    printed: str | None = None
+
+
+def handwritten_blanks(document: Document) -> dict[str, HandwrittenBlank]:
+    """The fields the classifier flagged as handwritten (its ``review`` entries), by name;
+    entries that are malformed (a stored classification of another version) are left
+    out."""
+    found: dict[str, HandwrittenBlank] = {}
+    for entry in (document.classification or {}).get("review") or []:
+        if not isinstance(entry, dict) or entry.get("reason") != "handwritten":
+            continue
+        name, page, box = entry.get("field"), entry.get("page"), entry.get("box")
+        if not (isinstance(name, str) and isinstance(page, int) and isinstance(box, list)
+                and len(box) == 4 and all(isinstance(value, int | float) for value in box)):
+            continue
+        x0, y0, x1, y1 = (float(value) for value in box)
+        if x1 <= x0 or y1 <= y0 or page < 0:
+            continue
+        printed = entry.get("printed")
+        found[name] = HandwrittenBlank(name, page, (x0, y0, x1, y1),
+                                       printed if isinstance(printed, str) else None)
+    return found
 
 
 def _named(reason: str, prefix: str) -> list[str]:
@@ -79,20 +112,24 @@ def field_checks(document: Document) -> list[FieldCheck]:
     missing = {name for reason in reasons for name in _named(reason, "not found:")}
     unsure = {name for reason in reasons for name in _named(reason, "unsure:")}
     values = dict(document.fields or {})
+    handwritten = handwritten_blanks(document)
     names = [*allowed_fields(doc_type)]
     names += [name for name in values if name not in names]
     checks = []
     for name in names:
         why: list[str] = []
-        if name in missing or (name in expected_fields(doc_type) and not values.get(name)
-                               and document.needs_review):
+        if name in handwritten:  # left empty on purpose: written by hand, read by a person
+            why.append("handwritten")
+        elif name in missing or (name in expected_fields(doc_type) and not values.get(name)
+                                 and document.needs_review):
             why.append("missing")
         score = confidence.get(name)
         if name in unsure or (isinstance(score, int | float) and score < REVIEW_BELOW):
             why.append("unsure")
         checks.append(FieldCheck(name=name, value=str(values.get(name) or ""),
                                  needs_review=bool(why) and document.needs_review,
-                                 reasons=why))
+                                 reasons=why, crop=name in handwritten
+                                 and document.needs_review))
     return checks
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.responses import Response
 
@@ -26,6 +26,7 @@ from ingest.document_facts import (
 )
 from ingest.page_images import page_image_count, page_image_png
 from ingest.review import review_classification
+from ingest.review_crops import review_crop_png
 from storage.access import visible_document
 from storage.errors import BadInputError, ConflictError
 from storage.records import Document, DocumentStatus, FileRole, UserRole
@@ -54,7 +55,7 @@ def _view(request: Request, session: SessionDep, runtime: RuntimeDep, user: Page
     checks = _checks_for(document, kind)
     if values is not None:
         checks = [FieldCheck(check.name, values.get(check.name, ""), check.needs_review,
-                             check.reasons) for check in checks]
+                             check.reasons, check.crop) for check in checks]
     progress = document_progress(session, document)
     readable = newest_file(session, document.id, FileRole.text) is not None
     limits = runtime.settings.ocr_limits()
@@ -86,6 +87,18 @@ def page_png(document_id: Id, page: Id, user: PageUserDep,
     document = visible_document(session, user.user, document_id)
     content = page_image_png(session, runtime.store, document, page,
                              runtime.settings.ocr_limits())
+    return Response(content, media_type="image/png", headers={
+        "Cache-Control": "private, max-age=300", "X-Content-Type-Options": "nosniff"})
+
+
+@router.get("/ui/documents/{document_id}/review/{field}.png")
+def review_png(document_id: Id, field: Annotated[str, Path(pattern=r"^[a-z_]{1,40}$")],
+               user: PageUserDep, session: SessionDep, runtime: RuntimeDep) -> Response:
+    """The handwritten blank of ``field`` as PNG (the number or day the classifier left
+    for a person to read), cut from the searchable PDF at the box its classification
+    stored; 404 when the field has none. Kept by the browser only, for a short while."""
+    document = visible_document(session, user.user, document_id)
+    content = review_crop_png(session, runtime.store, document, field)
     return Response(content, media_type="image/png", headers={
         "Cache-Control": "private, max-age=300", "X-Content-Type-Options": "nosniff"})
 
