@@ -154,6 +154,13 @@ def _tight_ink(crop: Image, min_height: float) -> tuple[Image, int] | None:
             if stats[index, 3] >= min_height and stats[index, 2] <= 3 * stats[index, 3]]
     if not keep:
         return None
+    widths = sorted(int(stats[index, 2]) for index in keep)
+    last = max(keep, key=lambda index: int(stats[index, 0] + stats[index, 2]))
+    if len(keep) > 1 and stats[last, 0] + stats[last, 2] >= crop.shape[1] - 1 and (
+            stats[last, 2] < 0.75 * widths[len(widths) // 2]):
+        # a sliver cut at the box's right end is the printed glyph after the blank (the
+        # symbol's "/" the box stops at, read as a "1" or "7"), not a glyph of the blank
+        keep.remove(last)
     x0 = min(int(stats[index, 0]) for index in keep)
     y0 = min(int(stats[index, 1]) for index in keep)
     x1 = max(int(stats[index, 0] + stats[index, 2]) for index in keep)

@@ -28,7 +28,14 @@ HEADER_SCAN = 14
 MIN_TEXT_HEIGHT = 4.0
 """Points: a "line" lower than this is a speck (body text is about 9-11 pt high)."""
 
-_NUMBER_LABEL = re.compile(r"^\s*[s5]\s*[o06]\s*[:;.,]?\s*(?=\S*\d)")
+_NUMBER_LABEL = re.compile(r"^\s*(?:[s5]\s*[o06e]|8\s*[o06](?=\s*[:;.,]))\s*[:;.,]?\s*")
+""""Số:" as OCR reads it on scans: "So", "5o", "Sé:", "Sẻ", "86:" (a colon after an 8)."""
+_SYMBOL_AFTER_BLANK = re.compile(r"^[^/\s]{0,8}\s*/\s*[a-z]")
+"""What follows the label when the number is a blank OCR read as anything or nothing: up
+to a few marks, then the printed symbol ("/qd-ubnd")."""
+NUMBER_ZONE = (0.5, 0.3)
+"""The number line starts in the left half of the page and lies in its top three tenths
+(the header), when the page's geometry is known."""
 _VV = re.compile(r"^\s*v\s*[/|l1i¿?\\]\s*v\b")  # "V¿v": OCR of a bilevel "V/v"
 
 
@@ -51,8 +58,9 @@ def find_title(document: ReadDocument) -> TitleMatch | None:
     """The title line (QUYẾT ĐỊNH, TỜ KHAI, ...) near the top of the first page."""
     page = document.pages[0] if document.pages else []
     best: TitleMatch | None = None
+    number = find_number_line(document)
     header_end = max((index for index, line in enumerate(page[:HEADER_SCAN])
-                      if is_motto(line) or number_line(line) is not None), default=-1)
+                      if is_motto(line) or index == number), default=-1)
     for index, line in enumerate(page[:HEADER_SCAN]):
         if index <= header_end or not is_upper_line(line.text):
             continue
@@ -92,19 +100,62 @@ def symbol_text(text: str) -> str:
 
 
 def number_line(line: Line) -> str | None:
-    """What follows ``Số:`` when the line is the number/symbol line, else None."""
+    """What follows ``Số:`` when the line reads as the number/symbol line, else None: the
+    label (as OCR misreads it too) followed by a number and a "/", or by a blank (a
+    handwritten number OCR read as marks or nothing) and the printed "/SYMBOL". A lower-case
+    "số" without a colon is a body phrase ("... số 15/2020/TT-BTC"), never the label."""
     folded = fold(line.text)
     match = _NUMBER_LABEL.match(folded)
     if match is None or "/" not in folded:
         return None
+    label = line.text[:match.end()]
+    if label.lstrip()[:1] == "s" and not any(mark in label for mark in ":;.,"):
+        return None
+    rest = folded[match.end():]
+    # a misread label ("Sé", "86:") is taken only before a number and its "/"
+    misread = re.search(r"e|^\s*8", folded[:match.end()]) is not None
+    number = r"\d{1,5}\s*/" if misread else r"\S*\d"
+    # before a blank: "Số:", or "Số" whose colon OCR lost
+    labelled = ":" in label or (not misread and label.lstrip()[:1] == "S")
+    if not (re.match(number, rest) or (labelled and _SYMBOL_AFTER_BLANK.match(rest))):
+        return None
     return line.text[match.end():].strip()
 
 
+def in_number_zone(line: Line, width: float, height: float) -> bool:
+    """Whether ``line`` lies where Decree 30 prints the number: starting in the left half
+    of the page, in its top part (see :data:`NUMBER_ZONE`); true without geometry."""
+    if not line.has_geometry:
+        return True
+    left, top = NUMBER_ZONE
+    return (width <= 0 or line.left < left * width) and (height <= 0 or line.top < top * height)
+
+
 def find_number_line(document: ReadDocument) -> int | None:
-    """Index on the first page of the ``Số: N/SYMBOL`` line."""
+    """Index on the first page of the ``Số: N/SYMBOL`` line, in the header's left column."""
     page = document.pages[0] if document.pages else []
+    width = document.page_widths[0] if document.page_widths else 0.0
+    height = document.page_heights[0] if document.page_heights else 0.0
+    title = _first_title(page[:HEADER_SCAN], width)
     for index, line in enumerate(page[:HEADER_SCAN + 4]):
-        if number_line(line) is not None:
+        if title is not None and (index > title or (
+                line.has_geometry and line.top > page[title].top)):
+            break  # under the title: the body ("Số 15/2020/TT-BTC ngày ... của Bộ ...")
+        if number_line(line) is not None and in_number_zone(line, width, height):
+            return index
+    return None
+
+
+def _first_title(lines: list[Line], width: float) -> int | None:
+    """Index of the first line that is clearly a title (a capitalised line reading as one of
+    the list, centred on the page when there is geometry), or None."""
+    for index, line in enumerate(lines):
+        if not is_upper_line(line.text) or is_motto(line):
+            continue
+        if line.has_geometry and width > 0 and abs(line.centre - width / 2) > 0.12 * width:
+            continue
+        found = _line_title(line.text)
+        if found is not None and found[1] >= 0.9:
             return index
     return None
 
