@@ -84,7 +84,8 @@ def digitise_document(sessions: SessionFactory, store: ObjectStore, job: Running
         words = outcome.words_json()
         (out / "text.txt").write_text(outcome.text, encoding="utf-8")
         (out / "words.json").write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
-        classification = classify_words(sessions, store, words, out / "searchable.pdf")
+        classification = classify_words(sessions, store, words, out / "searchable.pdf",
+                                        original=source)
         result = {"document": document_id, "version": version, "pages": len(outcome.pages),
                   "mean_confidence": outcome.mean_confidence,
                   "seconds": round(outcome.seconds, 2), "doc_type": classification["doc_type"]}
@@ -108,17 +109,17 @@ def digitise_document(sessions: SessionFactory, store: ObjectStore, job: Running
 
 
 def classify_words(sessions: SessionFactory, store: ObjectStore, words: dict[str, Any],
-                   searchable: Path) -> dict[str, Any]:
-    """Classify an OCR'd document with the newest model (lines re-read from ``searchable``)."""
-    from ingest.classify import read_words_json
-    from ingest.classify.reading import line_rereader
+                   searchable: Path, original: Path | None = None) -> dict[str, Any]:
+    """Classify an OCR'd document with the newest model (lines re-read from ``searchable``;
+    the ``original`` file gives a PDF's text-layer styles and e-signature stamps)."""
+    from ingest.classify.reading import line_rereader, read_ocr_words
     from ingest.classify.registry import MODELS
     from ocr.zones import LineReader
 
     with sessions() as session:
         classifier = MODELS.classifier(session, store)
     with LineReader(searchable) as reader:
-        answer = classifier.classify(read_words_json(words), line_rereader(reader))
+        answer = classifier.classify(read_ocr_words(words, original), line_rereader(reader))
     return answer.to_json()
 
 

@@ -6,9 +6,10 @@ out of the lines into the document's ``e_signatures`` and ``arrivals``."""
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from ingest.classify.extract import Reread
 from ingest.classify.lines import Line, ReadDocument, read_text, read_words_json
@@ -49,6 +50,22 @@ def line_rereader(reader: LineReader) -> Reread:
     return LineRereader(reader)
 
 
+def read_ocr_words(words: Mapping[str, Any], original: Path | None = None) -> ReadDocument:
+    """The lines of an OCR'd file from its words JSON (``OcrOutcome.words_json()``). With the
+    ``original`` PDF, its text-layer pages' lines carry their fonts, sizes and rules, and the
+    thin text layer of its scanned pages (an e-signature stamp) gives the stamps in their
+    own spelling. The stamps' lines are taken out either way (:func:`separate_stamps`)."""
+    document = read_words_json(words)
+    pages = words.get("pages", [])
+    text_pages = [number for number, page in enumerate(pages)
+                  if page.get("source") == "text-layer"]
+    pdf = original if original is not None and detect_format(original) == "pdf" else None
+    if text_pages and pdf is not None:
+        document = add_styles(document, pdf, text_pages)  # fonts, sizes, rules
+    scanned = [number for number in range(len(pages)) if number not in text_pages]
+    return separate_stamps(document, layer_lines(pdf, scanned) if pdf and scanned else None)
+
+
 @contextmanager
 def read_file(path: Path, options: OcrOptions | None = None,
               progress: Callable[[int, int], None] | None = None,
@@ -64,18 +81,6 @@ def read_file(path: Path, options: OcrOptions | None = None,
     with tempfile.TemporaryDirectory(prefix="sohoa-classify-") as work:
         searchable = Path(work) / "searchable.pdf"
         outcome = ocr_file(path, searchable, options, progress=progress)
-        words = outcome.words_json()
-        document = read_words_json(words)
-        text_pages = [number for number, page in enumerate(words["pages"])
-                      if page.get("source") == "text-layer"]
-        is_pdf = detect_format(path) == "pdf"
-        if text_pages and is_pdf:
-            document = add_styles(document, path, text_pages)  # fonts, sizes, rules
-        # a scan's thin text layer (an e-signature stamp) is kept apart from OCR's lines:
-        # the stamps become signature and arrival data, never the header
-        scanned = [number for number in range(len(words["pages"]))
-                   if number not in text_pages]
-        document = separate_stamps(document, layer_lines(path, scanned) if is_pdf and scanned
-                                   else None)
+        document = read_ocr_words(outcome.words_json(), path)
         with LineReader(searchable) as reader:
             yield document, line_rereader(reader)

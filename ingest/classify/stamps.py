@@ -50,8 +50,11 @@ _OTHER_LABELS = ("email", "e-mail", "dia chi", "so dien thoai", "dien thoai")
 _LABEL = re.compile(r"^\W*(" + "|".join(re.escape(label).replace(r"\ ", r"\s*") for label in (
     *_SIGNER_LABELS, *_AGENCY_LABELS, *_TIME_LABELS, *_OTHER_LABELS)) + r")\s*[:;.]?\s*")
 _EMAIL = re.compile(r"[\w.\-]+\s?@\s?[\w\-]+(?:\s?\.\s?[\w\-]+)+")
-_TIME = re.compile(r"(\d{1,2})\s*[./\-]\s*(\d{1,2})\s*[./\-]\s*(\d{4})\s+(\d{1,2}):(\d{2})"
-                   r"(?::(\d{2}))?(?:\s*[+~-]\s*(\d{2}):?(\d{2}))?")
+_TIME = re.compile(r"(\d{1,2})\s*[./\-]\s*(\d{1,2})\s*[./\-]\s*(\d{4})"
+                   r"(?:\s+[^\d\s]\S*){0,3}\s+(\d{1,2})[:.](\d{2})"
+                   r"(?:[:.](\d{2}))?(?:(?:\s+[^\d\s+~-]\S*){0,2}\s*[+~-]\s*(\d{2}):?(\d{2}))?")
+"""A signing time; OCR may read a colon of the time as a dot, and put a few words of the
+stamp's other line between the day, the time and the offset (its lines are set tight)."""
 _OFFSET = re.compile(r"^\W*[+~-]?\s*\d{2}:\d{2}\W*$")
 _ARRIVAL_WORDS = (("den",), ("cv", "den"), ("cong", "van", "den"))
 _ARRIVAL_FIELD = re.compile(r"^\W*(so|gio|ngay|chuyen|kinh chuyen|luu ho so)\b\s*[:;.]?")

@@ -12,11 +12,11 @@ import pytest
 
 from ingest.classify import Classifier
 from ingest.classify.lines import read_text
-from ingest.classify.reading import read_file
+from ingest.classify.reading import read_file, read_ocr_words
 from ingest.classify.stamps import is_stamp_line, parse_e_signature, separate_stamps, stamp_time
 from ocr.inputs import plan_pages
 from ocr.mupdf import MIN_SCAN_TEXT_CHARS, find_text_font
-from ocr.pipeline import OcrOptions
+from ocr.pipeline import OcrOptions, ocr_file
 
 pymupdf: Any = _pymupdf  # its annotations are partial: used as untyped, as ocr/mupdf does
 
@@ -157,3 +157,20 @@ def test_an_e_signature_stamp_only_in_the_pixels(corpus_dir: Path, tmp_path: Pat
     assert result["time"] == "2026-05-04T09:44:21+07:00"
     assert result["email"] == "thongtinchinhphu@chinhphu.vn"
     assert "CHÍNH PH" in result["agency"]
+
+
+def test_intake_reads_stamps_from_the_words_and_the_original(stamped_scan: Path,
+                                                            tmp_path: Path) -> None:
+    """The intake job classifies from the words JSON it stores (ingest.digitise): with the
+    original PDF the stamps come in the layer's spelling; from the words alone, as OCR read
+    them; either way they are not content."""
+    words = ocr_file(stamped_scan, tmp_path / "searchable.pdf", OcrOptions(jobs=1)).words_json()
+    with_layer, alone = read_ocr_words(words, stamped_scan), read_ocr_words(words)
+    assert [stamp.source for stamp in with_layer.e_signatures] == ["text-layer"] * 2
+    assert with_layer.e_signatures[0].signer == "CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ"
+    assert sorted(stamp.time or "" for stamp in alone.e_signatures) == [
+        "2024-03-18T08:41:42", "2026-05-04T09:44:21+07:00"]
+    assert {stamp.source for stamp in alone.e_signatures} == {"ocr"}
+    for document in (with_layer, alone):
+        assert "Thời gian ký" not in document.text
+        assert [arrival.number for arrival in document.arrivals] == ["2352"]
