@@ -63,6 +63,8 @@ class Tally:
     fields: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
     misses: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    silent: int = 0  # fields neither in the output nor flagged for review
+    max_misses: int = 12
 
     def add(self, name: str, truth_type: str, truth_fields: dict[str, str],
             document: ReadDocument, reread: Reread | None, combined: Classifier,
@@ -76,9 +78,11 @@ class Tally:
         self.model[truth_type] += max(scores, key=lambda k: scores[k]) == truth_type
         if answer.doc_type != truth_type:
             self.misses.append(f"{name}: type {answer.doc_type} (truth {truth_type})")
+        flagged = {entry.field for entry in answer.review}
         for key, wanted in truth_fields.items():
             found = answer.fields.get(key)
             right = found is not None and same_value(found.value, wanted)
+            self.silent += found is None and key not in flagged
             self.fields[key][1] += 1
             self.fields[key][0] += right
             if not right:
@@ -104,10 +108,11 @@ class Tally:
         fields_right = sum(r for r, _ in self.fields.values())
         fields_total = sum(n for _, n in self.fields.values())
         print(f"{'all fields':18} {fields_total:4} | {_pct(fields_right, fields_total)}")
-        for miss in self.misses[:12]:
+        print(f"{'neither present nor flagged':28} {self.silent:4} of {fields_total}")
+        for miss in self.misses[:self.max_misses]:
             print(f"   miss: {miss}")
-        if len(self.misses) > 12:
-            print(f"   ... {len(self.misses) - 12} more misses")
+        if len(self.misses) > self.max_misses:
+            print(f"   ... {len(self.misses) - self.max_misses} more misses")
 
 
 def _pct(right: int, total: int) -> str:
