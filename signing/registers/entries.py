@@ -12,7 +12,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from signing.registers.numbering import take_number, vietnam_day
+from signing.registers.numbering import (
+    MAX_NUMBER,
+    ArrivalNumber,
+    hold_number,
+    take_number,
+    vietnam_day,
+)
 from signing.registers.symbols import outgoing_symbol
 from storage.accounts import CurrentUser
 from storage.errors import BadInputError, ConflictError, NotFoundError, PermissionDeniedError
@@ -136,7 +142,7 @@ with one registered already (an appendix, a copy sent again)."""
 
 def register_incoming(session: Session, user: CurrentUser, values: IncomingFields, *,
                       source: EntrySource, document: Document | None = None,
-                      sub_of: int | None = None,
+                      sub_of: int | None = None, arrival: ArrivalNumber | None = None,
                       now: datetime | None = None) -> RegisterEntry:
     """Put an arrived document in the user's unit's incoming book with the next arrival
     number (số đến) of the year; ``source`` says whether the clerk confirmed a scan's
@@ -144,6 +150,11 @@ def register_incoming(session: Session, user: CurrentUser, values: IncomingField
 
     With ``sub_of`` the document takes the next sub-number of that arrival number of the
     year (``12a``) instead of a new number.
+
+    With ``arrival`` (a paper's stamped arrival number and day) the entry takes that number
+    in the book of the day's year, registered on that day, when no entry holds it (a
+    voided one keeps its number): otherwise :class:`ConflictError` naming the number
+    (subject ``arrival_number``). The book's next number then follows the highest one.
 
     The exchange's receiving side calls this with ``source=EntrySource.exchange`` once a
     message is verified; its status ``04`` (awaiting assignment) is recorded as an event."""
@@ -159,7 +170,10 @@ def register_incoming(session: Session, user: CurrentUser, values: IncomingField
         raise BadInputError("the summary (trích yếu) is required", subject="summary")
     moment = now or utcnow()
     day = vietnam_day(moment)
-    if sub_of is None:
+    if arrival is not None:
+        number, sub_number = _hold_arrival_number(session, user, arrival, sub_of, day), ""
+        day = arrival.day
+    elif sub_of is None:
         number, sub_number = take_number(session, user.unit_id, RegisterKind.incoming,
                                          day.year), ""
     else:
@@ -173,15 +187,47 @@ def register_incoming(session: Session, user: CurrentUser, values: IncomingField
         **{item.name: getattr(values, item.name) for item in fields(values)})
     session.add(entry)
     session.flush()
+    given = {} if arrival is None else {
+        "arrival_number": "stamp" if arrival.from_stamp else "typed"}
     _event(session, entry, RegisterEventKind.registered, user,
-           details={"number": f"{number}{sub_number}", "source": source.value},
+           details={"number": f"{number}{sub_number}", "source": source.value, **given},
            status_code="04")
     append_audit(session, actor=user.username, action=AuditAction.register_entry_created,
                  subject_type="register_entry", subject_id=entry.id,
                  details={"kind": "incoming", "year": day.year,
                           "number": f"{number}{sub_number}", "source": source.value,
-                          "document_id": entry.document_id})
+                          "document_id": entry.document_id, **given})
     return entry
+
+
+def entry_holding(session: Session, unit_id: int, year: int,
+                  number: int) -> RegisterEntry | None:
+    """The entry of the unit's incoming book of ``year`` that holds arrival ``number``
+    (voided or not; sub-numbers aside), or None when the number is free."""
+    return session.scalars(select(RegisterEntry).where(
+        RegisterEntry.unit_id == unit_id, RegisterEntry.kind == RegisterKind.incoming,
+        RegisterEntry.year == year, RegisterEntry.number == number,
+        RegisterEntry.sub_number == "")).first()
+
+
+def _hold_arrival_number(session: Session, user: CurrentUser, arrival: ArrivalNumber,
+                         sub_of: int | None, today: date) -> int:
+    """Take ``arrival``'s number in its year's book, or refuse it."""
+    if sub_of is not None:
+        raise BadInputError("a sub-number goes with the arrival number it belongs to, "
+                            "not with a number of its own", subject="arrival_number")
+    if not 1 <= arrival.number <= MAX_NUMBER:
+        raise BadInputError("an arrival number is from 1 to 999999", subject="arrival_number")
+    if arrival.day > today:
+        raise BadInputError(f"the arrival day {arrival.day.isoformat()} is after today",
+                            subject="arrived_on")
+    year = arrival.day.year
+    hold_number(session, user.unit_id, RegisterKind.incoming, year, arrival.number)
+    holder = entry_holding(session, user.unit_id, year, arrival.number)
+    if holder is not None:
+        raise ConflictError(f"arrival number {arrival.number} of {year} is in the incoming "
+                            f"book already (entry {holder.id})", subject="arrival_number")
+    return arrival.number
 
 
 def edit_incoming(session: Session, user: CurrentUser, entry: RegisterEntry,
