@@ -142,27 +142,33 @@ def propose_incoming(session: Session, user: CurrentUser, document: Document, *,
 
 def register_arrived(session: Session, user: CurrentUser, values: IncomingFields, *,
                      document: Document | None = None, use_stamp: bool = False,
-                     arrival: ArrivalNumber | None = None, sub_of: int | None = None,
-                     now: datetime | None = None) -> RegisterEntry:
+                     arrival_number: int | None = None, arrived_on: date | None = None,
+                     sub_of: int | None = None, now: datetime | None = None) -> RegisterEntry:
     """Register an arrived document in the user's unit's incoming book.
 
     With a document, blank fields take its read fields. The number is, in order:
-    ``arrival`` (a number and day typed from the paper; marked as the stamp's when they are
-    the stamp's), the stamp's own when ``use_stamp`` (:class:`BadInputError` if the
-    document has no legible stamp), a sub-number of ``sub_of``, or the next number of
-    today. A number held by an entry of that year's book is refused with
-    :class:`ConflictError` naming it; a day after today with :class:`BadInputError`."""
+    ``arrival_number`` typed from the paper (on ``arrived_on``, default today; marked as
+    the stamp's when both are the stamp's), the stamp's number and day when ``use_stamp``
+    (:class:`BadInputError` if the document has no legible stamp), a sub-number of
+    ``sub_of``, or the next number of today. A number held by an entry of that year's book
+    is refused with :class:`ConflictError` naming it; a day after today, or a day without
+    its number, with :class:`BadInputError`."""
     if document is not None:
         values = with_read_fields(values, document)
     stamp = stamp_of(document) if document is not None else None
-    if use_stamp and arrival is None:
+    arrival: ArrivalNumber | None = None
+    if arrival_number is not None:
+        day = arrived_on or vietnam_day(now or utcnow())
+        arrival = ArrivalNumber(arrival_number, day, from_stamp=stamp is not None and (
+            arrival_number, day) == (stamp.number, stamp.day))
+    elif arrived_on is not None:
+        raise BadInputError("an arrival day goes with its arrival number",
+                            subject="arrival_number")
+    elif use_stamp:
         arrival = stamp.read if stamp is not None else None
         if arrival is None:
             raise BadInputError("the document has no arrival stamp whose number and day "
                                 "were read: type them", subject="arrival_number")
-    if arrival is not None and stamp is not None:
-        arrival = replace(arrival, from_stamp=(arrival.number, arrival.day) == (
-            stamp.number, stamp.day))
     return register_incoming(session, user, values, document=document, sub_of=sub_of,
                              arrival=arrival, now=now,
                              source=EntrySource.scan if document else EntrySource.manual)

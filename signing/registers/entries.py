@@ -225,9 +225,22 @@ def _hold_arrival_number(session: Session, user: CurrentUser, arrival: ArrivalNu
     hold_number(session, user.unit_id, RegisterKind.incoming, year, arrival.number)
     holder = entry_holding(session, user.unit_id, year, arrival.number)
     if holder is not None:
-        raise ConflictError(f"arrival number {arrival.number} of {year} is in the incoming "
-                            f"book already (entry {holder.id})", subject="arrival_number")
+        raise ArrivalNumberTakenError(arrival.number, year, holder.id)
     return arrival.number
+
+
+class ArrivalNumberTakenError(ConflictError):
+    """An arrival number given for an entry is held by another entry of that year's book
+    (subject ``arrival_number``; ``number``, ``year`` and the holder's ``entry_id``)."""
+
+    def __init__(self, number: int, year: int, entry_id: int) -> None:
+        super().__init__(f"arrival number {number} of {year} is in the incoming book "
+                         f"already (entry {entry_id})", subject="arrival_number")
+        self.number, self.year, self.entry_id = number, year, entry_id
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled with its number, year and entry."""
+        return (self.__class__, (self.number, self.year, self.entry_id))
 
 
 def edit_incoming(session: Session, user: CurrentUser, entry: RegisterEntry,

@@ -101,7 +101,7 @@ def test_a_stamped_scan_takes_the_stamps_number_and_day_with_its_read_fields(
         assert [item.number for item in missing] == list(range(1, 57))
         # a paper of the back-filled book, its number typed: it fills its gap
         typed = register_arrived(session, clerk, IncomingFields(summary="V/v tuyển dụng"),
-                                 arrival=ArrivalNumber(12, date(2023, 3, 1)), now=NEXT_DAY)
+                                 arrival_number=12, arrived_on=date(2023, 3, 1), now=NEXT_DAY)
         assert (typed.number, typed.registered_on, typed.source) == (
             12, date(2023, 3, 1), EntrySource.manual)
         assert 12 not in [item.number for item in skipped_numbers(
@@ -175,14 +175,17 @@ def test_an_arrival_number_refuses_a_sub_number_and_a_day_after_today(
         values = IncomingFields(summary="V/v họp")
         with pytest.raises(BadInputError, match="sub-number"):
             register_arrived(session, clerk, values, sub_of=3,
-                             arrival=ArrivalNumber(4, date(2023, 3, 1)), now=NEXT_DAY)
+                             arrival_number=4, arrived_on=date(2023, 3, 1), now=NEXT_DAY)
         with pytest.raises(BadInputError, match="after today") as late:
             register_arrived(session, clerk, values,
-                             arrival=ArrivalNumber(4, date(2023, 12, 28)), now=NEXT_DAY)
+                             arrival_number=4, arrived_on=date(2023, 12, 28), now=NEXT_DAY)
         assert late.value.subject == "arrived_on"
         with pytest.raises(BadInputError, match="999999"):
             register_arrived(session, clerk, values,
-                             arrival=ArrivalNumber(0, date(2023, 3, 1)), now=NEXT_DAY)
+                             arrival_number=0, arrived_on=date(2023, 3, 1), now=NEXT_DAY)
+        with pytest.raises(BadInputError, match="goes with its arrival number"):
+            register_arrived(session, clerk, values, arrived_on=date(2023, 3, 1),
+                             now=NEXT_DAY)
 
 
 def test_two_clerks_taking_the_same_stamped_number_at_once(office: Database) -> None:
