@@ -19,6 +19,7 @@ from api.transactions import CommitOnReturn
 from api.web.pages.registers_forms import IncomingForm, handlers_from_form
 from api.web.session import CsrfChecked, PageUser, PageUserDep, flash, require_page_roles
 from api.web.templates import render
+from signing.registers.arrival import IncomingProposal, propose_incoming, register_arrived
 from signing.registers.assignment import (
     assign_entry,
     entry_assignments,
@@ -29,14 +30,13 @@ from signing.registers.assignment import (
     unit_handlers,
 )
 from signing.registers.entries import (
+    ArrivalNumberTakenError,
     IncomingFields,
     book_entries,
     book_years,
     edit_incoming,
-    fields_from_document,
     has_arrival_report,
     number_outgoing,
-    register_incoming,
     unregistered_documents,
     visible_entry,
     void_entry,
@@ -53,7 +53,7 @@ from signing.registers.report import skipped_numbers
 from signing.registers.symbols import OUTGOING_TYPES
 from storage.access import visible_document
 from storage.errors import BadInputError, ConflictError, PermissionDeniedError
-from storage.records import utcnow
+from storage.records import Document, utcnow
 from storage.records.models import RegisterEntry
 from storage.records.vocabulary import (
     Confidentiality,
@@ -68,7 +68,9 @@ ClerkUser = Annotated[PageUser, require_page_roles(UserRole.clerk)]
 ViewerUser = Annotated[PageUser, require_page_roles(UserRole.clerk, UserRole.leader)]
 LeaderUser = Annotated[PageUser, require_page_roles(UserRole.leader)]
 YearQuery = Annotated[int | None, Query(ge=2000, le=2100)]
-FIELD_ERRORS = {"sub_of": "registers.error_sub_of", "summary": "registers.error_summary"}
+FIELD_ERRORS = {"sub_of": "registers.error_sub_of", "summary": "registers.error_summary",
+                "arrived_on": "registers.error_arrived_late",
+                "arrival_number": "registers.error_arrival_number"}
 """Catalogue keys of the domain's refusals shown beside a field of the incoming form."""
 
 
@@ -128,18 +130,22 @@ def book(request: Request, kind: RegisterKind, runtime: RuntimeDep, session: Ses
 @router.get("/ui/registers/incoming/new", response_class=HTMLResponse)
 def new_incoming(request: Request, runtime: RuntimeDep, session: SessionDep, user: ClerkUser,
                  document_id: Annotated[int | None, Query()] = None) -> Response:
-    """The incoming entry form, filled from a scanned document's fields to confirm."""
+    """The incoming entry form, filled from a scanned document's fields to confirm, with
+    its arrival stamp's number and day when that number is free in the book."""
     document = visible_document(session, user.user, document_id) if document_id else None
-    values = fields_from_document(document) if document is not None else IncomingFields()
-    return _incoming_form(request, runtime, user, IncomingForm.of(values), document_id)
+    if document is None:
+        return _incoming_form(request, runtime, user, IncomingForm.of(IncomingFields()), None)
+    proposal = propose_incoming(session, user.user, document)
+    form = IncomingForm.of(proposal.values).propose(proposal.arrival)
+    return _incoming_form(request, runtime, user, form, document_id, proposal=proposal)
 
 
 def _incoming_form(request: Request, runtime: RuntimeDep, user: PageUser, form: IncomingForm,
                    document_id: int | None, *, entry: RegisterEntry | None = None,
-                   status: int = 200) -> Response:
+                   proposal: IncomingProposal | None = None, status: int = 200) -> Response:
     return render(request, "registers/incoming_form.html", user=user, status=status,
                   secret=runtime.settings.url_secret(), form=form, document_id=document_id,
-                  entry=entry, **_choices())
+                  entry=entry, proposal=proposal, **_choices())
 
 
 def _incoming_values(sender: str, issuing_agency: str, symbol: str, doc_type: str,
@@ -150,6 +156,11 @@ def _incoming_values(sender: str, issuing_agency: str, symbol: str, doc_type: st
                         doc_type=doc_type, summary=summary, signer=signer, issued_on=issued_on,
                         confidentiality=confidentiality, urgency=urgency, due_date=due_date,
                         sheets=sheets, copies=copies, paper_copy=bool(paper_copy))
+
+
+def _proposal(session: SessionDep, user: PageUser,
+              document: Document | None) -> IncomingProposal | None:
+    return propose_incoming(session, user.user, document) if document is not None else None
 
 
 Text = Annotated[str, Form(max_length=2000)]
@@ -164,25 +175,36 @@ def create_incoming(request: Request, runtime: RuntimeDep, session: SessionDep,
                     signer: Text = "", issued_on: Short = "", confidentiality: Short = "thuong",
                     urgency: Short = "thuong", due_date: Short = "", sheets: Short = "",
                     copies: Short = "", paper_copy: Short = "", sub_of: Short = "",
+                    arrival_number: Short = "", arrived_on: Short = "",
                     document_id: Annotated[int | None, Form()] = None) -> Response:
-    """Register an arrived document with the fields the clerk confirmed."""
+    """Register an arrived document with the fields the clerk confirmed, under the arrival
+    number and day given (the stamp's, proposed) or the next number of today."""
     form = _incoming_values(sender, issuing_agency, symbol, doc_type, summary, signer,
                             issued_on, confidentiality, urgency, due_date, sheets, copies,
                             paper_copy)
     document = visible_document(session, user.user, document_id) if document_id else None
-    form.sub_of = sub_of
+    form.sub_of, form.arrival_number, form.arrived_on = sub_of, arrival_number, arrived_on
     parent = form.sub_number_of()
+    number, day = form.arrival()
     values = form.parsed()
     if values is None:
-        return _incoming_form(request, runtime, user, form, document_id, status=422)
+        return _incoming_form(request, runtime, user, form, document_id, status=422,
+                              proposal=_proposal(session, user, document))
     try:
-        entry = register_incoming(session, user.user, values, document=document, sub_of=parent,
-                                  source=EntrySource.scan if document else EntrySource.manual)
+        entry = register_arrived(session, user.user, values, document=document,
+                                 sub_of=parent, arrival_number=number, arrived_on=day)
+    except ArrivalNumberTakenError as error:
+        session.rollback()
+        form.errors["arrival_number"] = "registers.error_arrival_taken"
+        form.error_args["arrival_number"] = {"number": error.number, "year": error.year}
+        return _incoming_form(request, runtime, user, form, document_id, status=409,
+                              proposal=_proposal(session, user, document))
     except BadInputError as error:
         session.rollback()
         subject = error.subject or "summary"
         form.errors[subject] = FIELD_ERRORS.get(subject, str(error))
-        return _incoming_form(request, runtime, user, form, document_id, status=422)
+        return _incoming_form(request, runtime, user, form, document_id, status=422,
+                              proposal=_proposal(session, user, document))
     response = _see_other(f"/ui/registers/entries/{entry.id}")
     flash(response, "registers.registered")
     return response

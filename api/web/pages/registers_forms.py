@@ -8,6 +8,7 @@ from datetime import date
 
 from signing.registers.assignment import Handler
 from signing.registers.entries import IncomingFields
+from signing.registers.numbering import ArrivalNumber
 from storage.records.vocabulary import Confidentiality, Urgency
 
 
@@ -29,7 +30,10 @@ class IncomingForm:
     copies: str = ""
     paper_copy: bool = False
     sub_of: str = ""
+    arrival_number: str = ""
+    arrived_on: str = ""
     errors: dict[str, str] = field(default_factory=dict)
+    error_args: dict[str, dict[str, object]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, values: IncomingFields) -> IncomingForm:
@@ -62,6 +66,17 @@ class IncomingForm:
             self.errors[name] = "registers.error_count"
             return None
         return int(text)
+
+    def arrival(self) -> tuple[int | None, date | None]:
+        """The arrival number and day typed (or proposed from the stamp); (None, None):
+        the next number of today."""
+        return self._count("arrival_number"), self._day("arrived_on")
+
+    def propose(self, arrival: ArrivalNumber | None) -> IncomingForm:
+        """The form with ``arrival`` (the stamp's number and day) filled in, if any."""
+        if arrival is not None:
+            self.arrival_number, self.arrived_on = str(arrival.number), arrival.day.isoformat()
+        return self
 
     def sub_number_of(self) -> int | None:
         """The arrival number this document takes a sub-number of (None: a new number)."""
