@@ -454,13 +454,16 @@ def search(session: Session, query: str, filters: SearchFilters = NO_FILTERS, *,
     where = _conditions(filters)
     kinds = parsed.kinds(postgres)
     parts = parsed.parts()
+    wanted = offset + limit
     pool: dict[int, int] = {}  # document id: its part (the best of its kinds)
     last_kind = 0
-    for document_id, kind in session.execute(_pool(postgres, kinds, where)):
-        pool[document_id] = min(parts[kind], pool.get(document_id, parts[kind]))
-        last_kind += kind == len(kinds) - 1
+    for group in _groups(parts):  # a part's kinds together; later parts only if needed
+        for document_id, kind in session.execute(_pool(postgres, kinds, group, where)):
+            pool[document_id] = min(parts[kind], pool.get(document_id, parts[kind]))
+            last_kind += kind == len(kinds) - 1
+        if len(pool) >= wanted:  # later parts rank below the whole page: not looked up
+            break
     complete = last_kind < CANDIDATES  # the last kind (every word) holds all the others
-    wanted = offset + limit
     ranked = sorted(pool, key=pool.__getitem__)  # only whole parts reaching the page are read
     read = next((n for n in range(wanted, len(ranked))
                  if pool[ranked[n]] != pool[ranked[n - 1]]), len(ranked))  # fmt: skip
@@ -485,14 +488,28 @@ def search(session: Session, query: str, filters: SearchFilters = NO_FILTERS, *,
     ]  # fmt: skip
 
 
-def _pool(postgres: bool, kinds: list[str],
+def _groups(parts: list[int]) -> list[list[int]]:
+    """The kinds (indexes of ``parts``) of each part in turn: ``[0, 1, 2, 2]`` gives
+    ``[[0], [1], [2, 3]]``. A part's documents all rank above the next part's, so once the
+    pool found so far fills the page, the later parts cannot change it."""
+    groups: list[list[int]] = []
+    for kind, part in enumerate(parts):
+        if groups and parts[groups[-1][0]] == part:
+            groups[-1].append(kind)
+        else:
+            groups.append([kind])
+    return groups
+
+
+def _pool(postgres: bool, kinds: list[str], chosen: list[int],
           where: list[sa.ColumnElement[bool]]) -> sa.CompoundSelect[int, int]:  # fmt: skip
-    """(document id, kind) of the newest ``CANDIDATES`` matches of each kind, one statement."""
-    parts = []
-    for kind, expression in enumerate(kinds):
-        found = _matching(postgres, expression, where).limit(CANDIDATES).subquery()
-        parts.append(sa.select(found.c[0], sa.literal(kind, sa.Integer)))
-    return sa.union_all(*parts)
+    """(document id, kind) of the newest ``CANDIDATES`` matches of each ``chosen`` kind
+    (indexes of ``kinds``), one statement."""
+    selects = []
+    for kind in chosen:
+        found = _matching(postgres, kinds[kind], where).limit(CANDIDATES).subquery()
+        selects.append(sa.select(found.c[0], sa.literal(kind, sa.Integer)))
+    return sa.union_all(*selects)
 
 
 def _matching(postgres: bool, expression: str,
