@@ -5,12 +5,13 @@ horizontal gap splits them. Rows whose segments leave a common vertical gutter n
 middle of the text form a two-column *band*: the header (agency and "Số: ..." on the left,
 national motto and "Place, ngày ..." on the right) and the signer block ("Nơi nhận:" on the
 left, position and name on the right). A band reads as its left column, then its right
-column, then whatever hangs in the left column below the right column's end (a công văn's
-"V/v ..." summary). Everything else reads top to bottom, a line at a time.
+column, then a block set apart in the left column below the right column's end (a công
+văn's "V/v ..." summary). Everything else reads top to bottom, a line at a time.
 """
 
 from __future__ import annotations
 
+import itertools
 import statistics
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -23,11 +24,30 @@ COLUMN_GAP = 0.8
 BAND_GAP = 2.5
 """A band does not grow across a vertical gap of more than this many word heights."""
 
-COLUMN_WIDTH = 0.55
+COLUMN_WIDTH = 0.62
 """A segment wider than this share of the text's width is no column of a band."""
 
 KEEP_GAP = 0.3
-"""A row joins a band only if this share of the seed row's column gap stays free."""
+"""A row joins a band only if this share of the seed row's column gap stays free (or at
+least :data:`KEEP_GAP_HEIGHTS` word heights of it)."""
+
+KEEP_GAP_HEIGHTS = 1.0
+"""A gutter this many word heights wide is wide enough to keep a band going when the left
+part of the row stays in the left half of the text: a long
+agency line of the header ("BAN QUẢN LÝ DỰ ÁN ĐẦU TƯ XÂY DỰNG ...") reaches close to the
+motto's column, and the header was read line by line across both columns."""
+
+NARROW_SEED = 1.5
+"""A row whose column gap is narrower than this many word heights starts a band only when
+the gap lies within :data:`NARROW_SEED_OFF` of the text's width from its middle."""
+
+NARROW_SEED_OFF = 0.15
+"""See :data:`NARROW_SEED`: a header's gutter lies there; a form's gap between
+"Ngày cấp: ..." and "Nơi cấp: ..." on one line does not."""
+
+JUSTIFIED_GAP = 1.8
+"""A gap splits a line only if it is also this many times the line's median gap between
+words: the gaps of a justified line are all wide, and none of them is a column gap."""
 
 
 @dataclass
@@ -91,10 +111,17 @@ def group_lines(words: list[Word], height: float) -> list[list[Word]]:
 
 
 def split_segments(line: list[Word], height: float) -> list[_Segment]:
-    """Cut a line (words left to right) where the horizontal gap is a column gap."""
+    """Cut a line (words left to right) where the horizontal gap is a column gap: wider
+    than :data:`COLUMN_GAP` word heights and, on a line of four words or more, than
+    :data:`JUSTIFIED_GAP` times its median gap (a justified body line stretched wide is one
+    segment, not one column per word)."""
+    gaps = [b.left - (a.left + a.width) for a, b in itertools.pairwise(line)]
+    least = COLUMN_GAP * height
+    if len(gaps) >= 3:
+        least = max(least, JUSTIFIED_GAP * statistics.median(gaps))
     segments = [_Segment([line[0]])]
     for word in line[1:]:
-        if word.left - segments[-1].right > COLUMN_GAP * height:
+        if word.left - segments[-1].right > least:
             segments.append(_Segment([word]))
         else:
             segments[-1].words.append(word)
@@ -111,46 +138,71 @@ def _gap(row: _Row, low: float, high: float) -> tuple[float, float] | None:
     return gap if low <= (gap[0] + gap[1]) / 2.0 <= high else None
 
 
-def _narrow(
-    row: _Row, gap: tuple[float, float], least: float, widest: float
-) -> tuple[float, float] | None:
+@dataclass(frozen=True)
+class _Keep:
+    """How much of a band's column gap a joining row must leave free."""
+
+    gap: float  # always enough
+    short: float  # enough when every left-column segment ends before ``centre``
+    centre: float  # the middle of the text's width
+    widest: float  # the widest segment a column holds
+
+
+def _narrow(row: _Row, gap: tuple[float, float], keep: _Keep) -> tuple[float, float] | None:
     """The column gap left free when ``row`` joins a band, or None when it closes it
-    (a segment too wide for a column, or too little gap left)."""
+    (a segment too wide for a column, or too little gap left). A narrow gutter
+    (:data:`KEEP_GAP_HEIGHTS`) is enough only when the row's left part stays in the left
+    half of the text: a body line that ends just short of the signer's column is no
+    column line."""
     low, high = gap
     middle = (low + high) / 2.0
+    in_left_half = True
     for segment in row.segments:
-        if segment.right - segment.left > widest:
+        if segment.right - segment.left > keep.widest:
             return None
         if (segment.left + segment.right) / 2.0 < middle:
             low = max(low, segment.right)
+            in_left_half = in_left_half and segment.right <= keep.centre
         else:
             high = min(high, segment.left)
-    return (low, high) if high - low >= least else None
+    free = high - low
+    if free >= keep.gap or (in_left_half and free >= keep.short):
+        return low, high
+    return None
 
 
-def find_bands(rows: list[_Row], height: float, span: float) -> list[tuple[int, int, float]]:
+def find_bands(rows: list[_Row], height: float, left: float,
+               span: float) -> list[tuple[int, int, float]]:
     """Runs of rows (first, last, gutter x) that read as two columns: seeded by a row with
     a column gap near the middle and no segment wider than :data:`COLUMN_WIDTH` of the
-    text ``span``, grown up and down over near rows that leave enough of the gap free."""
+    text (``left`` x, ``span`` wide), grown up and down over near rows that leave enough
+    of the gap free."""
     bands: list[tuple[int, int, float]] = []
     widest = COLUMN_WIDTH * span
+    centre = left + span / 2.0
     for seed, row in enumerate(rows):
         if row.gap is None or (bands and seed <= bands[-1][1]):
             continue
-        if _narrow(row, row.gap, 0.0, widest) is None:
+        if _narrow(row, row.gap, _Keep(0.0, 0.0, centre, widest)) is None:
             continue
+        if (row.gap[1] - row.gap[0] < NARROW_SEED * height
+                and abs((row.gap[0] + row.gap[1]) / 2.0 - centre) > NARROW_SEED_OFF * span):
+            continue  # "Ngày cấp: ...   Nơi cấp: ..." on a form: one line, not two columns
         gap: tuple[float, float] | None = row.gap
-        least = max(0.5 * height, KEEP_GAP * (row.gap[1] - row.gap[0]))
+        strict = max(0.5 * height, KEEP_GAP * (row.gap[1] - row.gap[0]))
+        keep = _Keep(strict, min(strict, max(0.5 * height, KEEP_GAP_HEIGHTS * height)),
+                     centre, widest)
         first = last = seed
         limit = bands[-1][1] + 1 if bands else 0
         while first > limit and gap is not None and _near(rows[first - 1], rows[first], height):
-            wider = _narrow(rows[first - 1], gap, least, widest)
+            wider = _narrow(rows[first - 1], gap, keep)
             if wider is None:
                 break
             gap, first = wider, first - 1
-        while last + 1 < len(rows) and gap is not None and _near(rows[last + 1], rows[last],
-                                                                 height):
-            wider = _narrow(rows[last + 1], gap, least, widest)
+        while last + 1 < len(rows) and gap is not None and (
+                _near(rows[last + 1], rows[last], height)
+                or _across_signatures(rows[last + 1], rows[last], gap, height)):
+            wider = _narrow(rows[last + 1], gap, keep)
             if wider is None:
                 break
             gap, last = wider, last + 1
@@ -163,19 +215,48 @@ def _near(row: _Row, neighbour: _Row, height: float) -> bool:
     return max(row.top - neighbour.bottom, neighbour.top - row.bottom) <= BAND_GAP * height
 
 
-def _band_lines(rows: list[_Row], gutter: float) -> list[list[Word]]:
-    """Left column, then right column, then the left column's lines below the right's."""
-    left: list[_Segment] = []
-    right: list[_Segment] = []
-    for row in rows:
-        for segment in row.segments:
-            (left if (segment.left + segment.right) / 2.0 < gutter else right).append(segment)
+SIGNATURE_GAP = 10.0
+"""A band grows down across a blank of up to this many word heights (the signatures) to a
+row with text on both sides of its gutter (the names of two signers side by side)."""
+
+
+def _across_signatures(row: _Row, above: _Row, gap: tuple[float, float],
+                       height: float) -> bool:
+    middle = (gap[0] + gap[1]) / 2.0
+    sides = {(s.left + s.right) / 2.0 < middle for s in row.segments}
+    return len(sides) == 2 and row.top - above.bottom <= SIGNATURE_GAP * height
+
+
+BLOCK_GAP = 1.0
+"""Left-column lines below the right column's end read after it only when this many word
+heights of blank separate them from the left line above (a block of their own)."""
+
+
+def _band_lines(rows: list[_Row], gutter: float, height: float) -> list[list[Word]]:
+    """Rows above the band's first row with text on both sides, line by line (a date
+    above two signers side by side); then the left column, the right column and the left
+    column's block below the right's end (a công văn's "V/v ..." summary set apart under
+    the number). A left column that runs on without a break past the right column's end
+    ("Nơi nhận:" list longer than the authority lines above a signature) is read whole
+    before the right column."""
+    def side(segment: _Segment) -> bool:
+        return (segment.left + segment.right) / 2.0 < gutter
+
+    lead = next((i for i, row in enumerate(rows)
+                 if len({side(s) for s in row.segments}) == 2), len(rows))
+    left = [s for row in rows[lead:] for s in row.segments if side(s)]
+    right = [s for row in rows[lead:] for s in row.segments if not side(s)]
     if not right or not left:
         return [row.words for row in rows]
     right_end = max(s.bottom for s in right)
-    beside = [s for s in left if s.top < right_end]
-    below = [s for s in left if s.top >= right_end]
-    return [s.words for s in (*beside, *right, *below)]
+    split = len(left)
+    for index, segment in enumerate(left):
+        if segment.top >= right_end and (
+                index == 0 or segment.top - left[index - 1].bottom > BLOCK_GAP * height):
+            split = index
+            break
+    return [row.words for row in rows[:lead]] + [
+        s.words for s in (*left[:split], *right, *left[split:])]
 
 
 def reading_order(words: list[Word], page_width: int) -> tuple[list[Word], str]:
@@ -199,9 +280,9 @@ def reading_order(words: list[Word], page_width: int) -> tuple[list[Word], str]:
         rows.append(row)
     ordered_lines: list[list[Word]] = []
     cursor = 0
-    for first, last, gutter in find_bands(rows, height, span):
+    for first, last, gutter in find_bands(rows, height, text_left, span):
         ordered_lines.extend(row.words for row in rows[cursor:first])
-        ordered_lines.extend(_band_lines(rows[first : last + 1], gutter))
+        ordered_lines.extend(_band_lines(rows[first : last + 1], gutter, height))
         cursor = last + 1
     ordered_lines.extend(row.words for row in rows[cursor:])
     numbered: list[Word] = []

@@ -126,3 +126,145 @@ def test_words_of_one_line_at_slightly_different_heights_stay_together() -> None
 
 def test_empty_page() -> None:
     assert reading_order([], 1000) == ([], "")
+
+
+def fit(text: str, left: int, right: int, top: int, height: int = HEIGHT,
+        gap: int = 18) -> list[Word]:
+    """Words of one printed line spread from ``left`` to ``right`` with ``gap`` px
+    between words (as measured on generated scans), letters sharing the rest."""
+    tokens = text.split()
+    per_char = (right - left - gap * (len(tokens) - 1)) / sum(len(t) for t in tokens)
+    words, x = [], float(left)
+    for token in tokens:
+        width = per_char * len(token)
+        words.append(Word(token, round(x), top, round(width), height, 95.0))
+        x += width + gap
+    return words
+
+
+def test_justified_body_line_with_wide_gaps_is_one_line() -> None:
+    # a justified line: every gap about one word height wide, none of them a gutter
+    body = "Điều 4. Các ông, bà có tên tại Điều 1 chịu trách nhiệm thi hành Quyết"
+    words = page(
+        fit(body, 474, 2238, 1931, gap=48),
+        fit("định này.", 356, 552, 2004),
+    )
+    _, text = reading_order(words, WIDTH)
+    assert text.split("\n") == [body, "định này."]
+
+
+def test_header_with_a_long_agency_line_reads_column_by_column() -> None:
+    # the second agency line ends about 1.6 word heights short of the motto's column
+    words = page(
+        fit("SỞ Y TẾ TỈNH LONG AN", 371, 967, 251, 42),
+        fit("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1222, 2348, 253, 42),
+        fit("BỆNH VIỆN ĐA KHOA TỈNH LONG AN", 179, 1157, 324, 42),
+        fit("Độc lập - Tự do - Hạnh phúc", 1428, 2140, 328, 42),
+        fit("Số: 3962/BC-BVĐK", 445, 893, 424, 42),
+        fit("Long An, ngày 22 tháng 07 năm 2024", 1343, 2224, 447, 42),
+        fit("BÁO CÁO", 1195, 1462, 572, 42),
+        fit("Tình hình quản lý trật tự xây dựng trên địa bàn huyện Đức Hòa", 589, 2068, 645, 42),
+    )
+    _, text = reading_order(words, WIDTH)
+    assert text.split("\n") == [
+        "SỞ Y TẾ TỈNH LONG AN",
+        "BỆNH VIỆN ĐA KHOA TỈNH LONG AN",
+        "Số: 3962/BC-BVĐK",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Long An, ngày 22 tháng 07 năm 2024",
+        "BÁO CÁO",
+        "Tình hình quản lý trật tự xây dựng trên địa bàn huyện Đức Hòa",
+    ]
+
+
+def test_recipient_list_longer_than_the_authority_lines_reads_whole_first() -> None:
+    words = page(
+        fit("định này.", 356, 552, 2004),
+        fit("Nơi nhận:", 237, 447, 2125, 40),
+        fit("TM. ỦY BAN NHÂN DÂN", 1460, 2082, 2120),
+        fit("- TT HĐND tỉnh;", 238, 568, 2180, 40),
+        fit("KT. CHỦ TỊCH", 1584, 1959, 2189),
+        fit("- Các thành viên Tổ công tác;", 238, 774, 2233, 40),
+        fit("PHÓ CHỦ TỊCH", 1571, 1972, 2250),
+        fit("- Báo Bình Định;", 238, 550, 2286, 40),
+        fit("- Lãnh đạo Sở;", 238, 505, 2339, 40),
+        fit("- Lưu: VT, KGVX, ĐTH.", 238, 705, 2392, 40),
+        fit("Văn Công Vinh", 1593, 1951, 2627),
+    )
+    _, text = reading_order(words, WIDTH)
+    assert text.split("\n") == [
+        "định này.",
+        "Nơi nhận:",
+        "- TT HĐND tỉnh;",
+        "- Các thành viên Tổ công tác;",
+        "- Báo Bình Định;",
+        "- Lãnh đạo Sở;",
+        "- Lưu: VT, KGVX, ĐTH.",
+        "TM. ỦY BAN NHÂN DÂN",
+        "KT. CHỦ TỊCH",
+        "PHÓ CHỦ TỊCH",
+        "Văn Công Vinh",
+    ]
+
+
+def test_two_signers_side_by_side_read_one_after_the_other() -> None:
+    # the names sit far below the titles (room for signatures); the date is above
+    words = page(
+        fit("Hình thức thanh toán: Tiền mặt", 356, 1032, 1118),
+        fit("Hiệp Bình Chánh, ngày 04 tháng 06 năm 2022", 1291, 2302, 1207),
+        fit("NGƯỜI NỘP TIỀN", 467, 925, 1323),
+        fit("NGƯỜI THU TIỀN", 1540, 2001, 1322),
+        fit("Lê Hoài Xuân", 536, 857, 1696),
+        fit("Võ Thị Quyên", 1609, 1934, 1695),
+    )
+    _, text = reading_order(words, WIDTH)
+    assert text.split("\n") == [
+        "Hình thức thanh toán: Tiền mặt",
+        "Hiệp Bình Chánh, ngày 04 tháng 06 năm 2022",
+        "NGƯỜI NỘP TIỀN",
+        "Lê Hoài Xuân",
+        "NGƯỜI THU TIỀN",
+        "Võ Thị Quyên",
+    ]
+
+
+def test_contract_signers_with_a_long_position_title() -> None:
+    # the right signer's position is wider than half the text
+    words = page(
+        fit("Cơ sở sản xuất phải thu gom, xử lý nước thải đạt quy chuẩn trước khi", 381,
+            1722, 440, 44),
+        fit("xả ra môi trường.", 286, 605, 495, 44),
+        fit("ĐẠI DIỆN BÊN B", 378, 739, 592, 44),
+        fit("ĐẠI DIỆN BÊN A", 1235, 1600, 593, 44),
+        fit("GIÁM ĐỐC", 436, 678, 649, 44),
+        fit("VỤ TRƯỞNG VỤ KẾ HOẠCH - TÀI CHÍNH", 956, 1878, 650, 44),
+        fit("Châu Công Minh Trung", 317, 800, 953, 44),
+        fit("Phạm Thị Loan", 1262, 1573, 954, 44),
+    )
+    _, text = reading_order(words, 1985)
+    assert text.split("\n")[2:] == [
+        "ĐẠI DIỆN BÊN B",
+        "GIÁM ĐỐC",
+        "Châu Công Minh Trung",
+        "ĐẠI DIỆN BÊN A",
+        "VỤ TRƯỞNG VỤ KẾ HOẠCH - TÀI CHÍNH",
+        "Phạm Thị Loan",
+    ]
+
+
+def test_form_line_with_two_fields_is_not_two_columns() -> None:
+    words = page(
+        fit("Số định danh cá nhân: 031062366114", 238, 823, 501, 35),
+        fit("Ngày cấp: 14/08/2020", 238, 580, 548, 35),
+        fit("Nơi cấp: Cục Cảnh sát quản lý hành chính về", 613, 1313, 547, 35),
+        fit("trật tự xã hội", 237, 433, 595, 35),
+        fit("Ngày, tháng, năm sinh: 04/12/1962", 238, 782, 641, 35),
+        fit("Bắc Kạn, ngày 23 tháng 09 năm 2020", 888, 1475, 1081, 35),
+    )
+    _, text = reading_order(words, 1654)
+    assert text.split("\n")[1:4] == [
+        "Ngày cấp: 14/08/2020 Nơi cấp: Cục Cảnh sát quản lý hành chính về",
+        "trật tự xã hội",
+        "Ngày, tháng, năm sinh: 04/12/1962",
+    ]
