@@ -148,9 +148,21 @@ class _Keep:
     widest: float  # the widest segment a column holds
 
 
+FIELD_LABEL_WORDS = 3
+"""A segment opening with a label of at most this many words and a colon, with its value
+after it ("Giới tính: Nam", "Quốc tịch: Việt Nam"), is a form field."""
+
+
+def _is_field(segment: _Segment) -> bool:
+    words = segment.words
+    return any(word.text.endswith(":") and index + 1 < len(words)
+               for index, word in enumerate(words[:FIELD_LABEL_WORDS]))
+
+
 def _narrow(row: _Row, gap: tuple[float, float], keep: _Keep) -> tuple[float, float] | None:
     """The column gap left free when ``row`` joins a band, or None when it closes it
-    (a segment too wide for a column, or too little gap left). A narrow gutter
+    (a segment too wide for a column, a form field on the right, or too little gap
+    left). A narrow gutter
     (:data:`KEEP_GAP_HEIGHTS`) is enough only when the row's left part stays in the left
     half of the text: a body line that ends just short of the signer's column is no
     column line."""
@@ -163,6 +175,8 @@ def _narrow(row: _Row, gap: tuple[float, float], keep: _Keep) -> tuple[float, fl
         if (segment.left + segment.right) / 2.0 < middle:
             low = max(low, segment.right)
             in_left_half = in_left_half and segment.right <= keep.centre
+        elif _is_field(segment):
+            return None  # "...   Giới tính: Nam": a form's line, not two columns
         else:
             high = min(high, segment.left)
     free = high - low

@@ -268,3 +268,28 @@ def test_form_line_with_two_fields_is_not_two_columns() -> None:
         "trật tự xã hội",
         "Ngày, tháng, năm sinh: 04/12/1962",
     ]
+
+
+def test_form_fields_side_by_side_read_line_by_line() -> None:
+    # a certificate's 'Họ và tên: ...   Giới tính: Nam' rows: wide gaps near the middle,
+    # but the right-hand parts are fields with their labels, not a column
+    words = page(
+        fit("4. Người đại diện theo pháp luật của công ty", 284, 1053, 942, 35),
+        fit("Họ và tên: Phạm Đức Thành Long", 286, 882, 994, 35),
+        fit("Giới tính: Nam", 1041, 1301, 994, 35),
+        fit("Chức danh: Giám đốc", 286, 663, 1043, 35),
+        fit("Sinh ngày: 14/08/2000", 286, 677, 1096, 35),
+        fit("Dân tộc: Kinh", 1042, 1283, 1097, 35),
+        fit("Quốc tịch: Việt Nam", 1418, 1777, 1096, 35),
+        fit("Số định danh cá nhân: 011200127575", 286, 938, 1147, 35),
+        fit("KT. TRƯỞNG PHÒNG", 1200, 1640, 1250, 35),
+    )
+    _, text = reading_order(words, 1985)
+    assert [" ".join(line.split()) for line in text.split("\n")] == [
+        "4. Người đại diện theo pháp luật của công ty",
+        "Họ và tên: Phạm Đức Thành Long Giới tính: Nam",
+        "Chức danh: Giám đốc",
+        "Sinh ngày: 14/08/2000 Dân tộc: Kinh Quốc tịch: Việt Nam",
+        "Số định danh cá nhân: 011200127575",
+        "KT. TRƯỞNG PHÒNG",
+    ]
