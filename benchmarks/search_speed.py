@@ -30,6 +30,7 @@ import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -134,14 +135,8 @@ def build(db: Database, url: str, count: int, rng: random.Random) -> list[tuple[
                      "media_type": "application/pdf", "doc_type": kind,
                      "status": DocumentStatus.digitised} for k, (kind, _, _) in enumerate(rows)
                 ]).all()  # fmt: skip
-            with connection.cursor().copy(
-                "COPY document_search (document_id, title, body, folded) FROM STDIN"
-            ) as copy:
-                for document_id, (_, title, body) in zip(ids, rows, strict=True):
-                    title, body = _clean(title), _clean(body)
-                    copy.write_row((document_id, title, body,
-                                    tsvector(lexemes(_indexed(title), _indexed(body)))))
-            connection.commit()
+            copy_rows(connection, [(document_id, title, body) for document_id, (_, title, body)
+                                   in zip(ids, rows, strict=True)])  # fmt: skip
             samples += [(title, body) for _, title, body in rows[:20]]
         print(f"{count} documents indexed in {time.perf_counter() - started:.0f} s", flush=True)
         connection.execute(
@@ -154,6 +149,7 @@ def build(db: Database, url: str, count: int, rng: random.Random) -> list[tuple[
         connection.commit()
         connection.autocommit = True
         connection.execute("VACUUM ANALYZE document_search")
+        connection.execute("VACUUM ANALYZE document_search_folded")
         connection.execute("VACUUM ANALYZE search_before")
         connection.execute("VACUUM ANALYZE documents")
         size = connection.execute(
@@ -162,6 +158,46 @@ def build(db: Database, url: str, count: int, rng: random.Random) -> list[tuple[
     print(f"both indexes built in {time.perf_counter() - started:.0f} s; sizes (table + "
           f"index): new {size[0] if size else '?'}, before {size[1] if size else '?'}")
     return samples
+
+
+def copy_rows(connection: psycopg.Connection[Any], rows: list[tuple[int, str, str]]) -> None:
+    """Index documents (id, title, body) as ``storage.search`` does, with COPY: the original
+    text and lexemes, and the folded text."""
+    clean = [(document_id, _clean(title), _clean(body)) for document_id, title, body in rows]
+    with connection.cursor().copy(
+        "COPY document_search (document_id, title, body, folded) FROM STDIN"
+    ) as copy:
+        for document_id, title, body in clean:
+            copy.write_row((document_id, title, body,
+                            tsvector(lexemes(_indexed(title), _indexed(body)))))
+    with connection.cursor().copy(
+        "COPY document_search_folded (document_id, title, body) FROM STDIN"
+    ) as copy:
+        for document_id, title, body in clean:
+            copy.write_row((document_id, fold_text(title), fold_text(body)))
+    connection.commit()
+
+
+def fill_folded(db: Database, url: str) -> None:
+    """Give a database kept by an older run (before ``document_search_folded``) the folded
+    text of every document, as indexing writes it today."""
+    upgrade_schema(db)
+    libpq = url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(libpq) as connection:
+        if connection.execute("SELECT count(*) FROM document_search_folded").fetchone() != (0,):
+            return
+        started = time.perf_counter()
+        rows = connection.execute("SELECT document_id, title, body FROM document_search").fetchall()
+        with connection.cursor().copy(
+            "COPY document_search_folded (document_id, title, body) FROM STDIN"
+        ) as copy:
+            for document_id, title, body in rows:
+                copy.write_row((document_id, fold_text(title), fold_text(body)))
+        connection.commit()
+        connection.autocommit = True
+        connection.execute("VACUUM ANALYZE document_search_folded")
+    print(f"folded text of {len(rows)} kept documents written in "
+          f"{time.perf_counter() - started:.0f} s", flush=True)
 
 
 def kept_samples(db: Database) -> list[tuple[str, str]]:
@@ -269,6 +305,7 @@ def main() -> None:
     db = open_database(DatabaseConfig(url))
     try:
         if args.reuse:
+            fill_folded(db, str(db.engine.url.render_as_string(hide_password=False)))
             samples = kept_samples(db)
         else:
             upgrade_schema(db)

@@ -58,7 +58,8 @@ Progress = Callable[[int, int], None]
 # Tables that are not models but belong to the schema: Alembic's, and the search index
 # (saved through its original texts; FTS5 keeps its own shadow tables on SQLite).
 _KNOWN_EXTRA = {"alembic_version", "document_search", "document_search_text"} | {
-    f"document_search_{part}" for part in ("data", "idx", "content", "docsize", "config")}
+    f"document_search_{part}" for part in ("data", "idx", "content", "docsize", "config",
+                                           "folded")}  # folded: rebuilt by index_document
 _SEARCH_SOURCE = {"postgresql": "document_search", "sqlite": "document_search_text"}
 
 

@@ -21,7 +21,9 @@ beyond the pool follow it, newest first. SQLite: an FTS5 table of the folded tit
 positions: the folded words, their bigrams (``"dong chi"``) and the title's words and bigrams
 marked with ``=`` (``"=dong chi"``), under a GIN index (rows indexed before this scheme have
 only the words: they are still found, ranked when in the pool). The original text is kept
-beside them for ranking and snippets. Tables: migration ``0003_search``.
+beside them for ranking and snippets, and its :func:`fold_text` in
+``document_search_folded`` (both databases), so a query folds nothing but itself (rows indexed
+before that table are folded when read). Tables: migrations ``0003_search``, ``0011``.
 
     index_document(session, doc.id, title="don_de_nghi đơn.pdf ...", body=ocr_text)
     hits = search(session, "ho so dat dai", SearchFilters(unit_ids=[3, 4]))
@@ -66,6 +68,10 @@ _FTS = sa.table("document_search", sa.column("rowid", sa.Integer))
 _TEXT = sa.table("document_search_text", *map(sa.column, ("document_id", "title", "body")))
 _PG = sa.table("document_search", *map(sa.column, ("document_id", "title", "body")),
                sa.column("folded", TSVECTOR))  # fmt: skip
+_FOLDED = sa.table("document_search_folded", *map(sa.column, ("document_id", "title", "body")))
+_KEEP_FOLDED = ("INSERT INTO document_search_folded (document_id, title, body) VALUES (:id, "
+                ":folded_title, :folded_body) ON CONFLICT (document_id) DO UPDATE SET "
+                "title = excluded.title, body = excluded.body")  # fmt: skip
 
 
 class SearchQueryError(BadInputError):
@@ -99,7 +105,11 @@ def _clean(text: str) -> str:
 
 
 def _indexed(text: str) -> str:
-    return " ".join(w for w in WORD.findall(fold_text(text)) if len(w) <= MAX_WORD_CHARS)
+    return _words(fold_text(text))
+
+
+def _words(folded: str) -> str:
+    return " ".join(w for w in WORD.findall(folded) if len(w) <= MAX_WORD_CHARS)
 
 
 @dataclass(frozen=True)
@@ -137,17 +147,20 @@ def _postgres(session: Session) -> bool:
 _INDEX = {  # by _postgres(): upsert a document's row
     True: ("INSERT INTO document_search (document_id, title, body, folded) VALUES (:id, :title, "
            ":body, array_to_tsvector(CAST(:lexemes AS text[]))) ON CONFLICT (document_id) DO "
-           "UPDATE SET title = excluded.title, body = excluded.body, folded = excluded.folded",),
+           "UPDATE SET title = excluded.title, body = excluded.body, folded = excluded.folded",
+           _KEEP_FOLDED),
     False: ("DELETE FROM document_search WHERE rowid = :id",
             "INSERT INTO document_search (rowid, document_id, title, body) "
             "VALUES (:id, :id, :ftitle, :fbody)",
             "INSERT INTO document_search_text (document_id, title, body) VALUES (:id, :title, "
             ":body) ON CONFLICT (document_id) DO UPDATE SET title = excluded.title, "
-            "body = excluded.body"),
+            "body = excluded.body", _KEEP_FOLDED),
 }  # fmt: skip
 _REMOVE = {
-    True: ("DELETE FROM document_search WHERE document_id = :id",),
-    False: ("DELETE FROM document_search_text WHERE document_id = :id",
+    True: ("DELETE FROM document_search_folded WHERE document_id = :id",
+           "DELETE FROM document_search WHERE document_id = :id"),
+    False: ("DELETE FROM document_search_folded WHERE document_id = :id",
+            "DELETE FROM document_search_text WHERE document_id = :id",
             "DELETE FROM document_search WHERE rowid = :id"),
 }  # fmt: skip
 
@@ -162,8 +175,10 @@ def index_document(session: Session, document_id: int, *, title: str, body: str)
 
 def _write(session: Session, postgres: bool, document_id: int, title: str, body: str) -> None:
     title, body = _clean(title), _clean(body)
+    folded_title, folded_body = fold_text(title), fold_text(body)
     values: dict[str, object] = {"id": document_id, "title": title, "body": body,
-                                 "ftitle": _indexed(title), "fbody": _indexed(body)}
+                                 "folded_title": folded_title, "folded_body": folded_body,
+                                 "ftitle": _words(folded_title), "fbody": _words(folded_body)}
     if postgres:
         values["lexemes"] = lexemes(str(values["ftitle"]), str(values["fbody"]))
     for statement in _INDEX[postgres]:
@@ -334,7 +349,13 @@ class _Ranker:
 
     def score(self, title: str, body: str) -> float:
         """The score of a document with this ``title`` and ``body`` (original text)."""
-        views = [(text, fold_text(text)) for text in (_clean(title), _clean(body))]
+        title, body = _clean(title), _clean(body)
+        return self.score_folded(title, body, fold_text(title), fold_text(body))
+
+    def score_folded(self, title: str, body: str, folded_title: str,
+                     folded_body: str) -> float:  # fmt: skip
+        """:meth:`score` of clean (NFC) text whose :func:`fold_text` is already known."""
+        views = [(title, folded_title), (body, folded_body)]
         phrases = [list(islice(self.phrase.finditer(folded), MAX_OCCURRENCES))
                    for _, folded in views]  # fmt: skip
         spans = [[[m.span() for m in islice(term.finditer(folded), MAX_OCCURRENCES)]
@@ -469,22 +490,23 @@ def search(session: Session, query: str, filters: SearchFilters = NO_FILTERS, *,
                  if pool[ranked[n]] != pool[ranked[n - 1]]), len(ranked))  # fmt: skip
     ranker = _Ranker(parsed)
     rows = _with_text(session, postgres, ranked[:read])
-    scored = sorted(((ranker.score(row[5], row[6]), row) for row in rows),
-                    key=lambda pair: (pool[pair[1][0]], -pair[0], -pair[1][0]))
+    scored = sorted(((ranker.score_folded(*row.texts), row) for row in rows),
+                    key=lambda pair: (pool[pair[1].document_id], -pair[0], -pair[1].document_id))
     page = scored[offset:wanted]
     beyond = wanted - len(pool)
     if not complete and beyond > 0:
         rest = (_matching(postgres, kinds[-1], where)
                 .where(Document.id.not_in(list(pool)))
                 .offset(max(0, offset - len(pool))).limit(min(limit, beyond)))  # fmt: skip
-        page += [(ranker.score(row[5], row[6]), row)
+        page += [(ranker.score_folded(*row.texts), row)
                  for row in _with_text(session, postgres, list(session.scalars(rest)))]
     pattern = parsed.pattern()
     return [
-        SearchHit(doc_id, dossier_id, doc_type, filename, score,
-                  _snippet(body, pattern) or _snippet(title, pattern)
-                  or html.escape(" ".join(body.split()[:SNIPPET_WORDS])))
-        for score, (doc_id, dossier_id, doc_type, filename, _, title, body) in page
+        SearchHit(row.document_id, row.dossier_id, row.doc_type, row.filename, score,
+                  _snippet(row.body, pattern, row.folded_body)
+                  or _snippet(row.title, pattern, row.folded_title)
+                  or html.escape(" ".join(row.body.split()[:SNIPPET_WORDS])))
+        for score, row in page
     ]  # fmt: skip
 
 
@@ -528,18 +550,43 @@ def _matching(postgres: bool, expression: str,
             .order_by(_FTS.c.rowid.desc()))  # fmt: skip
 
 
-def _with_text(session: Session, postgres: bool,
-               document_ids: list[int]) -> list[tuple[int, int | None, str | None, str, int,
-                                                       str, str]]:  # fmt: skip
-    """The documents' columns, then 0, their original title and body, in id order."""
+@dataclass(frozen=True)
+class _Row:
+    """A candidate document: its columns, its indexed (clean) title and body and their
+    :func:`fold_text`."""
+
+    document_id: int
+    dossier_id: int | None
+    doc_type: str | None
+    filename: str
+    title: str
+    body: str
+    folded_title: str
+    folded_body: str
+
+    @property
+    def texts(self) -> tuple[str, str, str, str]:
+        """Title, body, folded title, folded body: :meth:`_Ranker.score_folded`'s input."""
+        return self.title, self.body, self.folded_title, self.folded_body
+
+
+def _with_text(session: Session, postgres: bool, document_ids: list[int]) -> list[_Row]:
+    """The documents with their indexed text, in id order; text indexed before
+    ``document_search_folded`` existed is folded here."""
     if not document_ids:
         return []
     text = _PG if postgres else _TEXT
     statement = (sa.select(Document.id, Document.dossier_id, Document.doc_type,
-                           Document.filename, sa.literal(0), text.c.title, text.c.body)
+                           Document.filename, text.c.title, text.c.body, _FOLDED.c.title,
+                           _FOLDED.c.body)
                  .join_from(Document, text, text.c.document_id == Document.id)
+                 .outerjoin(_FOLDED, _FOLDED.c.document_id == Document.id)
                  .where(Document.id.in_(document_ids)).order_by(Document.id))  # fmt: skip
-    return [tuple(row) for row in session.execute(statement)]
+    return [_Row(document_id, dossier_id, doc_type, filename, title, body,
+                 fold_text(title) if folded_title is None else folded_title,
+                 fold_text(body) if folded_body is None else folded_body)
+            for document_id, dossier_id, doc_type, filename, title, body, folded_title,
+            folded_body in session.execute(statement)]  # fmt: skip
 
 
 def _densest_match(pattern: re.Pattern[str], folded: str) -> re.Match[str] | None:
@@ -555,12 +602,14 @@ def _densest_match(pattern: re.Pattern[str], folded: str) -> re.Match[str] | Non
     return best
 
 
-def _snippet(text: str, pattern: re.Pattern[str]) -> str | None:
+def _snippet(text: str, pattern: re.Pattern[str], folded: str | None = None) -> str | None:
     """About ``SNIPPET_WORDS`` words of ``text`` from a little before the first match of
-    ``pattern`` (sought in the folded text) as escaped HTML, the matches in their original
-    spelling in ``<mark>`` (neighbours share one); ``None`` if nothing matches."""
+    ``pattern`` (sought in the folded text; ``folded``: :func:`fold_text` of ``text`` when
+    known) as escaped HTML, the matches in their original spelling in ``<mark>`` (neighbours
+    share one); ``None`` if nothing matches."""
     original = unicodedata.normalize("NFC", text)
-    folded = fold_text(original)
+    if folded is None:
+        folded = fold_text(original)
     starts: list[int] | None = None  # folded offset of each character, when they differ
     if len(folded) != len(original):
         pieces = list(map(_FOLD.__getitem__, map(ord, original)))
