@@ -3,7 +3,7 @@ generated scans it never saw.
 
     .venv/bin/python benchmarks/ocr_quality.py [--corpus ../shared/corpus] [--lang vie]
         [--psm 3] [--only ID ...] [--generated 48] [--sets corpus,generated]
-        [--off IDEA,...] [--baseline] [--turn DEGREES]
+        [--off IDEA,...] [--baseline] [--turn DEGREES] [--ocrmypdf]
 
 Per document: character error rate (corpus README: NFC, whitespace collapsed, Levenshtein /
 length of the truth) of ``recognise_page(prepare_page(page))``, wall seconds per page
@@ -19,6 +19,14 @@ scanned with the same random degradations (skew, blur, noise, seals, 200-300 dpi
 black-and-white), loaded the way ``sohoa ocr`` loads a file, scored against the
 generator's text.
 
+``real`` is the whole pages of real scans transcribed by hand in
+``benchmarks/real_documents/transcripts`` (index.json; the PDFs are looked up in
+``../shared/corpus/real-documents`` and ``benchmarks/real_documents/files``), loaded the way
+``sohoa ocr`` loads a page; beside the full page's CER and line CER, ``body`` is the line
+CER of the body lines alone. ``--ocrmypdf`` also runs OCRmyPDF (``-l vie --force-ocr
+--invalidate-digital-signatures --rotate-pages --deskew``, its sidecar text) on each real
+page when it is installed.
+
 ``--off`` turns ideas of the pipeline off for an ablation (``smooth``: upscaling and
 smoothing of black-and-white scans; ``reread``: low-confidence lines read again larger;
 ``choices``: Tesseract's character alternatives re-ranked by Vietnamese syllable
@@ -31,8 +39,11 @@ plus one recognition of the unprocessed page. ``--turn`` rotates every page firs
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -46,7 +57,7 @@ sys.path.insert(0, str(REPO))
 
 from ingest.synthetic import generate_documents  # noqa: E402
 from ocr import preprocess, recognise, tesseract  # noqa: E402
-from ocr.inputs import iter_pages  # noqa: E402
+from ocr.inputs import iter_pages, load_page  # noqa: E402
 from ocr.model import OcrLimits, PageImage  # noqa: E402
 from tests.support.ocr_corpus import cer, normalise, render_pages, truth  # noqa: E402
 from tests.support.synthetic_pdf import random_degradation, scan_pdf  # noqa: E402
@@ -120,6 +131,87 @@ def generated_documents(count: int) -> Iterator[tuple[str, list[PageImage], str]
             pdf.unlink()
 
 
+REAL = REPO / "benchmarks" / "real_documents"
+REAL_PLACES = (REPO.parent / "shared" / "corpus" / "real-documents", REAL / "files")
+
+
+def real_pages() -> Iterator[tuple[str, Path, int, str, str]]:
+    """(label, PDF, 0-based page, whole-page transcript, body lines) of each transcribed
+    real page whose PDF is at hand (the others are named and skipped)."""
+    folder = REAL / "transcripts"
+    index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+    for entry in index["pages"]:
+        pdf = next((place / entry["file"] for place in REAL_PLACES
+                    if (place / entry["file"]).is_file()), None)
+        if pdf is None:
+            print(f"{entry['file']}: not found (score.py --materialise), skipped")
+            continue
+        lines = (folder / entry["transcript"]).read_text(encoding="utf-8").splitlines()
+        first, last = entry["body"]
+        yield (f"{Path(entry['file']).stem} p{entry['page']}", pdf, entry["page"] - 1,
+               "\n".join(lines), "\n".join(lines[first - 1 : last]))
+
+
+def ocrmypdf_text(pdf: Path, index: int) -> tuple[str, float]:
+    """OCRmyPDF's sidecar text of one page of ``pdf`` and its wall seconds."""
+    import pymupdf
+
+    with tempfile.TemporaryDirectory(prefix="sohoa-ocrmypdf-") as work:
+        single, sidecar = Path(work) / "page.pdf", Path(work) / "page.txt"
+        with pymupdf.open(pdf) as document, pymupdf.open() as page:
+            page.insert_pdf(document, from_page=index, to_page=index)
+            page.save(single)
+        command = shutil.which("ocrmypdf", path=str(Path(sys.executable).parent)) or "ocrmypdf"
+        started = time.perf_counter()
+        subprocess.run([command, "-q", "-l", "vie", "--force-ocr",
+                        "--invalidate-digital-signatures", "--rotate-pages", "--deskew",
+                        "--jobs", "1", "--sidecar", str(sidecar), str(single),
+                        str(Path(work) / "out.pdf")], check=True,
+                       env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+        return sidecar.read_text(encoding="utf-8"), time.perf_counter() - started
+
+
+def run_real(args: argparse.Namespace) -> None:
+    """OCR each transcribed real page: full-page CER, line CER, body line CER, s/page."""
+    limits = OcrLimits()
+    with_ocrmypdf = args.ocrmypdf and shutil.which(
+        "ocrmypdf", path=str(Path(sys.executable).parent)) is not None
+    header = (f"{'page':32} {'CER':>7} {'line':>6} {'body':>6} {'s/page':>7} {'cpu s/p':>7}"
+              + (f" {'OMP CER':>8} {'line':>6} {'body':>6} {'s/page':>7}" if with_ocrmypdf
+                 else ""))
+    print(f"\nreal scans (hand transcribed)\n{header}\n{'-' * len(header)}")
+    sums: dict[str, list[float]] = {}
+    for label, pdf, index, expected, body in real_pages():
+        cpu = cpu_seconds()
+        started = time.perf_counter()
+        page = load_page(pdf, index, limits)
+        result = recognise.recognise_page(preprocess.prepare_page(page, limits), args.lang,
+                                          limits)
+        seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
+        row = {"cer": cer(result.text, expected), "line": line_cer(result.text, expected),
+               "body": line_cer(result.text, body), "s": seconds, "cpu": cpu}
+        text = (f"{label:32} {row['cer']:7.2%} {row['line']:6.2%} {row['body']:6.2%} "
+                f"{seconds:7.2f} {cpu:7.2f}")
+        if with_ocrmypdf:
+            theirs, their_seconds = ocrmypdf_text(pdf, index)
+            row |= {"omp_cer": cer(theirs, expected), "omp_line": line_cer(theirs, expected),
+                    "omp_body": line_cer(theirs, body), "omp_s": their_seconds}
+            text += (f" {row['omp_cer']:8.2%} {row['omp_line']:6.2%} {row['omp_body']:6.2%} "
+                     f"{their_seconds:7.2f}")
+        for key, value in row.items():
+            sums.setdefault(key, []).append(value)
+        print(text, flush=True)
+    print("-" * len(header))
+    mean = {key: sum(values) / len(values) for key, values in sums.items()}
+    if mean:
+        print(f"real: mean CER {mean['cer']:.2%}, line CER {mean['line']:.2%}, body CER "
+              f"{mean['body']:.2%} (max {max(sums['body']):.2%}); {mean['s']:.2f} s/page, "
+              f"{mean['cpu']:.2f} CPU s/page over {len(sums['cer'])} pages"
+              + (f"; OCRmyPDF CER {mean['omp_cer']:.2%}, line {mean['omp_line']:.2%}, body "
+                 f"{mean['omp_body']:.2%}, {mean['omp_s']:.2f} s/page" if "omp_cer" in mean
+                 else ""), flush=True)
+
+
 def run(name: str, documents: Iterator[tuple[str, list[PageImage], str]],
         args: argparse.Namespace) -> None:
     """OCR each document and print its line, then the set's summary."""
@@ -177,7 +269,9 @@ def main() -> int:
     parser.add_argument("--lang", default=recognise.DEFAULT_LANG)
     parser.add_argument("--psm", type=int, default=recognise.PAGE_SEGMENTATION)
     parser.add_argument("--only", nargs="*", default=None, help="corpus document ids to run")
-    parser.add_argument("--sets", default="corpus,generated")
+    parser.add_argument("--sets", default="corpus,generated,real")
+    parser.add_argument("--ocrmypdf", action="store_true",
+                        help="also run OCRmyPDF on the real pages")
     parser.add_argument("--generated", type=int, default=48)
     parser.add_argument("--off", default="", help=f"ideas to turn off: {','.join(IDEAS)}")
     parser.add_argument("--baseline", action="store_true")
@@ -194,6 +288,8 @@ def main() -> int:
     if "generated" in sets:
         run(f"generated scans (seed {GENERATED_SEED})", generated_documents(args.generated),
             args)
+    if "real" in sets:
+        run_real(args)
     return 0
 
 
