@@ -32,6 +32,7 @@ before that table are folded when read). Tables: migrations ``0003_search``, ``0
 from __future__ import annotations
 
 import html
+import json
 import re
 import unicodedata
 from bisect import bisect_right
@@ -59,6 +60,7 @@ MAX_LIMIT = 200
 SNIPPET_WORDS = 30  # about this many words per snippet ...
 SNIPPET_LEAD = 8  # ... of which these come before the first match
 CANDIDATES = 100  # documents of each kind ranked in Python (see the module's docstring)
+FEW_MATCHES = 2000  # PostgreSQL: kinds expected this rare are found through the index alone
 MAX_LEXEME_BYTES = 600_000  # a PostgreSQL tsvector holds at most 1 MB: bigrams stop here
 FIELD_MARK = "="  # PostgreSQL's lexemes of the title's words and bigrams: "=dong chi"
 MAX_OCCURRENCES = 200  # occurrences of one word looked at when ranking a document
@@ -479,7 +481,8 @@ def search(session: Session, query: str, filters: SearchFilters = NO_FILTERS, *,
     pool: dict[int, int] = {}  # document id: its part (the best of its kinds)
     last_kind = 0
     for group in _groups(parts):  # a part's kinds together; later parts only if needed
-        for document_id, kind in session.execute(_pool(postgres, kinds, group, where)):
+        few = [kind for kind in group if postgres and _few_matches(session, kinds[kind])]
+        for document_id, kind in session.execute(_pool(postgres, kinds, group, where, few)):
             pool[document_id] = min(parts[kind], pool.get(document_id, parts[kind]))
             last_kind += kind == len(kinds) - 1
         if len(pool) >= wanted:  # later parts rank below the whole page: not looked up
@@ -524,26 +527,51 @@ def _groups(parts: list[int]) -> list[list[int]]:
 
 
 def _pool(postgres: bool, kinds: list[str], chosen: list[int],
-          where: list[sa.ColumnElement[bool]]) -> sa.CompoundSelect[int, int]:  # fmt: skip
+          where: list[sa.ColumnElement[bool]],
+          few: Collection[int] = ()) -> sa.CompoundSelect[int, int]:  # fmt: skip
     """(document id, kind) of the newest ``CANDIDATES`` matches of each ``chosen`` kind
-    (indexes of ``kinds``), one statement."""
+    (indexes of ``kinds``), one statement; ``few``: kinds to find through the index alone
+    (PostgreSQL: see :func:`_few_matches`)."""
     selects = []
     for kind in chosen:
-        found = _matching(postgres, kinds[kind], where).limit(CANDIDATES).subquery()
+        found = _matching(postgres, kinds[kind], where, kind in few).limit(CANDIDATES).subquery()
         selects.append(sa.select(found.c[0], sa.literal(kind, sa.Integer)))
     return sa.union_all(*selects)
 
 
-def _matching(postgres: bool, expression: str,
-              where: list[sa.ColumnElement[bool]]) -> sa.Select[Any]:  # fmt: skip
+
+
+def _few_matches(session: Session, expression: str) -> bool:
+    """Whether PostgreSQL's planner expects at most ``FEW_MATCHES`` documents to match the
+    tsquery ``expression`` (an ``EXPLAIN``: no rows read). The newest of so few are best
+    found through the GIN index alone (all matches, then sorted); left to itself, the
+    planner may walk the documents newest first testing each one's lexemes, which it deems
+    cheap but which reads each row's large tsvector from TOAST (~10 µs a row: 10,000 rows
+    for a phrase in 1% of them). Kinds expected often keep that walk: it stops after
+    ``CANDIDATES`` matches."""
+    matching = sa.select(_PG.c.document_id).where(
+        _PG.c.folded.op("@@")(sa.cast(sa.literal(expression, sa.Text), TSQUERY)))
+    # the tsquery as a literal: a parameter would let a prepared statement (psycopg
+    # prepares a query run 5 times) get a generic plan, whose estimate ignores it
+    literal = matching.compile(dialect=session.get_bind().dialect,
+                               compile_kwargs={"literal_binds": True})
+    plan = session.execute(sa.text(f"EXPLAIN (FORMAT JSON) {literal}")).scalar_one()
+    root = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
+    return bool(root["Plan Rows"] <= FEW_MATCHES)
+
+
+def _matching(postgres: bool, expression: str, where: list[sa.ColumnElement[bool]],
+              few: bool = False) -> sa.Select[Any]:  # fmt: skip
     """Ids of the documents matching ``expression`` (FTS5 or tsquery text) and ``where``,
-    newest first."""
+    newest first; ``few``: sorted by an expression no index gives, so that PostgreSQL finds
+    them through the GIN index (see :func:`_few_matches`)."""
     if postgres:
         tsquery = sa.cast(sa.literal(expression, sa.Text), TSQUERY)
+        newest = (_PG.c.document_id + 0) if few else _PG.c.document_id
         return (sa.select(_PG.c.document_id)
                 .join_from(_PG, Document, Document.id == _PG.c.document_id)
                 .where(_PG.c.folded.op("@@")(tsquery), *where)
-                .order_by(_PG.c.document_id.desc()))  # fmt: skip
+                .order_by(newest.desc()))  # fmt: skip
     return (sa.select(_FTS.c.rowid)
             .join_from(_FTS, Document, Document.id == _FTS.c.rowid)
             .where(sa.literal_column("document_search").op("MATCH")(expression), *where)
