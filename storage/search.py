@@ -492,10 +492,15 @@ def search(session: Session, query: str, filters: SearchFilters = NO_FILTERS, *,
     read = next((n for n in range(wanted, len(ranked))
                  if pool[ranked[n]] != pool[ranked[n - 1]]), len(ranked))  # fmt: skip
     ranker = _Ranker(parsed)
-    rows = _with_text(session, postgres, ranked[:read])
+    marked = parsed.spelled is not None  # diacritics compare the original text
+    rows = _with_text(session, postgres, ranked[:read], original=marked)
     scored = sorted(((ranker.score_folded(*row.texts), row) for row in rows),
                     key=lambda pair: (pool[pair[1].document_id], -pair[0], -pair[1].document_id))
     page = scored[offset:wanted]
+    if not marked:  # the page's snippets show the original text
+        originals = {row.document_id: row for row in _with_text(
+            session, postgres, [row.document_id for _, row in page if not row.original])}
+        page = [(score, originals.get(row.document_id, row)) for score, row in page]
     beyond = wanted - len(pool)
     if not complete and beyond > 0:
         rest = (_matching(postgres, kinds[-1], where)
@@ -591,6 +596,7 @@ class _Row:
     body: str
     folded_title: str
     folded_body: str
+    original: bool = True  # False: title and body were not read (empty)
 
     @property
     def texts(self) -> tuple[str, str, str, str]:
@@ -598,23 +604,30 @@ class _Row:
         return self.title, self.body, self.folded_title, self.folded_body
 
 
-def _with_text(session: Session, postgres: bool, document_ids: list[int]) -> list[_Row]:
+def _with_text(session: Session, postgres: bool, document_ids: list[int], *,
+               original: bool = True) -> list[_Row]:  # fmt: skip
     """The documents with their indexed text, in id order; text indexed before
-    ``document_search_folded`` existed is folded here."""
+    ``document_search_folded`` existed is folded here. ``original=False``: the original
+    title and body only where there is no folded text (half the bytes to read)."""
     if not document_ids:
         return []
     text = _PG if postgres else _TEXT
+    unfolded = _FOLDED.c.document_id.is_(None)
+    title, body = ((text.c.title, text.c.body) if original else
+                   (sa.case((unfolded, text.c.title)), sa.case((unfolded, text.c.body))))
     statement = (sa.select(Document.id, Document.dossier_id, Document.doc_type,
-                           Document.filename, text.c.title, text.c.body, _FOLDED.c.title,
-                           _FOLDED.c.body)
+                           Document.filename, title, body, _FOLDED.c.title, _FOLDED.c.body)
                  .join_from(Document, text, text.c.document_id == Document.id)
                  .outerjoin(_FOLDED, _FOLDED.c.document_id == Document.id)
                  .where(Document.id.in_(document_ids)).order_by(Document.id))  # fmt: skip
-    return [_Row(document_id, dossier_id, doc_type, filename, title, body,
-                 fold_text(title) if folded_title is None else folded_title,
-                 fold_text(body) if folded_body is None else folded_body)
-            for document_id, dossier_id, doc_type, filename, title, body, folded_title,
-            folded_body in session.execute(statement)]  # fmt: skip
+    rows = []
+    for document_id, dossier_id, doc_type, filename, title, body, folded_title, folded_body \
+            in session.execute(statement):  # fmt: skip
+        if folded_title is None:
+            folded_title, folded_body = fold_text(title), fold_text(body)
+        rows.append(_Row(document_id, dossier_id, doc_type, filename, title or "", body or "",
+                         folded_title, folded_body, original or title is not None))
+    return rows
 
 
 def _densest_match(pattern: re.Pattern[str], folded: str) -> re.Match[str] | None:
