@@ -463,10 +463,11 @@ def search(session: Session, query: str, filters: SearchFilters = NO_FILTERS, *,
     space follows it), best first by :func:`score_text`, the same on both databases.
 
     The ranked pool holds the newest ``CANDIDATES`` of each kind the index finds (phrase in
-    the title, phrase, every word in the title, every word), found in one statement. It is
-    ranked in parts by the best kind the index found each document in (:meth:`_Query.parts`:
-    the parts' scores do not overlap when the index and :func:`score_text` agree), each part
-    by score; only the parts reaching the page are read and scored. A document whose phrase
+    the title, phrase, every word in the title, every word). It is ranked in parts by the
+    best kind the index found each document in (:meth:`_Query.parts`: the parts' scores do
+    not overlap when the index and :func:`score_text` agree), each part by score; the parts
+    are looked up in turn (one statement each) until they fill the page, and only the parts
+    reaching the page are read (their folded text) and scored. A document whose phrase
     the index missed (rows indexed before word pairs: see :func:`rebuild_index`) ranks in a
     later part. Further matches follow the pool, newest first. :class:`SearchQueryError`
     for no words or a bad filter or page."""
