@@ -7,9 +7,9 @@ Every step is a small pure function on numpy images; :func:`prepare_page` chains
    (Tesseract's OSD asked when the up/down signal is weak);
 3. ``display``: the scan as it came (colour kept), turned upright and deskewed;
 4. ``ocr_image``: ``display`` without red ink, with a flat white background, light
-   denoising, upscaled to ``OcrLimits.target_dpi`` when scanned coarser, then binarised;
-   a black-and-white scan is instead upscaled to 400 dpi and smoothed into gray
-   (:func:`smooth_bilevel`).
+   denoising, without horizontal rules (:func:`remove_rules`), upscaled to
+   ``OcrLimits.target_dpi`` when scanned coarser, then binarised; a black-and-white
+   scan is instead upscaled to 400 dpi and smoothed into gray (:func:`smooth_bilevel`).
 """
 
 from __future__ import annotations
@@ -185,6 +185,31 @@ def upscale_for_ocr(gray: Image, dpi: float, target_dpi: int) -> tuple[Image, fl
     return resize_image(gray, scale, sharp=True), scale
 
 
+REMOVE_RULES = True
+"""Printed horizontal rules are whitened before OCR (see :func:`remove_rules`)."""
+
+RULE_LENGTH_INCHES = 0.8
+"""An unbroken horizontal run of ink at least this long (20 mm) is a rule, not letters (the
+tops of touching capitals, "STTTT", run about 10 mm)."""
+
+
+def remove_rules(gray: Image, dpi: float) -> Image:
+    """``gray`` (upright, deskewed) with its horizontal rules whitened: the short rules
+    under the header's agency and motto, table borders. A rule touching the descenders of
+    the line above or close to the line below made Tesseract drop both lines ("Số: ...",
+    "Độc lập - Tự do - Hạnh phúc"); the letters it crosses keep their other strokes."""
+    length = max(15, round(RULE_LENGTH_INCHES * dpi))
+    _, ink = cv2.threshold(gray, 0, WHITE, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1))
+    rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
+    if not rules.any():
+        return gray
+    rules = cv2.dilate(rules, np.ones((3, 1), np.uint8))  # the rule's anti-aliased edges
+    cleaned = gray.copy()
+    cleaned[rules > 0] = WHITE
+    return cleaned
+
+
 SKEW_LIMIT = 17.0
 """Largest skew searched for, in degrees (±15° promised, with a margin)."""
 
@@ -316,6 +341,8 @@ def prepare_page(page: PageImage, limits: OcrLimits, osd: bool = True,
     clean = clean_for_ocr(display, page.dpi)
     if not page.bilevel:
         clean = denoise(clean)
+    if REMOVE_RULES:
+        clean = remove_rules(clean, page.dpi)
     if page.bilevel and SMOOTH_BILEVEL:
         ocr_image, ocr_scale = smooth_bilevel(clean, page.dpi)
     else:

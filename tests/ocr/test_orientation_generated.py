@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 
 from ingest.synthetic import generate_documents
@@ -78,3 +80,26 @@ def test_certificate_turned_a_quarter_is_read(certificate: PageImage) -> None:
     assert "GIẤY CHỨNG NHẬN ĐĂNG KÝ DOANH NGHIỆP" in lines
     assert "Mã số doanh nghiệp: 1159894712" in lines
     assert "2. Địa chỉ trụ sở chính: số 32, đường Lê Duẩn, xã Kim Liên," in lines
+
+
+def test_rules_are_whitened_and_letters_kept() -> None:
+    gray = np.full((300, 1200), 255, np.uint8)
+    cv2.putText(gray, "Doc lap - Tu do - Hanh phuc", (40, 120), cv2.FONT_HERSHEY_SIMPLEX,
+                2.0, 0, 5)
+    letters = gray < 128
+    cv2.line(gray, (40, 136), (1100, 136), 0, 3)  # an underline touching the descenders
+    cleaned = preprocess.remove_rules(gray, 300)
+    assert (cleaned[133:140, 40:1100] < 128).mean() < 0.05
+    assert (cleaned < 128)[letters].mean() > 0.95
+
+
+@pytest.mark.slow
+def test_header_lines_beside_the_rules_are_read(tmp_path: Path) -> None:
+    # syn777-00019-bao_cao: the rules under the agency and under the motto made Tesseract
+    # drop 'Số: 606/BC-UBND' and 'Độc lập - Tự do - Hạnh phúc'
+    pages = scanned(tmp_path, 19, Degradation(dpi=300, skew_deg=1.45, blur=0.72,
+                                              noise=0.017, color=True, yellow=True))
+    prepared = prepare_page(pages[0], LIMITS)
+    lines = recognise_page(prepared, DEFAULT_LANG, LIMITS).text.split("\n")
+    assert lines[:4] == ["ỦY BAN NHÂN DÂN XÃ EA TU", "Số: 606/BC-UBND",
+                         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
