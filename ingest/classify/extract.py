@@ -17,6 +17,7 @@ from ingest.classify import layout
 from ingest.classify.handwriting import CropReader, Review, date_blanks, number_blank
 from ingest.classify.lines import Line, ReadDocument
 from ingest.classify.names import repair_name
+from ingest.classify.spelling import correct_marks
 from ingest.classify.syllables import merge_readings
 from ingest.classify.text import find_keyword, fold, is_upper_line, tidy
 from ingest.classify.validate import (
@@ -27,6 +28,10 @@ from ingest.classify.validate import (
     valid_symbol,
 )
 from ingest.classify.vocabulary import ADMINISTRATIVE_TYPES, POSITIONS
+
+STAMP_CONFIDENCE = 40.0
+"""Under this mean word confidence (0..100) an OCR'd line under the title is a stamp's or
+a seal's specks, not part of the summary."""
 
 Reread = Callable[[Line], str | None]
 """Reads one line's image again on its own; None when it cannot."""
@@ -94,7 +99,10 @@ class FieldExtractor:
         self.doc_type = doc_type
         self.reread = reread
         self.review: list[Review] = []  # fields left empty for a person (handwritten)
-        self.known_names = tuple(known_names)
+        # a personal e-signature certificate names the signer (an agency's names none)
+        self.certified = tuple(dict.fromkeys(
+            stamp.person for stamp in document.e_signatures if stamp.person))
+        self.known_names = (*known_names, *self.certified)
         self.first = document.pages[0] if document.pages else []
         self.width = document.page_widths[0] if document.page_widths else 0.0
 
@@ -207,6 +215,8 @@ class FieldExtractor:
             return None
         value = _summary_opening(tidy(" ".join(_better_reading(line, self.reread)
                                                 for line in lines)))
+        if all(line.bold is None for line in lines):  # OCR'd, not a text layer's exact text
+            value = correct_marks(value)
         return FieldValue(value, 0.85 * _ocr_certainty(lines)) if len(value) >= 4 else None
 
     def _vv_summary(self) -> list[Line]:
@@ -230,31 +240,38 @@ class FieldExtractor:
         styled = self._styled_summary(self.first[title.index], start)
         if styled is not None:
             return styled
-        block = layout.take_block(self.first, start, self._summary_line, limit=4)
-        block = self._continued(block, start)
+        # a stamp beside the summary reads as lines of specks OCR is unsure of: not text
+        page = self.first[:start] + [line for line in self.first[start:]
+                                     if line.confidence >= STAMP_CONFIDENCE]
+        block = layout.take_block(page, start, self._summary_line, limit=4)
+        block = self._continued(block, start, page)
         margins = layout.text_margins(self.first, self.width)
         capitals = is_upper_line(block[0].text) if block else False
+        title_line = self.first[title.index]
         for index in range(1, len(block)):
             ends_sentence = block[index].text.rstrip().endswith((".", ";", ":"))
-            if ends_sentence or not layout.aligned_like(block[index], block[0], margins,
-                                                        self.width, capitals=capitals) or (
+            aligned = any(layout.aligned_like(block[index], reference, margins, self.width,
+                                              capitals=capitals)
+                          for reference in (block[0], title_line))
+            # (centred under the title: OCR may have joined a stamp's text to the first line)
+            if ends_sentence or not aligned or (
                     is_upper_line(block[index].text) != is_upper_line(block[0].text)):
                 return block[:index]
         return block
 
-    def _continued(self, block: list[Line], start: int) -> list[Line]:
+    def _continued(self, block: list[Line], start: int, page: list[Line]) -> list[Line]:
         """A capitals summary whose line ends on a word that needs a next one ("... CỦA")
         goes on even when that next line starts like an authority ("CHÍNH PHỦ QUY ĐỊNH
         ...", which alone is no summary line)."""
         while block and len(block) < 6 and is_upper_line(block[0].text) and (
                 f" {fold(block[-1].text).rstrip()}".endswith(_CONTINUES)):
             index = start + len(block)
-            following = self.first[index] if index < len(self.first) else None
+            following = page[index] if index < len(page) else None
             if following is None or not is_upper_line(following.text) or layout.is_junk(
                     following) or not layout.follows_closely(block[-1], following):
                 break
             block = [*block, following]
-            more = layout.take_block(self.first, start + len(block), self._summary_line,
+            more = layout.take_block(page, start + len(block), self._summary_line,
                                      limit=6 - len(block))
             if more and layout.follows_closely(block[-1], more[0]):
                 block += more
@@ -297,8 +314,11 @@ class FieldExtractor:
             name_index, name = _find_name(column, self.reread, self.known_names)
             if name is not None:
                 return {"nguoi_ky": name, "chuc_vu": self._position(column[:name_index])}
-        # the seal hid the name: the first block's position still reads
-        return {"nguoi_ky": None, "chuc_vu": self._position(blocks[0]) if blocks else None}
+        # the seal hid the name: the first block's position still reads, and the name is
+        # the one person a personal e-signature certificate names
+        certified = FieldValue(self.certified[0], 0.7) if len(self.certified) == 1 else None
+        return {"nguoi_ky": certified,
+                "chuc_vu": self._position(blocks[0]) if blocks else None}
 
     def _position(self, above: list[Line]) -> FieldValue | None:
         """The position among the capitalised lines above the name: those under the last
@@ -410,7 +430,9 @@ def _summary_without_geometry(lines: list[Line], keep: Callable[[Line], bool]) -
 _CONTINUES = (" cua", " va", " ve", " so", " doi voi", " cho", " tai", " tren", " theo",
               " voi", ",", " cac", " nam", " thue")
 """Ends of a capitals summary line (folded) that the next line must complete."""
-_OPENING_SPECKS = re.compile(r"^[^\w(\"“]+")
+_OPENING_SPECKS = re.compile(r"^(?:[^\w(\"“]|_)+")
+_BESIDE = re.compile(r"^.*\|\s*(?=(?:V\s*/\s*v|Về|Ve|Quy định|V[eề] việc)\b)")
+"""What OCR read beside a summary's first line (a stamp left of it, joined with a "|")."""
 _VV_OPENING = re.compile(r"^v\s*[/|l1i¿?\\]\s*v\s+", re.IGNORECASE)
 
 
@@ -418,7 +440,7 @@ def _summary_opening(value: str) -> str:
     """A summary's fixed opening as it is printed: OCR's specks before it dropped, "V¿v"
     read as "V/v", and "Về việc" with its marks when OCR misread them ("Vẻ việc",
     "ve việc")."""
-    value = _OPENING_SPECKS.sub("", value)
+    value = _OPENING_SPECKS.sub("", _BESIDE.sub("", value))
     vv = _VV_OPENING.match(value)
     if vv:
         return f"V/v {value[vv.end():]}"

@@ -46,6 +46,16 @@ def _frequent_spelling(word: str) -> str:
     return matches[0] if matches else word
 
 
+def _capital_lost(word: str) -> str:
+    """The surname ``word`` is when OCR lost its capital (a seal's edge or a stroke of the
+    signature over it: "rần" for "Trần"): the one surname that is ``word`` after its first
+    letter; ``word`` as it is when none or several are."""
+    if len(word) < 2:
+        return word
+    matches = [surname for surname in SURNAMES if surname[1:] == word]
+    return matches[0] if len(matches) == 1 else word
+
+
 def _name_words(text: str) -> list[str]:
     """The words of a name line without what a seal or a rank leaves beside them: edge
     punctuation, tokens with no letter or a single letter, lower-case words before or
@@ -54,6 +64,8 @@ def _name_words(text: str) -> list[str]:
     words = [word for word in words if len(word) >= 2 and any(char.isalpha() for char in word)]
     if words and words[0][:2] in ("fi", "Fi") and words[0][2:3].islower():
         words[0] = f"H{words[0][2:]}"  # the "fi" ligature for a bold H ("fia" for "Hà")
+    if len(words) >= 3 and words[0][:1].islower() and words[1][:1].isupper():
+        words[0] = _capital_lost(words[0])
     while words and not words[0][:1].isupper():
         words.pop(0)
     while words and not words[-1][:1].isupper():

@@ -11,6 +11,7 @@ import pymupdf as _pymupdf
 from ingest.classify import Classifier, FieldExtractor, Line, ReadDocument
 from ingest.classify.names import repair_name
 from ingest.classify.reading import read_file
+from ingest.classify.stamps import ESignature
 from ocr.pipeline import OcrOptions
 from tests.support.variant_pdf import FONT_DIR, FONT_FILES
 
@@ -180,6 +181,35 @@ def test_half_a_name_is_never_taken_for_a_name() -> None:
               _line("eS) m Trường Thọ", 660, confidence=71)]
     assert _signer_fields(signer) == {"chuc_vu": "PHÓ CHỦ TỊCH"}
     assert _signer_fields(signer, known=("Phạm Trường Thọ",))["nguoi_ky"] == "Phạm Trường Thọ"
+
+
+def test_a_surname_whose_capital_ocr_lost() -> None:
+    """'rần Ngọc Căng' (the seal's edge over the T): the one surname ending in 'rần'."""
+    assert repair_name("rần Ngọc Căng") == "Trần Ngọc Căng"
+    assert _signer_fields([_line("CHỦ TỊCH", 576), _line("rần Ngọc Căng", 660)]) == {
+        "nguoi_ky": "Trần Ngọc Căng", "chuc_vu": "CHỦ TỊCH"}
+    assert repair_name("ương Văn Hòa") is None  # Dương or Lương: no guess
+    assert repair_name("ê Văn Tám") is None  # one letter left: no guess
+
+
+def _certified(signer: list[Line], person: str) -> dict[str, str]:
+    document = _letter(signer)
+    document.e_signatures.append(ESignature(signer=person, agency=None, time=None, page=0,
+                                            box=None, source="text-layer"))
+    fields = FieldExtractor(document, "thong_bao").extract()
+    return {name: fields[name].value for name in ("nguoi_ky", "chuc_vu") if name in fields}
+
+
+def test_a_personal_e_signature_names_the_signer() -> None:
+    """A personal certificate's name: taken for a close OCR reading of the name, and for
+    the name a seal hid entirely; an agency's certificate names no signer."""
+    half = [_line("KT. CHỦ TỊCH", 560), _line("PHÓ CHỦ TỊCH", 576),
+            _line("eS) n Thị Tuyết Mai", 660, confidence=71)]
+    assert _certified(half, "Mạnh Thị Tuyết Mai") == {"nguoi_ky": "Mạnh Thị Tuyết Mai",
+                                                      "chuc_vu": "PHÓ CHỦ TỊCH"}
+    hidden = [_line("KT. CHỦ TỊCH", 560), _line("PHÓ CHỦ TỊCH", 576)]
+    assert _certified(hidden, "Mạnh Thị Tuyết Mai")["nguoi_ky"] == "Mạnh Thị Tuyết Mai"
+    assert "nguoi_ky" not in _certified(hidden, "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI")
 
 
 def test_repair_name() -> None:
