@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from ocr.errors import OcrInputError, OcrUnavailableError
+from ocr.handwritten_digits import DigitReading, read_glyphs
 from ocr.model import Image, Word
 from ocr.mupdf import PdfReader
 from ocr.tesseract import recognise
@@ -125,6 +126,14 @@ class LineReader:
                 return [], 0
             readings.append("".join(word.text for word in words))
         return readings, glyphs
+
+    def glyphs(self, page: int, box: tuple[int, int, int, int]) -> DigitReading | None:
+        """What is written in ``box`` on ``page`` read glyph by glyph by the handwritten
+        digit model (:mod:`ocr.handwritten_digits`); None when the page has a text layer."""
+        crop, _, _ = self._crop(page, box, pad_x=0.0, pad_y=0.45)
+        if crop is None:
+            return None
+        return read_glyphs(crop, box[3] - box[1])
 
     def _crop(self, page: int, box: tuple[int, int, int, int], *, pad_x: float,
               pad_y: float) -> tuple[Image | None, int, int]:

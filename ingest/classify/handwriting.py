@@ -19,6 +19,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from ingest.classify.lines import Line
 from ingest.classify.text import fold, lookalikes
+from ocr.handwritten_digits import DigitReading
 
 PixelBox = tuple[int, int, int, int]
 """(left, top, right, bottom) in pixels of the page image OCR read."""
@@ -66,6 +67,14 @@ class CropReader(Protocol):
     def digits(self, page: int, box: PixelBox) -> tuple[Sequence[str], int]:
         """The digits written in ``box``, read a few ways (enlarged, digits only): one
         reading per way, and how many glyphs the ink there holds."""
+
+
+@runtime_checkable
+class GlyphReader(Protocol):
+    """Reads a blank glyph by glyph with the handwritten digit model."""
+
+    def glyphs(self, page: int, box: PixelBox) -> DigitReading | None:
+        """The blank's glyphs, each with its digits ranked (None: nothing to read)."""
 
 
 @dataclass(frozen=True)
@@ -158,6 +167,14 @@ def _read_blank(reader: CropReader, line: Line, left: int, right: int,
     # longer or as frequent rival means the ways disagree
     sure = bool(text) and count >= MIN_VOTES and len(text) <= MAX_DIGITS and not rivals and (
         len(text) >= glyphs) and confidence >= MIN_DIGIT_CONFIDENCE
+    if not sure and isinstance(reader, GlyphReader):
+        # the digit model reads each glyph; where one of the Tesseract readings is exactly
+        # what it read (Tesseract's votes were split, or too few), the two agree: kept.
+        # Never a model reading alone, nor one whose glyph may be two touching digits.
+        model = reader.glyphs(line.page, (left, top, right, bottom))
+        if model is not None and model.text in readings and not model.touching and (
+                len(model.text) <= MAX_DIGITS and len(model.text) >= glyphs):
+            text, sure = model.text, True
     # the blank's crop for a person: a little taller than the line, as handwriting is
     shown = (left, top - height // 2, right, bottom + height // 2)
     return Blank(text if sure else None, confidence, line.page, _to_points(line, shown))

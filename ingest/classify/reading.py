@@ -16,6 +16,7 @@ from ingest.classify.lines import Line, ReadDocument, read_text, read_words_json
 from ingest.classify.stamps import layer_lines, separate_stamps
 from ingest.classify.textlayer import add_styles
 from ingest.errors import IntakeInputError
+from ocr.handwritten_digits import DigitReading
 from ocr.inputs import detect_format
 from ocr.model import Word
 from ocr.pipeline import OcrOptions, ocr_file
@@ -42,6 +43,10 @@ class LineRereader:
     def digits(self, page: int, box: tuple[int, int, int, int]) -> tuple[list[str], int]:
         """A blank read as digits a few ways, and its glyph count."""
         return self._reader.digits(page, box)
+
+    def glyphs(self, page: int, box: tuple[int, int, int, int]) -> DigitReading | None:
+        """A blank read glyph by glyph by the handwritten digit model."""
+        return self._reader.glyphs(page, box)
 
 
 def line_rereader(reader: LineReader) -> Reread:
