@@ -193,20 +193,50 @@ RULE_LENGTH_INCHES = 0.8
 tops of touching capitals, "STTTT", run about 10 mm)."""
 
 
+RULE_REACH_INCHES = 0.3
+"""A rule is whitened only when the ink it touches stays within this height of it (the
+letters of one line); a signature's final stroke is part of loops reaching higher, and
+cut off, the loops' ends were read as letters."""
+
+
 def remove_rules(gray: Image, dpi: float) -> Image:
     """``gray`` (upright, deskewed) with its horizontal rules whitened: the short rules
     under the header's agency and motto, table borders. A rule touching the descenders of
     the line above or close to the line below made Tesseract drop both lines ("Số: ...",
-    "Độc lập - Tự do - Hạnh phúc"); the letters it crosses keep their other strokes."""
-    length = max(15, round(RULE_LENGTH_INCHES * dpi))
+    "Độc lập - Tự do - Hạnh phúc"); the letters it crosses keep their other strokes.
+    Rules belonging to taller ink (a signature's stroke, :data:`RULE_REACH_INCHES`) stay."""
     _, ink = cv2.threshold(gray, 0, WHITE, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    # runs are found a quarter as wide (a rule stays a run): four times less work
+    squeeze = 4
+    narrow = _u8(cv2.resize(ink, (max(ink.shape[1] // squeeze, 1), ink.shape[0]),
+                            interpolation=cv2.INTER_AREA))
+    length = max(4, round(RULE_LENGTH_INCHES * dpi / squeeze))
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1))
-    rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
-    if not rules.any():
+    found = cv2.morphologyEx(cv2.threshold(narrow, 127, WHITE, cv2.THRESH_BINARY)[1],
+                             cv2.MORPH_OPEN, kernel)
+    if not found.any():
         return gray
-    rules = cv2.dilate(rules, np.ones((3, 1), np.uint8))  # the rule's anti-aliased edges
+    reach = round(RULE_REACH_INCHES * dpi)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(found, connectivity=8)
     cleaned = gray.copy()
-    cleaned[rules > 0] = WHITE
+    for label in range(1, count):
+        x, y, w, h = (int(v) for v in stats[label, :4])
+        left, right = x * squeeze, min((x + w) * squeeze, gray.shape[1])
+        rule = np.repeat(labels[y : y + h, x : x + w] == label, squeeze, axis=1)[
+            :, : right - left] & (ink[y : y + h, left:right] > 0)
+        top, bottom = max(y - reach, 0), min(y + h + reach, gray.shape[0])
+        around = _u8(ink[top:bottom, left:right])
+        _, pieces, boxes, _ = cv2.connectedComponentsWithStats(around, connectivity=8)
+        touched = np.unique(pieces[y - top : y - top + h][rule])
+        touched = touched[touched > 0]
+        piece_tops = boxes[touched, cv2.CC_STAT_TOP]
+        piece_bottoms = piece_tops + boxes[touched, cv2.CC_STAT_HEIGHT]
+        if touched.size and (piece_tops.min() == 0 or piece_bottoms.max() == bottom - top):
+            continue  # the ink runs beyond the reach above or below: not a printed rule
+        mask = np.zeros((bottom - top, right - left), np.uint8)
+        mask[y - top : y - top + h][rule] = WHITE
+        mask = cv2.dilate(mask, np.ones((3, 1), np.uint8))  # the rule's anti-aliased edges
+        cleaned[top:bottom, left:right][mask > 0] = WHITE
     return cleaned
 
 
