@@ -5,7 +5,10 @@ from __future__ import annotations
 import statistics
 from dataclasses import replace
 
-from ocr import tesseract
+import cv2
+import numpy as np
+
+from ocr import syllables, tesseract
 from ocr.layout import reading_order
 from ocr.model import Image, OcrLimits, PageResult, PreparedPage, Word
 
@@ -23,6 +26,89 @@ PAGE_SEGMENTATION = 3
 ACCENT_HEIGHT = 0.45
 """A Tesseract line whose words are all lower than this share of the page's median word
 height, right above another line, is that line's diacritics split off."""
+
+
+SYLLABLE_CHOICES = True
+"""Tesseract's per-character LSTM alternatives are re-ranked by Vietnamese syllable
+frequencies (:mod:`ocr.syllables`) on the page's reading. Measured (issue 16 §3): line CER
+corpus 0.288% -> 0.281%, generated 0.868% -> 0.827%, real scans' body 1.88% -> 1.75%; +4%
+CPU per page."""
+
+REREAD_DOUBTFUL_LINES = False
+"""Lines Tesseract was unsure of are read again, enlarged (:func:`reread_doubtful_lines`).
+Off: measured with ``benchmarks/ocr_quality.py --off``, it read no character better (line
+CER corpus 0.29% -> 0.30%, generated 0.82% -> 0.84%, real body 1.75% -> 1.87%) and its
+re-placed words broke the reading order of some pages (corpus CER 0.44% -> 0.57%)."""
+
+DOUBTFUL_LINE = 80.0
+"""A line whose mean word confidence is under this is read again."""
+
+REREAD_SCALE = 1.5
+"""How much a doubtful line is enlarged before it is read again."""
+
+
+def read_words(image: Image, lang: str, psm: int, timeout: float) -> list[Word]:
+    """Tesseract's words on ``image``; with :data:`SYLLABLE_CHOICES`, each word's spelling
+    re-ranked by :func:`ocr.syllables.rerank`."""
+    if not SYLLABLE_CHOICES:
+        return tesseract.recognise(image, lang=lang, psm=psm, timeout=timeout)
+    frequencies = syllables.syllable_frequencies()
+    return [replace(word, text=syllables.rerank(word.text, choices, frequencies))
+            if choices else word
+            for word, choices in tesseract.recognise_choices(image, lang=lang, psm=psm,
+                                                             timeout=timeout)]
+
+
+def _lines(words: list[Word]) -> list[list[Word]]:
+    lines: dict[int, list[Word]] = {}
+    for word in words:
+        lines.setdefault(word.line, []).append(word)
+    return list(lines.values())
+
+
+def reread_doubtful_lines(words: list[Word], image: Image, lang: str,
+                          timeout: float) -> list[Word]:
+    """Read again every line whose mean word confidence is under :data:`DOUBTFUL_LINE`:
+    the lines' crops, enlarged by :data:`REREAD_SCALE`, stacked one under the other with a
+    blank line between them, in one Tesseract run (``--psm 6``); a line's new words replace
+    its old ones when their mean confidence is higher."""
+    doubtful = [line for line in _lines(words)
+                if _mean(line) < DOUBTFUL_LINE and any(w.text.isalnum() or len(w.text) > 1
+                                                       for w in line)]
+    if not doubtful:
+        return words
+    white = 255
+    gray = image if image.ndim == 2 else np.asarray(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY))
+    crops, origins = [], []
+    for line in doubtful:
+        left, top, right, bottom = _box(line)
+        pad = max(4, (bottom - top) // 3)
+        x0, y0 = max(left - pad, 0), max(top - pad, 0)
+        crop = gray[y0 : bottom + pad, x0 : right + pad]
+        crops.append(np.asarray(cv2.resize(crop, None, fx=REREAD_SCALE, fy=REREAD_SCALE,
+                                           interpolation=cv2.INTER_CUBIC), np.uint8))
+        origins.append((x0, y0))
+    gap = max(c.shape[0] for c in crops)
+    width = max(c.shape[1] for c in crops) + 2 * gap
+    canvas = np.full((sum(c.shape[0] + gap for c in crops) + gap, width), white, np.uint8)
+    slots, y = [], gap
+    for crop in crops:
+        canvas[y : y + crop.shape[0], gap : gap + crop.shape[1]] = crop
+        slots.append((y, y + crop.shape[0]))
+        y += crop.shape[0] + gap
+    found = read_words(canvas, lang, 6, timeout)
+    for line, (x0, y0), (top, bottom) in zip(doubtful, origins, slots, strict=True):
+        new = [w for w in found if top <= w.top + w.height / 2 < bottom]
+        if not new or _mean(new) <= _mean(line):
+            continue
+        placed = [replace(w, left=x0 + round((w.left - gap) / REREAD_SCALE),
+                          top=y0 + round((w.top - top) / REREAD_SCALE),
+                          width=max(round(w.width / REREAD_SCALE), 1),
+                          height=max(round(w.height / REREAD_SCALE), 1),
+                          block=line[0].block, line=line[0].line) for w in new]
+        gone = {id(w) for w in line}
+        words = [w for w in words if id(w) not in gone] + placed
+    return words
 
 
 def _box(words: list[Word]) -> tuple[int, int, int, int]:
@@ -120,9 +206,12 @@ def recognise_page(prepared: PreparedPage, lang: str, limits: OcrLimits) -> Page
     ``limits.page_timeout_seconds`` and :class:`ocr.errors.OcrUnavailableError` when
     Tesseract cannot run.
     """
-    found = tesseract.recognise(prepared.ocr_image, lang=lang, psm=PAGE_SEGMENTATION,
-                                timeout=limits.page_timeout_seconds)
+    found = read_words(prepared.ocr_image, lang, PAGE_SEGMENTATION,
+                       limits.page_timeout_seconds)
     found = repair_split_accents(found, prepared.ocr_image, lang, limits.page_timeout_seconds)
+    if REREAD_DOUBTFUL_LINES:
+        found = reread_doubtful_lines(found, prepared.ocr_image, lang,
+                                      limits.page_timeout_seconds)
     height, width = prepared.display.shape[:2]
     words, text = reading_order([to_display(w, prepared.ocr_scale) for w in found], width)
     mean = _mean(words)

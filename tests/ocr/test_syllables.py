@@ -1,0 +1,74 @@
+"""Tesseract's LSTM alternatives (hOCR, ``lstm_choice_mode=2``) and their re-ranking by
+Vietnamese syllable frequencies (issue 16 §3)."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from ocr import tesseract
+from ocr.syllables import rerank
+
+FREQUENCIES = {"phẩm": 1e-4, "phâm": 1e-8, "đổi": 3e-4, "đôi": 2e-4, "hưởng": 3.5e-4,
+               "hương": 2.3e-4, "thuế": 8e-5}
+
+
+def _choices(*groups: tuple[tuple[str, float], ...]) -> tuple[tuple[tuple[str, float], ...], ...]:
+    return groups
+
+
+def test_a_hook_among_the_alternatives_makes_a_known_syllable() -> None:
+    # 'phâm' (not a syllable) read where the LSTM also saw 'ẩ'
+    choices = _choices((("p", 95.0),), (("h", 96.0),), (("â", 80.0), ("ẩ", 45.0), ("ấ", 9.0)),
+                       (("m", 97.0),), ((",", 90.0),))
+    assert rerank("phâm,", choices, FREQUENCIES) == "phẩm,"
+
+
+def test_a_weak_alternative_or_a_known_reading_stays_as_read() -> None:
+    weak = _choices((("p", 95.0),), (("h", 96.0),), (("â", 95.0), ("ẩ", 6.0)), (("m", 97.0),))
+    assert rerank("phâm", weak, FREQUENCIES) == "phâm"
+    # both are syllables and the LSTM is sure of the one it read: frequency alone never wins
+    sure = _choices((("đ", 97.0),), (("ô", 90.0), ("ổ", 20.0)), (("i", 98.0),))
+    assert rerank("đôi", sure, FREQUENCIES) == "đôi"
+
+
+def test_words_with_digits_capitals_mismatched_or_missing_choices_are_left_alone() -> None:
+    assert rerank("phâm", None, FREQUENCIES) == "phâm"
+    short = _choices((("p", 95.0),), (("h", 96.0),))
+    assert rerank("phâm", short, FREQUENCIES) == "phâm"
+    digits = _choices((("2", 90.0), ("z", 60.0)), (("0", 90.0), ("ô", 60.0)))
+    assert rerank("20", digits, FREQUENCIES) == "20"
+    # an upper-case letter is never swapped for a lower-case one
+    upper = _choices((("T", 95.0), ("t", 90.0)), (("h", 96.0),), (("u", 96.0),),
+                     (("é", 60.0), ("ế", 50.0)))
+    assert rerank("Thué", upper, FREQUENCIES) == "Thuế"
+
+
+def _line_image() -> np.ndarray:
+    image = np.full((80, 900), 255, np.uint8)
+    cv2.putText(image, "Uy ban nhan dan 2024", (10, 55), cv2.FONT_HERSHEY_SIMPLEX, 1.4, 0, 3)
+    return image
+
+
+def test_hocr_choices_give_the_words_the_tsv_gives_with_one_group_per_character() -> None:
+    image = _line_image()
+    plain = tesseract.recognise(image, lang="vie", psm=7)
+    with_choices = tesseract.recognise_choices(image, lang="vie", psm=7)
+    assert [word for word, _ in with_choices] == plain
+    assert "".join(w.text for w in plain).startswith("Uy")
+    for word, choices in with_choices:
+        assert choices is not None
+        assert len(choices) == len(word.text)
+        assert all(group and group[0][1] >= group[-1][1] for group in choices)
+
+
+def test_the_syllable_table_is_wordfreqs_vietnamese_list() -> None:
+    from ocr.syllables import syllable_frequencies
+
+    table = syllable_frequencies()
+    assert len(table) > 8000
+    for syllable in ("hưởng", "ưu", "đãi", "dự", "đầu", "tư", "thuế", "phẩm", "tỉnh"):
+        assert syllable in table, syllable
+    for not_a_syllable in ("phâm", "trr", "triên"):
+        assert not_a_syllable not in table
+    assert table["của"] > table["hưởng"] > table["đãi"]
