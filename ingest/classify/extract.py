@@ -140,11 +140,6 @@ class FieldExtractor:
             if found is not None:
                 checked = valid_symbol(f"{found.blank.digits}{found.printed}", self.doc_type) \
                     if found.blank.digits else None
-                _, slash, page_symbol = raw.partition("/")
-                if checked is None and found.blank.digits and slash and page_symbol:
-                    # the line read alone garbled the printed symbol ("/QĐÐ-UBND"): the
-                    # full page's reading of it, after the digits read from the blank
-                    checked = valid_symbol(f"{found.blank.digits}/{page_symbol}", self.doc_type)
                 if checked is None:
                     self.review.append(found.blank.review("so_ky_hieu", found.printed))
                     return None
@@ -436,7 +431,7 @@ _CONTINUES = (" cua", " va", " ve", " so", " doi voi", " cho", " tai", " tren", 
               " voi", ",", " cac", " nam", " thue")
 """Ends of a capitals summary line (folded) that the next line must complete."""
 _OPENING_SPECKS = re.compile(r"^(?:[^\w(\"“]|_)+")
-_BESIDE = re.compile(r"^.*\|\s*(?=(?:V\s*/\s*v|Về|Ve|Quy định|V[eề] việc)\b)")
+_BESIDE = re.compile(r"^.*\|\s*(?=(?i:v\s*/\s*v|về|vệ|vẻ|ve|quy định)\b)")
 """What OCR read beside a summary's first line (a stamp left of it, joined with a "|")."""
 _VV_OPENING = re.compile(r"^v\s*[/|l1i¿?\\]\s*v\s+", re.IGNORECASE)
 

@@ -34,7 +34,7 @@ STANDALONE = frozenset((  # noqa: SIM905 - a word list reads better as one strin
     "cũng đều chỉ rất thứ khác nhau mỗi mọi cả người việc phải không chưa còn nên vì do "
     "để ở như hơn nhất lại thêm qua bởi tới gồm một hai ba bốn năm sáu bảy tám chín mười "
     "trăm nghìn ngàn triệu tỷ số hàng so nào ai gì sao đây đấy rồi thế vậy bao tỉnh huyện "
-    "quận xã phường ấp thôn bản"
+    "quận xã phường ấp thôn"
 ).split())
 """Frequent words that stand alone and are read as printed: an OCR error rarely turns a
 word into one of these, and correcting them from a neighbour goes wrong more often than

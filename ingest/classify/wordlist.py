@@ -105,7 +105,8 @@ hằng quý,
 """
 
 _HOMOGRAPHS = """
-lấy ý kiến, vào sổ, ghi sổ, mở sổ, cộng tác, cộng tác viên, cộng sự, cộng dồn, cộng thêm, tổng cộng,
+mở rộng, tổng thể, sự cố, lấy ý kiến, vào sổ, ghi sổ, mở sổ,
+cộng tác, cộng tác viên, cộng sự, cộng dồn, cộng thêm, tổng cộng,
 cổng thông tin, cống rãnh,
 cống hiến, ùn tắc, nguyên tắc, tắc nghẽn, bế tắc, phố xá, tô điểm, tô màu, đồi núi, sổ sách, sổ
 hộ, sơ bộ, sơ cấp, sơ tuyển, sổ đỏ, sổ tiết, tiết kiệm, sữa chua, sữa bột, bỏ qua, bỏ sót, tiểu
