@@ -140,6 +140,11 @@ class FieldExtractor:
             if found is not None:
                 checked = valid_symbol(f"{found.blank.digits}{found.printed}", self.doc_type) \
                     if found.blank.digits else None
+                _, slash, page_symbol = raw.partition("/")
+                if checked is None and found.blank.digits and slash and page_symbol:
+                    # the line read alone garbled the printed symbol ("/QĐÐ-UBND"): the
+                    # full page's reading of it, after the digits read from the blank
+                    checked = valid_symbol(f"{found.blank.digits}/{page_symbol}", self.doc_type)
                 if checked is None:
                     self.review.append(found.blank.review("so_ky_hieu", found.printed))
                     return None
