@@ -64,6 +64,7 @@ def _signed_by_stranger(data: bytes, stranger_p12: Path) -> bytes:
                          now=datetime.now().replace(microsecond=0), chain=list(chain))
 
 
+@pytest.mark.ci_sample
 @pytest.mark.slow
 def test_two_installations_exchange_a_signed_document(tmp_path: Path) -> None:
     pair = set_up_pair(tmp_path)

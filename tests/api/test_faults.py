@@ -101,6 +101,7 @@ def _described(pids: set[int]) -> dict[int, str]:
     return described
 
 
+@pytest.mark.ci_sample
 @pytest.mark.slow
 @pytest.mark.parametrize("service", ["embedded"], indirect=True)
 def test_worker_killed_mid_ocr_the_job_is_retried_with_one_set_of_files(

@@ -36,6 +36,7 @@ def test_type_and_fields_of_a_scan(corpus_dir: Path, name: str) -> None:
     assert _check(corpus_dir / "vi-admin" / f"{name}.pdf") == []
 
 
+@pytest.mark.ci_sample
 @pytest.mark.slow
 def test_whole_corpus_types_exact_and_fields_above_target(corpus_dir: Path) -> None:
     pdfs = sorted((corpus_dir / "vi-admin").glob("*.pdf"))
