@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest.classify import layout
+from ingest.classify.agencies import snap_agency
 from ingest.classify.handwriting import CropReader, Review, date_blanks, number_blank
 from ingest.classify.lines import Line, ReadDocument
 from ingest.classify.names import repair_name
@@ -40,8 +41,19 @@ _LIST_NUMBER = re.compile(r"^\s*(\d{1,2}|[a-zđ])[.)]\s+")
 _DATE = re.compile(r"ngay\s*(?:[^\d\s]{1,4}\s+)?(\w{1,2})\s*thang\s*(?:[^\d\s]{1,4}\s+)?"
                    r"(\w{1,2})\s*nam\s*(?:[^\d\s]{1,4}\s+)?(\w{4})")
 """The date line; a stray fragment OCR may add after a label ("ngày gay 04") is skipped."""
-_LOOSE_DATE = re.compile(r"ng\w{1,4}\s*(\S{0,3})\s*th\w{2,4}\s*(\S{0,3})\s*n\w{1,2}m\s*(\d{4})")
-"""A scanned date line whose handwritten day or month OCR read as anything."""
+_LOOSE_DATE = re.compile(r"n\w{2,4}\s*(\S{0,5})\s*th\w{2,4}\s*(\S{0,5})\s*n\w{1,2}m\s*[:.,]?\s*"
+                         r"(\d{4})")
+"""A scanned date line whose handwritten day or month OCR read as anything (and "ngày"
+as "nuày", "năm" followed by a speck)."""
+_ADOPTED = re.compile(r"thong\s*qua\s*(?:vao\s*)?ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*"
+                      r"nam\s*(\d{4})")
+"""The adoption day in a law's closing paragraph ("... thông qua ngày 24 tháng 4 năm 2026")."""
+_ADOPTION_SENTENCE = re.compile(r"^\W*(luat|phap lenh|nghi quyet) nay (da )?duoc ")
+"""The start of the closing sentence that holds the adoption day ("Luật này được Quốc hội
+... thông qua ngày ...")."""
+_ADOPTED_TYPES = ("luat", "phap_lenh", "nghi_quyet")
+"""Types whose issuer (the National Assembly, its Standing Committee) prints no place and
+date line in the header but the day the text was adopted at its end."""
 _NAME_LABELS = ("Họ và tên người đề nghị", "Họ, chữ đệm và tên", "Họ và tên người khai",
                 "Họ, chữ đệm, tên người yêu cầu", "Họ và tên", "Họ tên", "Tên tôi là",
                 "Chủ hộ kinh doanh", "Tên chủ xe", "Chủ cơ sở", "Tên người sử dụng đất",
@@ -105,6 +117,7 @@ class FieldExtractor:
         self.known_names = (*known_names, *self.certified)
         self.first = document.pages[0] if document.pages else []
         self.width = document.page_widths[0] if document.page_widths else 0.0
+        self._found_header: layout.Header | None = None
 
     def extract(self) -> dict[str, FieldValue]:
         """Every field of the doc_type that could be found and validated."""
@@ -127,11 +140,12 @@ class FieldExtractor:
 
     # -- administrative documents -------------------------------------------------------
     def symbol(self) -> FieldValue | None:
-        """``so_ky_hieu``: what follows "Số:" in the header."""
-        index = layout.find_number_line(self.document)
-        if index is None:
+        """``so_ky_hieu``: what follows "Số:" in the header (``Luật số:`` on a law; in a
+        consolidated text's closing block)."""
+        header = self._header()
+        if header.number is None:
             return None
-        line = self.first[index]
+        line = header.lines[header.number]
         raw = layout.symbol_text(layout.number_line(line) or "")
         value = valid_symbol(raw, self.doc_type)
         if isinstance(self.reread, CropReader):  # a scan: the number may be handwritten
@@ -150,15 +164,24 @@ class FieldExtractor:
                     return None
                 sure = 0.95 if checked == value else 0.8
                 return FieldValue(checked, sure * _ocr_certainty([line]))
+            if value is None:  # the number line is there, its number unreadable
+                self.review.append(_line_review("so_ky_hieu", line, _printed_symbol(raw)))
         return FieldValue(value, 0.95 * _ocr_certainty([line])) if value else None
+
+    def _header(self) -> layout.Header:
+        if self._found_header is None:
+            self._found_header = layout.find_header(self.document)
+        return self._found_header
 
     def date(self) -> FieldValue | None:
         """``ngay_ban_hanh``: the "Place, ngày DD tháng MM năm YYYY" line of the header (on
-        a certificate, wherever it is)."""
-        title = layout.find_title(self.document)
-        header_end = title.index if title is not None else layout.HEADER_SCAN + 4
+        a certificate, wherever it is); for a law, an ordinance or a resolution of the
+        National Assembly, which print no such line, the day it was adopted ("... thông
+        qua ngày DD tháng MM năm YYYY" in its closing paragraph)."""
+        header = self._header()
+        header_end = header.end if header.end is not None else layout.HEADER_SCAN + 4
         lines = self.document.lines if self.doc_type == "giay_chung_nhan" else (
-            self.first[:header_end])  # above the title: never a date quoted in the body
+            header.lines[:header_end])  # above the title: never a date quoted in the body
         for line in lines:
             match = _DATE.search(fold(line.text))
             if match is None and isinstance(self.reread, CropReader):
@@ -169,18 +192,43 @@ class FieldExtractor:
                 value = valid_date(*match.groups())
                 if value:
                     return FieldValue(value, 0.95 * _ocr_certainty([line]))
+        if self.doc_type in _ADOPTED_TYPES:
+            return self._adoption_date()
+        return None
+
+    def _adoption_date(self) -> FieldValue | None:
+        """The day a law, an ordinance or a National Assembly resolution was adopted: the
+        last "thông qua ngày DD tháng MM năm YYYY" of the text (its closing paragraph)."""
+        for page in reversed(self.document.pages):
+            text = " ".join(fold(line.text) for line in page)
+            for match in reversed(list(_ADOPTED.finditer(text))):
+                value = valid_date(*match.groups())
+                if value:
+                    return FieldValue(value, 0.9 * _ocr_certainty(page))
+        # the closing sentence is there but its date is not legible (a seal over it, or
+        # OCR dropped its last line): a person reads it where the sentence ends
+        closing = [line for line in self.document.lines if _ADOPTION_SENTENCE.match(
+            fold(line.text))]
+        if closing:
+            line = closing[-1]
+            below = replace(line, bottom=line.bottom + 2 * line.height)
+            self.review.append(_line_review("ngay_ban_hanh", below, reason="not legible"))
         return None
 
     def _written_date(self, reader: CropReader, line: Line, day: str, month: str,
                       year: str) -> FieldValue | None:
         """The date of a scanned date line whose day (and month) may be handwritten: the
         blanks read as digits (see :mod:`handwriting`); a day or month that cannot be read
-        leaves the field empty, with a review entry for the blank's crop."""
+        leaves the field empty, with a review entry for the blank's crop (the whole line's
+        when the blanks cannot be told apart in it)."""
         found = date_blanks(reader, line, day if day.isdigit() else None,
                             month if month.isdigit() else None)
         printed = valid_date(day, month, year)
         if found is None:
-            return FieldValue(printed, 0.95 * _ocr_certainty([line])) if printed else None
+            if printed is None:
+                self.review.append(_line_review("ngay_ban_hanh", line))
+                return None
+            return FieldValue(printed, 0.95 * _ocr_certainty([line]))
         read_day = found.day.digits
         read_month = month if month.isdigit() else (found.month.digits if found.month else None)
         value = valid_date(read_day, read_month, year) if read_day and read_month else None
@@ -193,21 +241,22 @@ class FieldExtractor:
 
     def agency(self) -> FieldValue | None:
         """``co_quan_ban_hanh``: the issuing agency, the capitalised header lines above
-        "Số:" (or above the title) in the left column, without the parent agency line."""
-        end = layout.find_number_line(self.document)
-        if end is None:
-            title = layout.find_title(self.document)
-            end = title.index if title is not None else None
+        "Số:" (or above the title) in the left column, without the parent agency line; the
+        words of the agency vocabulary in their spelling (:func:`snap_agency`)."""
+        header = self._header()
+        end = header.number if header.number is not None else header.end
         if end is None:
             return None
-        above = [line for line in self.first[:end]
-                 if layout.in_left_column(line, self.width) and is_upper_line(line.text)
-                 and not layout.is_motto(line) and not layout.is_junk(line)
+        parts = (layout.header_left_part(line, header.width) for line in header.lines[:end])
+        above = [replace(line, text=snap_agency(line.text)) for line in parts
+                 if line is not None and is_upper_line(line.text) and not layout.is_junk(line)
                  and not _DATE.search(fold(line.text))]
+        above = [line for line in above if line.text]
         if not above:
             return None
         chosen = _agency_lines(above)
-        value = tidy(" ".join(_better_reading(line, self.reread) for line in chosen)).upper()
+        value = snap_agency(tidy(" ".join(_better_reading(line, self.reread)
+                                          for line in chosen)).upper())
         return FieldValue(value, 0.9 * _ocr_certainty(chosen)) if len(value) >= 3 else None
 
     def summary(self) -> FieldValue | None:
@@ -387,6 +436,21 @@ class FieldExtractor:
     def request(self) -> FieldValue | None:
         """``trich_yeu`` of a form: the line(s) under the title, up to "Kính gửi"."""
         return self.summary()
+
+
+def _line_review(name: str, line: Line, printed: str | None = None, *,
+                 reason: str = "handwritten") -> Review:
+    """A review entry for a line whose value could not be read (by default a header line
+    of a scan whose handwritten part could not be told apart): the whole line is the crop
+    a person reads."""
+    return Review(name, reason, line.page, (line.left, line.top, line.right, line.bottom),
+                  printed)
+
+
+def _printed_symbol(raw: str) -> str | None:
+    """The printed part of a number/symbol OCR read ("/CT-UBND" of "2£/CT-UBND")."""
+    _, slash, symbol = raw.partition("/")
+    return f"/{symbol}" if slash and symbol else None
 
 
 def _agency_lines(above: list[Line]) -> list[Line]:

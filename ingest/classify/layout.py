@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest.classify.lines import Line, ReadDocument
 from ingest.classify.text import find_keyword, fold, is_upper_line, lookalikes
@@ -21,6 +21,9 @@ from ingest.classify.vocabulary import (
     TITLES,
     WHOLE_LINE_TITLES,
 )
+
+CONSOLIDATION_MARK = "XÁC THỰC VĂN BẢN HỢP NHẤT"
+"""The line over a consolidated text's closing block (agency, number, date, signer)."""
 
 HEADER_SCAN = 14
 """The title is looked for among this many first lines of the first page."""
@@ -33,6 +36,12 @@ _NUMBER_LABEL = re.compile(r"^\s*(?:[s5]\s*[o06e]|8\s*[o06](?=\s*[:;.,]))\s*[:;.
 _SYMBOL_AFTER_BLANK = re.compile(r"^[^/\s]{0,8}\s*/\s*[a-z]")
 """What follows the label when the number is a blank OCR read as anything or nothing: up
 to a few marks, then the printed symbol ("/qd-ubnd")."""
+_TITLED_LABEL = re.compile(r"^\s*(?:luat|phap lenh|nghi quyet|lenh)\s+(?=so\s*:)")
+"""The label of a law, an ordinance or a resolution of the National Assembly: "Luật số:"."""
+_MISREAD_SLASH = re.compile(
+    r"^\s*(\S{0,6}?[\d\W_]\S{0,6}?\s*[,;.|£¿\\]?)\s*"
+    r"([A-ZĐ][A-Za-zĐđ]{0,5}\d*-[A-ZĐ][A-Za-zĐđ0-9]*(?:-[A-Za-zĐđ0-9]+)*)\s*$")
+"""A number and symbol whose "/" OCR misread: the number part holds a digit or a mark."""
 NUMBER_ZONE = (0.5, 0.3)
 """The number line starts in the left half of the page and lies in its top three tenths
 (the header), when the page's geometry is known."""
@@ -105,12 +114,17 @@ def number_line(line: Line) -> str | None:
     handwritten number OCR read as marks or nothing) and the printed "/SYMBOL". A lower-case
     "số" without a colon is a body phrase ("... số 15/2020/TT-BTC"), never the label."""
     folded = fold(line.text)
+    titled = _TITLED_LABEL.match(folded)
+    if titled is not None:  # "Luật số: 09/2026/QH16"
+        return number_line(replace(line, text=line.text[titled.end():]))
     match = _NUMBER_LABEL.match(folded)
-    if match is None or "/" not in folded:
+    if match is None:
         return None
     label = line.text[:match.end()]
     if label.lstrip()[:1] == "s" and not any(mark in label for mark in ":;.,"):
         return None
+    if "/" not in folded:
+        return _slash_misread(line.text[match.end():])
     rest = folded[match.end():]
     # a misread label ("Sé", "86:") is taken only before a number and its "/"
     misread = re.search(r"e|^\s*8", folded[:match.end()]) is not None
@@ -120,6 +134,18 @@ def number_line(line: Line) -> str | None:
     if not (re.match(number, rest) or (labelled and _SYMBOL_AFTER_BLANK.match(rest))):
         return None
     return line.text[match.end():].strip()
+
+
+def _slash_misread(rest: str) -> str | None:
+    """What follows the label when OCR read the symbol's "/" as another mark or nothing
+    (``Sẻ 2£ CT-UBND``, ``Số: 2đ} ,CT-CS``): a short number part holding a digit or a mark,
+    then a symbol of capitals and "-" ending the line; given back with its "/"."""
+    found = _MISREAD_SLASH.match(rest)
+    if found is None:
+        return None
+    # the mark read for the "/" stays with the number: a number OCR misread around it is
+    # not taken for a printed one ("2£" is no "2")
+    return f"{found.group(1).rstrip()}/{found.group(2)}"
 
 
 def in_number_zone(line: Line, width: float, height: float) -> bool:
@@ -146,6 +172,60 @@ def find_number_line(document: ReadDocument) -> int | None:
     return None
 
 
+@dataclass(frozen=True)
+class Header:
+    """Where a document prints its agency, number and date: the top of its first page, or
+    the closing block of a consolidated text. ``number`` and ``end`` index ``lines``: the
+    number line, and the first line after the header (the title), each None when absent."""
+
+    lines: list[Line]
+    width: float
+    number: int | None
+    end: int | None
+
+
+def find_header(document: ReadDocument) -> Header:
+    """The header of ``document``: its first page's, unless that has no number line and the
+    document is a consolidated text, which prints agency, number and date in the closing
+    block that authenticates it ("XÁC THỰC VĂN BẢN HỢP NHẤT"), after its last article."""
+    page = document.pages[0] if document.pages else []
+    width = document.page_widths[0] if document.page_widths else 0.0
+    number = find_number_line(document)
+    if number is None:
+        closing = closing_block(document)
+        if closing is not None:
+            page_index, lines = closing
+            width = document.page_widths[page_index]
+            found = next((index for index, line in enumerate(lines)
+                          if number_line(line) is not None and in_number_zone(line, width, 0)),
+                         None)
+            return Header(lines, width, found, len(lines))
+    title = find_title(document)
+    return Header(page, width, number, title.index if title is not None else None)
+
+
+def closing_block(document: ReadDocument) -> tuple[int, list[Line]] | None:
+    """A consolidated text's closing block: the page and the lines from the row of "XÁC
+    THỰC VĂN BẢN HỢP NHẤT" (the agency on its left) down to the number and date rows under
+    it, stopping at "Nơi nhận:"; None when no page has that line."""
+    for page_index in range(len(document.pages) - 1, -1, -1):
+        page = document.pages[page_index]
+        marks = [index for index, line in enumerate(page)
+                 if find_keyword(line.text, CONSOLIDATION_MARK, threshold=0.85) is not None
+                 and len(fold(line.text)) <= len(CONSOLIDATION_MARK) + 30]
+        if not marks:
+            continue
+        mark = page[marks[-1]]
+        if not mark.has_geometry:
+            return page_index, page[max(marks[-1] - 1, 0):marks[-1] + 4]
+        top, bottom = mark.top - 1.5 * mark.height, mark.bottom + 4 * mark.height
+        block = [line for line in page if line.has_geometry and top <= line.top <= bottom]
+        recipients = [line.top for line in block if _is_recipients(line)]
+        return page_index, [line for line in block
+                            if not recipients or line.top < min(recipients)]
+    return None
+
+
 def _first_title(lines: list[Line], width: float) -> int | None:
     """Index of the first line that is clearly a title (a capitalised line reading as one of
     the list, centred on the page when there is geometry), or None."""
@@ -157,6 +237,29 @@ def _first_title(lines: list[Line], width: float) -> int | None:
         found = _line_title(line.text)
         if found is not None and found[1] >= 0.9:
             return index
+    return None
+
+
+def header_left_part(line: Line, width: float) -> Line | None:
+    """The part of a header line that lies in the left column: the line itself when it
+    does; when OCR read the row across both columns as one line (``ỦY BAN NHÂN DÂN CỘNG
+    HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM``, the agency and the national motto printed on one
+    baseline; in a consolidated text's closing block, the agency and "XÁC THỰC VĂN BẢN
+    HỢP NHẤT"), the words before the motto, with a box cut at their share of the line's
+    characters and no pixel box (a re-reading of a guessed box could cut letters); else
+    None."""
+    if is_motto(line):
+        return None
+    if in_left_column(line, width):
+        return line
+    for motto in (*NATIONAL_MOTTO, CONSOLIDATION_MARK):
+        match = find_keyword(line.text, motto, threshold=0.8)
+        cut = len(line.text[:match.start].rstrip()) if match is not None else 0
+        if match is None or cut < 2 or len(line.text) - match.end > 6:
+            continue
+        right = line.left + (line.right - line.left) * cut / len(line.text)
+        part = replace(line, text=line.text[:cut], right=right, pixel_box=None)
+        return part if in_left_column(part, width) else None
     return None
 
 

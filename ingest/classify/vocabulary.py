@@ -161,3 +161,32 @@ NAME_SYLLABLES = (
     "Khải", "Khang", "Lập", "Nhàn", "Phượng", "Sinh", "Sương", "Tạo", "Thoa", "Trà", "Tuyền",
     "Xuyến", "Dương", "Hưởng", "Tiên", "Hân", "Đào", "Điệp", "Hạ", "Lam", "Lĩnh",
 )
+
+AGENCY_NAMES = (
+    # issuing agencies and agency heads as headers print them (capitals), for OCR'd header
+    # words to be set to (see :mod:`ingest.classify.agencies`); province-level units are in
+    # :mod:`ingest.classify.places`. Both spellings where headers print both (ỦY and UỶ).
+    "ỦY BAN NHÂN DÂN", "UỶ BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN", "QUỐC HỘI",
+    "ỦY BAN THƯỜNG VỤ QUỐC HỘI", "UỶ BAN THƯỜNG VỤ QUỐC HỘI", "CHỦ TỊCH NƯỚC", "CHÍNH PHỦ",
+    "THỦ TƯỚNG CHÍNH PHỦ", "VĂN PHÒNG CHÍNH PHỦ", "VĂN PHÒNG QUỐC HỘI",
+    "VĂN PHÒNG CHỦ TỊCH NƯỚC", "THANH TRA CHÍNH PHỦ", "KIỂM TOÁN NHÀ NƯỚC",
+    "NGÂN HÀNG NHÀ NƯỚC VIỆT NAM", "TÒA ÁN NHÂN DÂN TỐI CAO",
+    "VIỆN KIỂM SÁT NHÂN DÂN TỐI CAO", "ỦY BAN DÂN TỘC", "UỶ BAN DÂN TỘC",
+    "BỘ QUỐC PHÒNG", "BỘ CÔNG AN", "BỘ NGOẠI GIAO", "BỘ NỘI VỤ", "BỘ TƯ PHÁP",
+    "BỘ TÀI CHÍNH", "BỘ CÔNG THƯƠNG", "BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG",
+    "BỘ NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN", "BỘ TÀI NGUYÊN VÀ MÔI TRƯỜNG", "BỘ XÂY DỰNG",
+    "BỘ GIAO THÔNG VẬN TẢI", "BỘ KẾ HOẠCH VÀ ĐẦU TƯ", "BỘ KHOA HỌC VÀ CÔNG NGHỆ",
+    "BỘ THÔNG TIN VÀ TRUYỀN THÔNG", "BỘ GIÁO DỤC VÀ ĐÀO TẠO", "BỘ Y TẾ",
+    "BỘ VĂN HÓA, THỂ THAO VÀ DU LỊCH", "BỘ VĂN HOÁ, THỂ THAO VÀ DU LỊCH",
+    "BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", "BỘ DÂN TỘC VÀ TÔN GIÁO",
+    "TỔNG CỤC THUẾ", "CỤC THUẾ", "CỤC HẢI QUAN", "TỔNG CỤC HẢI QUAN", "KHO BẠC NHÀ NƯỚC",
+    "BẢO HIỂM XÃ HỘI VIỆT NAM", "BAN CHỈ ĐẠO", "BAN CHỈ HUY", "BỘ CHỈ HUY QUÂN SỰ",
+    "VĂN PHÒNG ỦY BAN NHÂN DÂN", "VĂN PHÒNG UỶ BAN NHÂN DÂN", "VĂN PHÒNG ĐOÀN ĐẠI BIỂU QUỐC HỘI",
+    "SỞ TÀI CHÍNH", "SỞ NỘI VỤ", "SỞ TƯ PHÁP", "SỞ XÂY DỰNG", "SỞ Y TẾ", "SỞ CÔNG THƯƠNG",
+    "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "SỞ KHOA HỌC VÀ CÔNG NGHỆ", "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG",
+    "SỞ NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN", "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG",
+    "SỞ KẾ HOẠCH VÀ ĐẦU TƯ", "SỞ GIAO THÔNG VẬN TẢI", "SỞ THÔNG TIN VÀ TRUYỀN THÔNG",
+    "SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH", "SỞ VĂN HOÁ, THỂ THAO VÀ DU LỊCH",
+    "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", "SỞ DÂN TỘC VÀ TÔN GIÁO", "SỞ NGOẠI VỤ",
+    "THANH TRA TỈNH", "CÔNG AN TỈNH", "VĂN PHÒNG HỘI ĐỒNG NHÂN DÂN",
+)
