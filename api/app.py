@@ -51,6 +51,7 @@ from api.runtime import Runtime, open_runtime
 from api.settings import Settings, load_settings
 from api.speedups import apply_speedups
 from api.web import install_web
+from signing.verify.pool import VerificationPool
 
 DOCS_ASSETS = Path(fastapi_offline.__file__).resolve().parent / "static"
 """Swagger UI and ReDoc as files (the ``fastapi-offline`` package): /docs needs no CDN."""
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         if app.state.pki is None:
             app.state.pki = app.state.runtime.settings.demo_pki()
         apply_speedups(app.state.runtime.settings)
+        app.state.verify_pool = verification_pool(app.state.runtime.settings)
         install_access_log_mask()
         # What start-up made (libraries, templates, settings) lives as long as the process:
         # full collections skip it. Without this a page that allocates a lot (figures over
@@ -80,6 +82,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         try:
             yield
         finally:
+            if app.state.verify_pool is not None:
+                app.state.verify_pool.close()
+                app.state.verify_pool = None
             if owned and app.state.runtime is not None:
                 app.state.runtime.close()
                 app.state.runtime = None
@@ -93,6 +98,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         redoc_url=None,
     )
     app.state.runtime = runtime
+    app.state.verify_pool = None  # POST /verify's worker processes, from start to stop
     known = settings or (runtime.settings if runtime is not None else None)
     app.state.pki = known.demo_pki() if known is not None else None
     install_problem_handlers(app)
@@ -103,6 +109,14 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         app.include_router(module.router)
     install_web(app)
     return app
+
+
+def verification_pool(settings: Settings) -> VerificationPool | None:
+    """POST /verify's worker processes (one per core; they start with the first document),
+    or None when ``SOHOA_VERIFY_IN_PROCESSES=false`` (verified in the API's threads)."""
+    if not settings.verify_in_processes:
+        return None
+    return VerificationPool(speedups=settings.speedups)
 
 
 def docs_policy(page: HTMLResponse, *, workers: bool = False) -> HTMLResponse:

@@ -90,6 +90,9 @@ class Settings(BaseSettings):
     seal_image: Path | None = Field(default=None, description="the agency's seal (PNG)")
     verify_online: bool = Field(default=False, description="fetch OCSP/CRL when verifying "
                                 "(otherwise only the document's own validation data)")
+    verify_in_processes: bool = Field(default=True, description="POST /verify verifies in "
+                                      "worker processes, one per core (off: in the API's "
+                                      "threads, one core's worth)")
     edxml_max_bytes: int = Field(default=100_000_000, ge=1_000, le=10_000_000_000,
                                  description="largest edXML exchange message read, in bytes "
                                  "(checked before parsing)")
