@@ -146,15 +146,23 @@ class _Keep:
     short: float  # enough when every left-column segment ends before ``centre``
     centre: float  # the middle of the text's width
     widest: float  # the widest segment a column holds
+    height: float  # the page's median word height
 
 
 FIELD_LABEL_WORDS = 3
 """A segment opening with a label of at most this many words and a colon, with its value
-after it ("Giới tính: Nam", "Quốc tịch: Việt Nam"), is a form field."""
+after it ("Giới tính: Nam", "Quốc tịch: Việt Nam"), is a form field ..."""
+
+FIELD_HEIGHT = 0.7
+"""... when its words are at least this share of the page's median word height: small
+print side by side (two e-signature stamps, "Ký bởi: ...", "Email: ...") are blocks of
+their own, read one after the other."""
 
 
-def _is_field(segment: _Segment) -> bool:
+def _is_field(segment: _Segment, height: float) -> bool:
     words = segment.words
+    if statistics.median(w.height for w in words) < FIELD_HEIGHT * height:
+        return False
     return any(word.text.endswith(":") and index + 1 < len(words)
                for index, word in enumerate(words[:FIELD_LABEL_WORDS]))
 
@@ -175,7 +183,7 @@ def _narrow(row: _Row, gap: tuple[float, float], keep: _Keep) -> tuple[float, fl
         if (segment.left + segment.right) / 2.0 < middle:
             low = max(low, segment.right)
             in_left_half = in_left_half and segment.right <= keep.centre
-        elif _is_field(segment):
+        elif _is_field(segment, keep.height):
             return None  # "...   Giới tính: Nam": a form's line, not two columns
         else:
             high = min(high, segment.left)
@@ -197,7 +205,7 @@ def find_bands(rows: list[_Row], height: float, left: float,
     for seed, row in enumerate(rows):
         if row.gap is None or (bands and seed <= bands[-1][1]):
             continue
-        if _narrow(row, row.gap, _Keep(0.0, 0.0, centre, widest)) is None:
+        if _narrow(row, row.gap, _Keep(0.0, 0.0, centre, widest, height)) is None:
             continue
         if (row.gap[1] - row.gap[0] < NARROW_SEED * height
                 and abs((row.gap[0] + row.gap[1]) / 2.0 - centre) > NARROW_SEED_OFF * span):
@@ -205,7 +213,7 @@ def find_bands(rows: list[_Row], height: float, left: float,
         gap: tuple[float, float] | None = row.gap
         strict = max(0.5 * height, KEEP_GAP * (row.gap[1] - row.gap[0]))
         keep = _Keep(strict, min(strict, max(0.5 * height, KEEP_GAP_HEIGHTS * height)),
-                     centre, widest)
+                     centre, widest, height)
         first = last = seed
         limit = bands[-1][1] + 1 if bands else 0
         while first > limit and gap is not None and _near(rows[first - 1], rows[first], height):
@@ -238,7 +246,10 @@ def _across_signatures(row: _Row, above: _Row, gap: tuple[float, float],
                        height: float) -> bool:
     middle = (gap[0] + gap[1]) / 2.0
     sides = {(s.left + s.right) / 2.0 < middle for s in row.segments}
-    return len(sides) == 2 and row.top - above.bottom <= SIGNATURE_GAP * height
+    if len(sides) < 2 or row.top - above.bottom > SIGNATURE_GAP * height:
+        return False
+    sizes = [statistics.median(w.height for w in r.words) for r in (row, above)]
+    return min(sizes) >= FIELD_HEIGHT * max(sizes)  # print of one size (not stamps, header)
 
 
 BLOCK_GAP = 1.0

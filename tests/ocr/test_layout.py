@@ -293,3 +293,24 @@ def test_form_fields_side_by_side_read_line_by_line() -> None:
         "Số định danh cá nhân: 011200127575",
         "KT. TRƯỞNG PHÒNG",
     ]
+
+
+def test_small_print_stamps_side_by_side_read_one_after_the_other() -> None:
+    # two e-signature stamps in the top margin (5.5 pt beside a 13 pt body): their lines
+    # open with labels too, but small print is no form line
+    portal = ["Người ký: CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ", "Email: thongtinchinhphu@chinhphu.vn",
+              "Cơ quan: VĂN PHÒNG CHÍNH PHỦ", "Thời gian ký: 04.05.2026 09:44:21 +07:00"]
+    province = ["Ký bởi: Ủy ban nhân dân tỉnh Quảng", "Ngãi", "Cơ quan: Tỉnh Quảng Ngãi",
+                "Thời gian ký: 18/03/2024 08:41:42"]
+    words = page(
+        *(fit(text, 708, 708 + 9 * len(text), 30 + 27 * row, 20, gap=8)
+          for row, text in enumerate(portal)),
+        *(fit(text, 1750, 1750 + 9 * len(text), 30 + 27 * row, 20, gap=8)
+          for row, text in enumerate(province)),
+        fit("UBND TỈNH CAO BẰNG", 310, 720, 330),
+        fit("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1190, 2120, 332),
+        *(fit("Một cửa liên thông được quản lý tập trung thống nhất và hiện đại hơn", 356,
+              2130, 620 + 70 * row) for row in range(8)),
+    )
+    _, text = reading_order(words, WIDTH)
+    assert text.split("\n")[:8] == portal + province
