@@ -7,6 +7,9 @@ by its hash and not stored or processed again.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
 import re
 import tempfile
 import unicodedata
@@ -24,7 +27,7 @@ from ocr.model import OcrLimits
 from storage.errors import TooLargeError
 from storage.objects import CHUNK_SIZE, ObjectStore
 from storage.objects.keys import original_prefix
-from storage.orphans import put_object
+from storage.orphans import put_file_object
 from storage.records import (
     AuditAction,
     Document,
@@ -44,6 +47,7 @@ _MAGIC = (
 )
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _TRUNCATION_TAIL = 1 << 16
+_HEAD_BYTES = 2048
 
 
 def _without_format_characters(value: str) -> str:
@@ -133,6 +137,59 @@ def spool_limited(stream: BinaryIO, target: BinaryIO, name: str, limit: int | No
     return size
 
 
+def check_headers(path: Path, name: str, limits: OcrLimits | None = None) -> None:
+    """The checks made when a file is accepted, reading headers only (nothing decoded):
+    refuse unknown or disguised types, truncated JPEG/PNG (end marker missing), damaged
+    headers, encrypted PDFs, XFA forms, too many pages or frames, and pages whose pixels
+    would not fit the memory limits (decompression bombs, from the declared dimensions).
+    A file damaged inside its pixel data passes and fails its digitisation job instead,
+    with the reason on the document."""
+    limits = limits or OcrLimits()
+    _check_complete(path, name)
+    try:
+        page_sources(path, limits)
+    except OcrInputError as error:
+        error.subject = name
+        raise
+
+
+@dataclass(frozen=True)
+class Spooled:
+    """What streaming a part to its file found: its SHA-256, size and first bytes."""
+
+    sha256: str
+    size: int
+    head: bytes
+
+
+def spool_hashing(stream: BinaryIO, target: BinaryIO, name: str,
+                  limit: int | None) -> Spooled:
+    """Copy ``stream`` to ``target`` once, hashing it and keeping its first bytes;
+    :class:`TooLargeError` naming ``name`` as soon as it passes ``limit`` bytes."""
+    hasher = hashlib.sha256()
+    size = 0
+    head = b""
+    while chunk := stream.read(CHUNK_SIZE):
+        size += len(chunk)
+        if limit is not None and size > limit:
+            raise TooLargeError(f"larger than the limit of {limit // 1_000_000} MB",
+                                subject=name)
+        if len(head) < _HEAD_BYTES:
+            head += chunk[:_HEAD_BYTES - len(head)]
+        hasher.update(chunk)
+        target.write(chunk)
+    target.flush()
+    return Spooled(sha256=hasher.hexdigest(), size=size, head=head)
+
+
+def _find_existing(session: Session, dossier: Dossier | None, owner: int,
+                   sha256: str) -> Document | None:
+    where = (Document.dossier_id == dossier.id) if dossier is not None else (
+        Document.dossier_id.is_(None) & (Document.unit_id == owner))
+    return session.scalar(select(Document).join(DocumentFile).where(
+        where, DocumentFile.role == FileRole.original, DocumentFile.sha256 == sha256))
+
+
 def store_original(session: Session, store: ObjectStore, *, dossier: Dossier | None,
                    filename: str, stream: BinaryIO, actor: str, user_id: int | None,
                    max_bytes: int | None = None, unit_id: int | None = None,
@@ -140,30 +197,34 @@ def store_original(session: Session, store: ObjectStore, *, dossier: Dossier | N
     """Check an uploaded file, store it by SHA-256 and record a ``received`` document for
     it in ``dossier`` (or, with ``dossier`` None, in the unassigned tray of ``unit_id``).
 
-    A file that cannot be digitised or is over ``max_bytes`` is refused with an error
-    naming it, before anything is stored or recorded.
+    The file is written once, into the store's staging directory, with its size limit and
+    SHA-256 taken as it streams; only its headers are checked (:func:`check_headers`), and
+    it is then moved (or sent) to its object. A file that fails those checks or is over
+    ``max_bytes`` is refused with an error naming it, before anything is stored or
+    recorded; the same content already in the dossier is its duplicate, stored nothing.
     """
     name = safe_filename(filename)
     owner = dossier.unit_id if dossier is not None else unit_id
     if owner is None:
         raise IntakeInputError("an unassigned document needs a unit", subject=name)
-    with tempfile.NamedTemporaryFile(prefix="sohoa-upload-") as spool:
-        if spool_limited(stream, spool, name, max_bytes) == 0:  # type: ignore[arg-type]
+    fd, spool_name = tempfile.mkstemp(prefix="upload-", dir=store.staging_dir())
+    path = Path(spool_name)
+    try:
+        with os.fdopen(fd, "wb") as spool:
+            spooled = spool_hashing(stream, spool, name, max_bytes)
+        if spooled.size == 0:
             raise IntakeInputError("the file is empty (0 bytes)", subject=name)
-        path = Path(spool.name)
-        validate_file(path, name, limits)
-        with path.open("rb") as head_file:
-            media_type, suffix = sniff_media_type(head_file.read(2048))
+        check_headers(path, name, limits)
+        media_type, suffix = sniff_media_type(spooled.head)
+        existing = _find_existing(session, dossier, owner, spooled.sha256)
+        if existing is not None:
+            return StoredOriginal(document=existing, duplicate=True)
         prefix = original_prefix(owner, dossier.id if dossier is not None else None)
-        with path.open("rb") as content:
-            info = put_object(session, store, prefix, content, suffix=suffix,
-                              content_type=media_type)
-    where = (Document.dossier_id == dossier.id) if dossier is not None else (
-        Document.dossier_id.is_(None) & (Document.unit_id == owner))
-    existing = session.scalar(select(Document).join(DocumentFile).where(
-        where, DocumentFile.role == FileRole.original, DocumentFile.sha256 == info.sha256))
-    if existing is not None:
-        return StoredOriginal(document=existing, duplicate=True)
+        info = put_file_object(session, store, prefix, path, sha256=spooled.sha256,
+                               suffix=suffix, content_type=media_type)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
     document = Document(unit_id=owner, dossier_id=dossier.id if dossier else None,
                         filename=name, media_type=media_type, status=DocumentStatus.received,
                         created_by_id=user_id, fields={})

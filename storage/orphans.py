@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any, BinaryIO
 
 from sqlalchemy import Connection, Engine, event, select, text, union
@@ -70,6 +71,20 @@ def put_object(session: Session, store: ObjectStore, prefix: str, stream: Binary
         connection.execute(text("SELECT pg_advisory_xact_lock_shared(:id)"),
                            {"id": _lock_id(prefix)})
     info = store.put(prefix, stream, **options)
+    session.info.setdefault(_STORED, []).append((store, prefix, info.key))
+    return info
+
+
+def put_file_object(session: Session, store: ObjectStore, prefix: str, path: Path, *,
+                    sha256: str, **options: Any) -> ObjectInfo:
+    """``store.put_file(prefix, path, sha256=sha256, **options)`` watched as
+    :func:`put_object` watches a put: deleted again if the transaction does not commit and
+    no record references it then."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock_shared(:id)"),
+                           {"id": _lock_id(prefix)})
+    info = store.put_file(prefix, path, sha256=sha256, **options)
     session.info.setdefault(_STORED, []).append((store, prefix, info.key))
     return info
 

@@ -97,6 +97,30 @@ class ObjectStore(Protocol):
         """
         ...
 
+    def staging_dir(self) -> Path:
+        """A directory (created if needed) on the store's own filesystem where a caller
+        writes a file it then hands to :meth:`put_file`, so that the file is stored without
+        being copied again."""
+        ...
+
+    def put_file(
+        self,
+        prefix: str,
+        path: Path,
+        *,
+        sha256: str,
+        suffix: str = "",
+        content_type: str = "application/octet-stream",
+    ) -> ObjectInfo:
+        """Store the complete file at ``path`` under ``object_key(prefix, sha256, suffix)``
+        and consume it (it is moved, or removed once sent).
+
+        ``sha256`` is trusted: only a caller that computed it while writing ``path`` itself
+        (in :meth:`staging_dir`) may use this; everyone else uses :meth:`put`. The object
+        becomes visible only once complete; content already there is a no-op.
+        """
+        ...
+
     def open(self, key: str) -> AbstractContextManager[BinaryIO]:
         """Open an object for streaming reads; ``ObjectNotFoundError`` if absent."""
         ...

@@ -94,6 +94,45 @@ class LocalObjectStore:
             with suppress(FileNotFoundError):
                 tmp_path.unlink()
 
+    def staging_dir(self) -> Path:
+        """``root/.tmp``: a file written there is moved into place by :meth:`put_file`."""
+        with _os_errors(str(self.root)):
+            self._tmp.mkdir(parents=True, exist_ok=True)
+        return self._tmp
+
+    def put_file(
+        self,
+        prefix: str,
+        path: Path,
+        *,
+        sha256: str,
+        suffix: str = "",
+        content_type: str = DEFAULT_CONTENT_TYPE,
+    ) -> ObjectInfo:
+        """Fsync ``path`` (written by the caller in :meth:`staging_dir`, hashed as it was
+        written) and rename it into place: the bytes are written once. See
+        ``ObjectStore.put_file``."""
+        check_put_args(prefix, suffix, sha256)
+        key = object_key(prefix, sha256, suffix)
+        final = self._path(key)
+        try:
+            if final.is_file():
+                return self.stat(key)
+            with _os_errors(str(self.root)):
+                fd = os.open(path, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+                self._write_meta(key, content_type)
+                final.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(path, final)
+                _fsync_dir(final.parent)
+            return self.stat(key)
+        finally:
+            with suppress(FileNotFoundError):
+                path.unlink()
+
     def _new_tmp_file(self) -> Path:
         with _os_errors(str(self.root)):
             self._tmp.mkdir(parents=True, exist_ok=True)

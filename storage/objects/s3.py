@@ -145,6 +145,52 @@ class S3ObjectStore:
                 )
         return self.stat(key)
 
+    def staging_dir(self) -> Path:
+        """The spool directory (or the system temp dir): a file written there is sent by
+        :meth:`put_file` in one PUT."""
+        directory = self.spool_dir or Path(tempfile.gettempdir())
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageUnavailableError(f"cannot create a directory: {exc}",
+                                          subject=str(directory)) from exc
+        return directory
+
+    def put_file(
+        self,
+        prefix: str,
+        path: Path,
+        *,
+        sha256: str,
+        suffix: str = "",
+        content_type: str = "application/octet-stream",
+    ) -> ObjectInfo:
+        """One PUT straight from ``path`` (hashed by the caller as it wrote it), which is
+        removed afterwards; see ``ObjectStore.put_file``."""
+        check_put_args(prefix, suffix, sha256)
+        key = object_key(prefix, sha256, suffix)
+        try:
+            self._ensure_bucket()
+            with suppress(ObjectNotFoundError):
+                return self.stat(key)  # same content already stored: nothing to do
+            size = path.stat().st_size
+            with path.open("rb") as source, self._errors(key):
+                self._client.put_object(
+                    self.bucket,
+                    key,
+                    source,
+                    length=size,
+                    content_type=content_type,
+                    metadata={"sha256": sha256},
+                    part_size=_part_size(size),
+                    num_parallel_uploads=1,
+                )
+        finally:
+            with suppress(FileNotFoundError):
+                path.unlink()
+        return ObjectInfo(key=key, size=size, sha256=sha256, content_type=content_type,
+                          modified=datetime.now(UTC))
+
     def _spool_file(self, where: str) -> BinaryIO:
         """An anonymous temporary file (deleted on close) to hold a write while it is hashed."""
         try:
