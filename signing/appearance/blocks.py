@@ -76,12 +76,27 @@ def _page_to_pdf(page: Any) -> ToPdf:
     return convert
 
 
+def _rotate(box: tuple[float, float, float, float],
+            matrix: tuple[float, float, float, float, float, float]
+            ) -> tuple[float, float, float, float]:
+    """The rectangle holding ``box`` transformed by ``matrix`` (PyMuPDF's ``Rect * Matrix``
+    for the right-angle rotations of a page, without a PyMuPDF object per word)."""
+    a, b, c, d, e, f = matrix
+    x0, y0, x1, y1 = box
+    xs = (x0 * a + y0 * c + e, x1 * a + y0 * c + e, x0 * a + y1 * c + e, x1 * a + y1 * c + e)
+    ys = (x0 * b + y0 * d + f, x1 * b + y0 * d + f, x0 * b + y1 * d + f, x1 * b + y1 * d + f)
+    return min(xs), min(ys), max(xs), max(ys)
+
+
 def _text_layer_words(page: Any) -> list[WordBox]:
+    # the page's rotation matrix once: PyMuPDF recomputes it from the page object on every
+    # access, and a Rect times a Matrix makes three objects; for a page of 350 words that
+    # took longer than reading the text
+    a, b, c, d, e, f = (float(value) for value in page.rotation_matrix)
     words: list[WordBox] = []
     for x0, y0, x1, y1, text, *_ in page.get_text("words"):
-        rect = pymupdf.Rect(x0, y0, x1, y1) * page.rotation_matrix
-        words.append(WordBox(unicodedata.normalize("NFC", text), float(rect.x0),
-                             float(rect.y0), float(rect.x1), float(rect.y1)))
+        left, top, right, bottom = _rotate((x0, y0, x1, y1), (a, b, c, d, e, f))
+        words.append(WordBox(unicodedata.normalize("NFC", text), left, top, right, bottom))
     return words
 
 

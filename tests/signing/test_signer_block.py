@@ -89,3 +89,29 @@ def test_blank_scanned_page_is_refused(tmp_path: Path) -> None:
         doc.save(path)
     with pytest.raises(SignerBlockNotFoundError, match=r"blank\.pdf"):
         _find(path)
+
+
+
+@pytest.mark.parametrize("turn", [90, 270])
+def test_page_shown_upright_by_its_rotate_entry(tmp_path: Path, turn: int) -> None:
+    """A landscape page whose content is drawn turned and shown upright by /Rotate (a
+    scanner's way): the block is read as displayed and given in the page's user space."""
+    path = born_digital(tmp_path, decree_document("nghi_quyet", 0))
+    upright = _find(path)
+    turned = tmp_path / f"turned-{turn}.pdf"
+    with pymupdf.open(path) as source, pymupdf.open() as doc:
+        page = doc.new_page(width=source[-1].rect.height, height=source[-1].rect.width)
+        page.show_pdf_page(page.rect, source, source.page_count - 1, rotate=turn)
+        page.set_rotation(turn)
+        doc.save(turned)
+    block = _find(turned)
+    assert (block.position_text, block.name_text) == (upright.position_text,
+                                                      upright.name_text)
+    with pymupdf.open(turned) as doc:
+        height = doc[0].mediabox.height
+        assert doc[0].rect.width < doc[0].rect.height  # shown as a portrait page
+    position = _pdf_box(line_rect(turned, 0, upright.position_text), height)
+    name = _pdf_box(line_rect(turned, 0, upright.name_text), height)
+    assert _close(block.position, position, 1.5)
+    assert _close(block.name, name, 1.5)
+    assert block.position.height > block.position.width  # a turned line in user space
