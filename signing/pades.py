@@ -12,6 +12,8 @@ of :mod:`signing.errors`, and the caller's output is written only when signing s
 from __future__ import annotations
 
 import asyncio
+import copy
+import functools
 import io
 from collections.abc import Coroutine, Iterator, Sequence
 from contextlib import contextmanager
@@ -21,12 +23,19 @@ from enum import StrEnum
 from typing import IO, Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
+from asn1crypto import tsp
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.sign import fields
+from pyhanko.sign.attributes import CMSAttributeProvider, SigningCertificateV2Provider
 from pyhanko.sign.general import SigningError as PyHankoSigningError
+from pyhanko.sign.general import as_signing_certificate_v2
 from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner
+from pyhanko.sign.signers.pdf_cms import (
+    CAdESSignedAttributeProviderSpec,
+    PdfCMSSignedAttributes,
+)
 from pyhanko.sign.signers.pdf_signer import (
     DSSContentSettings,
     SigDSSPlacementPreference,
@@ -188,6 +197,42 @@ def _dss_settings(level: Level) -> DSSContentSettings:
         next_ts_settings=TimestampDSSContentSettings(update_before_ts=True, include_vri=False))
 
 
+@functools.lru_cache(maxsize=64)
+def _signing_certificate_v2(certificate: bytes) -> bytes:
+    """The DER of the signing-certificate-v2 attribute value naming ``certificate``."""
+    return bytes(as_signing_certificate_v2(asn1_x509.Certificate.load(certificate)).dump())
+
+
+class _KnownSigningCertificate(CMSAttributeProvider):
+    """pyHanko's signing-certificate-v2 provider, its value parsed from DER made once per
+    certificate. pyHanko builds the value afresh for every signature, and asn1crypto then
+    re-encodes the freshly built issuer name inside the attribute set: ~10 ms of a ~30 ms
+    signature here; a value parsed from its DER encodes to the same bytes in ~0.2 ms."""
+
+    attribute_type = "signing_certificate_v2"
+
+    def __init__(self, certificate: asn1_x509.Certificate) -> None:
+        self.certificate = certificate
+
+    async def build_attr_value(self, dry_run: bool = False) -> tsp.SigningCertificateV2:
+        """The attribute's value (the same with ``dry_run``)."""
+        return tsp.SigningCertificateV2.load(_signing_certificate_v2(self.certificate.dump()))
+
+
+class _PadesSignedAttributes(CAdESSignedAttributeProviderSpec):
+    """pyHanko's PAdES signed attributes, with :class:`_KnownSigningCertificate` in place of
+    its signing-certificate-v2 provider."""
+
+    def signed_attr_providers(self, data_digest: bytes,
+                              digest_algorithm: str) -> Iterator[CMSAttributeProvider]:
+        """The providers pyHanko would use, the signing certificate's swapped."""
+        for provider in super().signed_attr_providers(data_digest, digest_algorithm):
+            if isinstance(provider, SigningCertificateV2Provider):
+                yield _KnownSigningCertificate(provider.signing_cert)
+            else:
+                yield provider
+
+
 def _pdf_signer(key: SigningKey, options: SignOptions, services: TrustServices) -> PdfSigner:
     level = options.level
     metadata = PdfSignatureMetadata(
@@ -207,7 +252,10 @@ def _pdf_signer(key: SigningKey, options: SignOptions, services: TrustServices) 
         raise SigningInputError(f"{level} needs a time-stamping service (--tsa URL)",
                                 subject="tsa")
     style = options.appearance.style if options.appearance is not None else None
-    return PdfSigner(metadata, key.signer, timestamper=timestamper, stamp_style=style,
+    # a copy per signature: _sign gives it the signed attributes of this signature only
+    # (the key's signer is shared by the signatures of a batch, possibly in threads)
+    signer = copy.copy(key.signer)
+    return PdfSigner(metadata, signer, timestamper=timestamper, stamp_style=style,
                      new_field_spec=_field_spec(options))
 
 
@@ -238,13 +286,16 @@ async def _sign(pdf_signer: PdfSigner, writer: IncrementalPdfFileWriter, output:
     tbs = session.prepare_tbs_document(validation_info=validation,
                                        bytes_reserved=_RESERVED_BYTES[level.value])
     digest, written = tbs.digest_tbs_document(output=output)
-    from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
-
-    post_signing = await tbs.perform_signature(
-        document_digest=digest.document_digest,
-        pdf_cms_signed_attrs=PdfCMSSignedAttributes(
-            signing_time=signing_time,
-            adobe_revinfo_attr=None if validation is None else validation.adobe_revinfo_attr))
+    attributes = PdfCMSSignedAttributes(
+        signing_time=signing_time,
+        adobe_revinfo_attr=None if validation is None else validation.adobe_revinfo_attr)
+    signer = pdf_signer.signer
+    assert signer.signing_cert is not None
+    signer.signed_attr_prov_spec = _PadesSignedAttributes(
+        attr_settings=attributes, signing_cert=signer.signing_cert, is_pades=True,
+        timestamper=pdf_signer.default_timestamper)
+    post_signing = await tbs.perform_signature(document_digest=digest.document_digest,
+                                               pdf_cms_signed_attrs=attributes)
     await post_signing.post_signature_processing(written)
 
 

@@ -106,3 +106,25 @@ def test_text_stamps_sign_and_validate(served_pki: RunningPki, decision_pdf: Pat
     assert reports[0].whole_file
     root = root_certificate(served_pki.directory / "root-ca.pem")
     assert pyhanko_status(path, root) == [(role, True, True, True)]
+
+
+def test_signing_certificate_attribute_is_pyhankos(served_pki: RunningPki,
+                                                   decision_pdf: Path) -> None:
+    """The signing-certificate-v2 value made once per certificate (signing.pades) is the
+    one pyHanko builds for each signature, byte for byte, in every signature of a batch."""
+    import io
+
+    from pyhanko.sign.general import as_signing_certificate_v2
+
+    key = _key(served_pki, "leader")
+    expected = as_signing_certificate_v2(key.signer.signing_cert).dump()
+    data = decision_pdf.read_bytes()
+    for _ in range(2):
+        signed, _outcome = sign_document(
+            data, key, level=Level.B_B, services=_services(served_pki), source="qd",
+            role=RoleOptions(role="leader", image=served_pki.directory / "leader-signature.png"))
+        signature = PdfFileReader(io.BytesIO(signed)).embedded_regular_signatures[0]
+        values = {attribute["type"].native: attribute["values"][0]
+                  for attribute in signature.signer_info["signed_attrs"]}
+        assert values["signing_certificate_v2"].dump() == expected
+        assert key.signer.signed_attr_prov_spec is None  # the shared signer is untouched
