@@ -167,10 +167,13 @@ class DocumentOut(BaseModel):
     current_version: int
     files: list[dict[str, Any]]
     duplicate: bool = False
+    failure_reason: str | None = None  # why its digitisation failed (status "failed")
 
     @classmethod
-    def of(cls, document: Document, duplicate: bool = False) -> DocumentOut:
-        """The API view of a document with its stored files."""
+    def of(cls, document: Document, duplicate: bool = False, *,
+           failure_reason: str | None = None) -> DocumentOut:
+        """The API view of a document with its stored files (and, given, why its
+        digitisation failed)."""
         files = [{"version": f.version, "role": str(f.role), "sha256": f.sha256,
                   "size": f.size, "media_type": f.media_type} for f in document.files]
         return cls(id=document.id, dossier_id=document.dossier_id, unit_id=document.unit_id,
@@ -178,7 +181,7 @@ class DocumentOut(BaseModel):
                    status=str(document.status), doc_type=document.doc_type,
                    fields=dict(document.fields or {}), page_count=document.page_count,
                    current_version=document.current_version, files=files,
-                   duplicate=duplicate)
+                   duplicate=duplicate, failure_reason=failure_reason)
 
 
 class AssignIn(BaseModel):

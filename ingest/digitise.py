@@ -62,6 +62,7 @@ def digitise_document(sessions: SessionFactory, store: ObjectStore, job: Running
         document = _load(session, document_id)
         original = require_file(session, document, FileRole.original, up_to_version=version)
         key = original.object_key
+        filename = document.filename
         document.status = DocumentStatus.processing
     with tempfile.TemporaryDirectory(prefix="sohoa-ocr-") as work:
         source, out = Path(work) / f"original-{document_id}", Path(work) / "out"
@@ -74,6 +75,7 @@ def digitise_document(sessions: SessionFactory, store: ObjectStore, job: Running
                                           limits=options.limits),
                                progress=ProgressReporter(job))
         except BadInputError as error:
+            error.subject = filename  # the name it was sent with, not the work file's
             with sessions() as session:
                 _load(session, document_id).status = DocumentStatus.failed
                 append_audit(session, actor="system", action=AuditAction.document_ocr_refused,

@@ -2,7 +2,8 @@
 
 The original is written to the object store before any record points at it, so nothing
 accepted is lost if later processing fails; the same content twice in a dossier is found
-by its hash and not stored or processed again.
+by its hash and not stored or processed again. Accepting reads headers only; a file whose
+pixels turn out damaged fails its digitisation job with the reason, its original kept.
 """
 
 from __future__ import annotations

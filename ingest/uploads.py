@@ -1,9 +1,10 @@
 """Uploading files into a dossier (or a unit's unassigned tray) and moving a tray
 document into its dossier: one flow each, for the API, the web pages and the CLI.
 
-Each file is spooled with the size limit, validated once, stored by SHA-256 before any
-record points at it, and recorded as ``received``; its digitisation job is then requested
-and runs once the caller's transaction commits.
+Each file is written once with the size limit and SHA-256 taken as it streams, checked
+from its headers (the full decode is its digitisation job's), stored by SHA-256 before
+any record points at it, and recorded as ``received``; its digitisation job is then
+requested and runs once the caller's transaction commits.
 """
 
 from __future__ import annotations

@@ -32,6 +32,7 @@ from api.schemas import (
     RequestOut,
 )
 from api.transactions import CommitOnReturn
+from ingest.document_facts import document_progress
 from ingest.review import review_classification
 from ingest.uploads import assign_to_dossier, queue_digitisation
 from signing.incoming import stored_report
@@ -40,7 +41,7 @@ from storage.access import visible_document, visible_dossier
 from storage.errors import NotFoundError
 from storage.jobs import fixity_job_id, ocr_job_id, request_job
 from storage.objects import LocalStoreConfig
-from storage.records import FileRole, Job, JobKind
+from storage.records import DocumentStatus, FileRole, Job, JobKind
 from storage.records.files import require_file
 
 router = APIRouter(route_class=CommitOnReturn, prefix="/documents", tags=["documents"])
@@ -48,8 +49,12 @@ router = APIRouter(route_class=CommitOnReturn, prefix="/documents", tags=["docum
 
 @router.get("/{document_id}", response_model=DocumentOut, summary="One document")
 def get_document(document_id: Id, user: UserDep, session: SessionDep) -> DocumentOut:
-    """The document's state, type, fields and stored files."""
-    return DocumentOut.of(visible_document(session, user, document_id))
+    """The document's state, type, fields and stored files; when its digitisation failed,
+    the reason (``failure_reason``: a damaged page, an unreadable file...)."""
+    document = visible_document(session, user, document_id)
+    progress = document_progress(session, document)
+    return DocumentOut.of(document, failure_reason=progress.error if
+                          progress.status == DocumentStatus.failed else None)
 
 
 @router.get("/{document_id}/files/{role}", summary="Download a stored file",
