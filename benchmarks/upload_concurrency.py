@@ -2,12 +2,17 @@
 queued, none lost; on the embedded defaults and on PostgreSQL + Redis + S3 (SeaweedFS).
 
     .venv/bin/python benchmarks/upload_concurrency.py [--uploads 50] [--size-mb 5]
-        [--only embedded|servers]
+        [--only embedded|servers] [--singles 5] [--repeat 1] [--against COMMIT]
 
 Each upload is a distinct scanned page of about ``--size-mb`` MB (a JPEG of noisy paper
 with text, so intake's checks decode it for real), sent by its own client thread at once.
 After the run every upload is checked: a document row with the original's SHA-256, the
-object in the store, and an OCR job queued for it.
+object in the store, and an OCR job queued for it. Then ``--singles`` more uploads are sent
+one after another: the accept time of one upload alone (median and max).
+
+With ``--against COMMIT`` the same cases also run on that commit's code (``git archive``
+into a temporary directory, served from there), alternating with this tree's ``--repeat``
+times, so both are measured in the same run on the same noisy machine.
 """
 
 from __future__ import annotations
@@ -56,16 +61,21 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def run_case(label: str, env: dict[str, str], uploads: int, size_mb: float) -> None:
-    """Start sohoa serve with ``env``, upload concurrently, check, print the figures."""
+def run_case(label: str, env: dict[str, str], uploads: int, size_mb: float, *,
+             code: Path = REPO, singles: int = 5) -> None:
+    """Start sohoa serve (the code in ``code``) with ``env``, upload concurrently, check,
+    then upload ``singles`` files one at a time; print the figures."""
     sohoa = [sys.executable, "-m", "api"]
+    env = {**env, "PYTHONPATH": str(code)}
     subprocess.run([*sohoa, "unit", "add", "BENCH", "Một cửa"], env=env, check=True,
-                   capture_output=True)
+                   capture_output=True, cwd=code)
     subprocess.run([*sohoa, "user", "add", "bench", "--role", "intake", "--unit", "BENCH",
-                    "--password", "mat-khau-dai-du"], env=env, check=True, capture_output=True)
+                    "--password", "mat-khau-dai-du"], env=env, check=True, capture_output=True,
+                   cwd=code)
     port = _free_port()
     server = subprocess.Popen([*sohoa, "serve", "--port", str(port), "--workers", "0"],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              cwd=code)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -105,12 +115,24 @@ def run_case(label: str, env: dict[str, str], uploads: int, size_mb: float) -> N
         queued = sum(1 for d in documents if d["status"] in ("queued", "processing",
                                                              "digitised"))
         p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-        print(f"{label:10} {uploads} x {sum(map(len, bodies)) / uploads / 1e6:.1f} MB: "
+        print(f"{label:14} {uploads} x {sum(map(len, bodies)) / uploads / 1e6:.1f} MB: "
               f"p50 {statistics.median(times):.2f} s, p95 {p95:.2f} s, max {times[-1]:.2f} s; "
               f"accepted {uploads - len(failed)}, stored {len(stored & found)}, "
               f"queued {queued}, lost {len(stored - found)}; dossier {listed['status']}")
         for text in failed[:3]:
             print(f"   refused: {text[:200]}")
+        alone = []
+        for index in range(uploads, uploads + singles):
+            body = scan_bytes(index, size_mb)
+            bodies.append(body)
+            seconds, status, text = upload(index)
+            if status != 201:
+                print(f"   refused alone: {text[:200]}")
+            alone.append(seconds)
+        if alone:
+            print(f"{label:14} 1 x {size_mb:.0f} MB alone ({singles} in turn): "
+                  f"median {statistics.median(alone) * 1000:.0f} ms, "
+                  f"max {max(alone) * 1000:.0f} ms")
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -132,11 +154,33 @@ def main() -> int:
     parser.add_argument("--uploads", type=int, default=50)
     parser.add_argument("--size-mb", type=float, default=5.0)
     parser.add_argument("--only", choices=("embedded", "servers"), default=None)
+    parser.add_argument("--singles", type=int, default=5,
+                        help="uploads sent one at a time after the concurrent ones")
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--against", metavar="COMMIT", default=None,
+                        help="also run that commit's code, alternating with this tree's")
     args = parser.parse_args()
     clean = {k: v for k, v in os.environ.items() if not k.startswith("SOHOA_")}
+    with tempfile.TemporaryDirectory(prefix="sohoa-bench-code-") as old_code:
+        codes = [("now", REPO)]
+        if args.against:
+            commit = subprocess.run(["git", "rev-parse", "--short", args.against], cwd=REPO,
+                                    check=True, capture_output=True, text=True).stdout.strip()
+            archive = subprocess.run(["git", "archive", commit], cwd=REPO, check=True,
+                                     capture_output=True).stdout
+            subprocess.run(["tar", "-x", "-C", old_code], input=archive, check=True)
+            codes.insert(0, (commit, Path(old_code)))
+        for round_ in range(args.repeat):
+            for name, code in codes:
+                _run_kinds(args, clean, f"{name}#{round_ + 1}", code)
+    return 0
+
+
+def _run_kinds(args: argparse.Namespace, clean: dict[str, str], tag: str, code: Path) -> None:
     if args.only in (None, "embedded"):
         with tempfile.TemporaryDirectory(prefix="sohoa-bench-") as work:
-            run_case("embedded", {**clean, "SOHOA_DATA_DIR": work}, args.uploads, args.size_mb)
+            run_case(f"embedded {tag}", {**clean, "SOHOA_DATA_DIR": work}, args.uploads,
+                     args.size_mb, code=code, singles=args.singles)
     if args.only in (None, "servers"):
         with tempfile.TemporaryDirectory(prefix="sohoa-bench-") as work, \
                 temporary_database() as database_url, start_seaweed() as s3:
@@ -145,8 +189,8 @@ def main() -> int:
                    "SOHOA_QUEUE_NAME": f"bench-{os.getpid()}",
                    "SOHOA_S3_ENDPOINT": s3.endpoint, "SOHOA_S3_ACCESS_KEY": s3.access_key,
                    "SOHOA_S3_SECRET_KEY": s3.secret_key, "SOHOA_S3_BUCKET": "bench"}
-            run_case("servers", env, args.uploads, args.size_mb)
-    return 0
+            run_case(f"servers {tag}", env, args.uploads, args.size_mb, code=code,
+                     singles=args.singles)
 
 
 if __name__ == "__main__":
