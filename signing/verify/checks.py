@@ -249,7 +249,8 @@ async def _check_signature(document: _Document, signature: EmbeddedPdfSignature
         reasons.append(reason("modified_after_signing", detail))
     cert = status.signing_cert
     return SignatureReport(
-        field=signature.field_name or "", kind="document_timestamp" if is_stamp else "signature",
+        field=str(signature.field_name or ""),
+        kind="document_timestamp" if is_stamp else "signature",
         signer=_name(cert, "common_name"), organisation=_name(cert, "organization_name"),
         issuer=(str(cert.issuer.native.get("common_name")) if cert is not None else None),
         signing_time=_vietnam(status.timestamp if is_stamp else status.signer_reported_dt),
@@ -264,7 +265,7 @@ async def _check_signature(document: _Document, signature: EmbeddedPdfSignature
 
 def _broken(signature: EmbeddedPdfSignature, is_stamp: bool, why: Reason) -> SignatureReport:
     return SignatureReport(
-        field=getattr(signature, "field_name", "") or "",
+        field=str(getattr(signature, "field_name", "") or ""),
         kind="document_timestamp" if is_stamp else "signature", signer=None,
         organisation=None, issuer=None, signing_time=None, timestamp_time=None, level=None,
         intact=False, valid=False, trusted=False, revocation="unknown", modification="other",
