@@ -27,8 +27,10 @@ MIN_FUZZY_LETTERS = 8
 """A phrase is taken one edit away from what OCR read only when it has at least this many
 letters (folded): short ones are too close to other words."""
 
-_EDGE_SPECKS = re.compile(r"^[^\w(]+|[^\w)]+$")
-"""Marks OCR read at the ends of a header line (``" ỦY``, ``DẪN —``): not part of it."""
+_EDGE_SPECKS = re.compile(r"^[^\w(]+|[\s\"'“”‘’`_~|•*—–]+$")
+"""Marks OCR read at the ends of a header line (``" ỦY``, ``DẪN —``): not part of it. A
+comma or hyphen ending a line stays: the agency's name goes on on the next line
+(``CỤC HỘ TỊCH,`` / ``QUỐC TỊCH, CHỨNG THỰC``)."""
 _WORD = re.compile(r"[^\W_]+")
 
 

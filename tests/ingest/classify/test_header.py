@@ -82,6 +82,17 @@ def test_words_outside_the_vocabulary_stay_as_read(text: str) -> None:
     assert snap_agency(text) == text
 
 
+def test_a_wrapped_agency_line_keeps_the_mark_it_ends_on() -> None:
+    assert snap_agency("CỤC HỘ TỊCH,") == "CỤC HỘ TỊCH,"
+    assert snap_agency("SỞ LAO ĐỘNG -") == "SỞ LAO ĐỘNG -"
+    document = _letter([_line("BỘ TƯ PHÁP", 110, 56, 200),
+                        _line("CỤC HỘ TỊCH,", 115, 72, 195),
+                        _line("QUỐC TỊCH, CHỨNG THỰC", 100, 88, 215),
+                        _line("Số: 12/TB-HTQTCT", 105, 110, 215)])
+    assert _fields(document, "thong_bao")["co_quan_ban_hanh"] == (
+        "CỤC HỘ TỊCH, QUỐC TỊCH, CHỨNG THỰC")
+
+
 def test_short_names_are_not_taken_one_letter_off() -> None:
     # "BỘ Y TỀ" is no ministry one letter off: too short to tell from other words
     assert snap_agency("BỘ Y TÊ") == "BỘ Y TẾ"  # same letters: taken
