@@ -41,7 +41,7 @@ from pyhanko.sign.signers.pdf_signer import (
     SigDSSPlacementPreference,
     TimestampDSSContentSettings,
 )
-from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
+from pyhanko.sign.timestamps import TimeStamper
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
@@ -53,6 +53,7 @@ from signing.errors import (
     TrustServiceUnavailableError,
 )
 from signing.keys import SigningKey
+from signing.tsa_client import PooledTimeStamper
 
 T = TypeVar("T")
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -117,10 +118,11 @@ class TrustServices:
     timeout_seconds: float = 10.0
 
     def timestamper(self) -> TimeStamper | None:
-        """A client of the configured time-stamping service, if any."""
+        """A client of the configured time-stamping service, if any (its connections are
+        kept open between time stamps: see :mod:`signing.tsa_client`)."""
         if self.tsa_url is None:
             return None
-        return HTTPTimeStamper(self.tsa_url, timeout=self.timeout_seconds)
+        return PooledTimeStamper(self.tsa_url, timeout=self.timeout_seconds)
 
     def validation_context(self, key: SigningKey) -> ValidationContext:
         """A validation context for collecting (and checking) the key's revocation data."""
