@@ -11,17 +11,34 @@ fetching is off: everything comes from the document. Figures:
 - ``sohoa`` (``signing.verify.verify_pdf``: the same checks plus byte-range sanity,
   revocation status, level and the report, with ``signing.speedups.install()`` called
   first, as sohoa's entry points do) in one process, and in two worker processes (this
-  machine has two cores), each verifying whole documents.
+  machine has two cores), each verifying whole documents;
+- through ``sohoa serve``'s ``POST /verify`` on loopback with 4 concurrent clients (each
+  posts the file, waits for the JSON report, checks it says valid, posts again), once
+  with ``SOHOA_VERIFY_IN_PROCESSES=false`` (the previous path: verification in the API's
+  thread pool) and once with the default (the app's pool of worker processes, one per
+  core), in the same run. Each server starts on its own data directory with
+  ``--workers 0`` and is warmed (every client's first answer is not counted) before
+  measuring, then stopped.
+
+``--profile`` prints instead where one verification's time goes (cProfile over a few
+verifications in this process, cumulative time of each step's pyHanko entry point; the
+steps overlap where one calls another, e.g. revocation inside path validation).
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
+import json
 import multiprocessing
+import os
 import random
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -104,6 +121,131 @@ def sohoa_rate(path: str, root_pem: str, seconds: float, processes: int) -> floa
         return count / (time.perf_counter() - started)
 
 
+PROFILE_STEPS = (
+    ("whole verification (signing.verify.verify_pdf)", "checks.py", "verify_pdf"),
+    ("difference analysis: what changed after signing", "policies.py", "review_file"),
+    ("  of which reading objects (incl. revisions)", "reader.py", "_load_reverse_xref_cache"),
+    ("CMS checks (digest, signature, ESS, time stamp)", "generic_cms.py",
+     "cms_basic_validation"),
+    ("  of which the time stamp token", "generic_cms.py", "validate_tst_signed_data"),
+    ("  of which signing-certificate (ESS) matching", "general.py", "check_ess_certid"),
+    ("validation contexts from the DSS (certs, OCSP, CRL)", "dss.py", "as_validation_context"),
+    ("path building + validation (incl. revocation)", "validate.py", "async_validate_path"),
+    ("  of which revocation checks", "validate.py", "_check_revocation"),
+    ("report: coverage, changes, level", "checks.py", "_changes"),
+)
+
+
+def profile(path: Path, root_pem: Path, runs: int = 5) -> None:
+    """Print where one verification's time goes (see the module docstring)."""
+    import cProfile
+    import pstats
+
+    _init_worker(str(path), str(root_pem))
+    assert _verify_once(0)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(runs):
+        _verify_once(0)
+    profiler.disable()
+    stats: dict[Any, Any] = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    whole = None
+    for label, file_name, function in PROFILE_STEPS:
+        total = sum(values[3] for (file, _, name), values in stats.items()
+                    if file.endswith(file_name) and name == function) / runs
+        whole = whole or total
+        print(f"  {label:<52} {total * 1000:7.1f} ms  {total / whole:4.0%}")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _post_verify(port: int, body: bytes, boundary: str) -> bool:
+    """One ``POST /verify`` on a new connection; whether the report says valid."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    try:
+        connection.request("POST", "/verify", body=body, headers={
+            "Content-Type": f"multipart/form-data; boundary={boundary}"})
+        answer = connection.getresponse()
+        payload = answer.read()
+    finally:
+        connection.close()
+    if answer.status != 200:
+        raise RuntimeError(f"POST /verify answered {answer.status}: {payload[:300]!r}")
+    return bool(json.loads(payload)["valid"])
+
+
+def serve_rate(path: Path, root_pem: Path, seconds: float, *, in_processes: bool,
+               clients: int = 4) -> float:
+    """Verifications per second through ``sohoa serve``'s ``POST /verify`` with ``clients``
+    concurrent clients on loopback."""
+    boundary = "sohoa-bench-boundary"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+            f"filename=\"signed.pdf\"\r\nContent-Type: application/pdf\r\n\r\n").encode() \
+        + path.read_bytes() + f"\r\n--{boundary}--\r\n".encode()
+    port = _free_port()
+    with tempfile.TemporaryDirectory(prefix="sohoa-verify-serve-") as data_dir:
+        env = {**os.environ, "SOHOA_DATA_DIR": data_dir, "SOHOA_TRUST_ROOTS": str(root_pem),
+               "SOHOA_VERIFY_IN_PROCESSES": "true" if in_processes else "false",
+               "SOHOA_VERIFY_ONLINE": "false"}
+        log = Path(data_dir) / "serve.log"
+        server = subprocess.Popen(  # cwd: the data directory, so no .env is read
+            [sys.executable, "-m", "api", "serve", "--workers", "0", "--port", str(port)],
+            cwd=data_dir, env={**env, "PYTHONPATH": str(REPO)},
+            stdout=subprocess.DEVNULL, stderr=log.open("wb"))
+        try:
+            deadline = time.monotonic() + 180
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    if server.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError("sohoa serve did not start: "
+                                           + log.read_text()[-2000:]) from None
+                    time.sleep(0.2)
+            counts = [0] * clients
+            failures: list[BaseException] = []
+            start = threading.Barrier(clients + 1)
+            stop = threading.Event()
+
+            def client(number: int) -> None:
+                try:
+                    assert _post_verify(port, body, boundary), "the server finds it invalid"
+                    start.wait()
+                    while not stop.is_set():
+                        assert _post_verify(port, body, boundary)
+                        counts[number] += 1
+                except BaseException as error:  # reported below
+                    failures.append(error)
+                    start.abort()
+
+            threads = [threading.Thread(target=client, args=(number,), daemon=True)
+                       for number in range(clients)]
+            for thread in threads:
+                thread.start()
+            start.wait()  # every client has had one answer: the workers are warm
+            started = time.perf_counter()
+            time.sleep(seconds)
+            stop.set()
+            for thread in threads:
+                thread.join()
+            elapsed = time.perf_counter() - started  # the requests in flight finish too
+            if failures:
+                raise failures[0]
+            return sum(counts) / elapsed
+        finally:
+            server.send_signal(signal.SIGINT)
+            try:
+                server.wait(60)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
 def make_document(work: Path) -> tuple[Path, Path]:
     """A decision signed leader -> agency at B-LT with a served demo PKI, which is then
     stopped (its root kept)."""
@@ -135,6 +277,10 @@ def make_document(work: Path) -> tuple[Path, Path]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="rounds of the two POST /verify rows, alternated")
+    parser.add_argument("--profile", action="store_true",
+                        help="print where one verification's time goes instead")
     parser.add_argument("--plain", nargs=2, metavar=("PDF", "ROOT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.plain:
@@ -144,6 +290,9 @@ def main() -> int:
         signed, root = make_document(Path(temporary))
         print(f"two-signature B-LT decision, {signed.stat().st_size // 1024} KB, "
               "PKI services stopped, fetching off:")
+        if args.profile:
+            profile(signed, root)
+            return 0
         plain = float(subprocess.run(
             [sys.executable, __file__, "--plain", str(signed), str(root),
              "--seconds", str(args.seconds)], capture_output=True, text=True,
@@ -155,6 +304,13 @@ def main() -> int:
         two = sohoa_rate(str(signed), str(root), args.seconds, 2)
         print(f"  sohoa verify_pdf, two processes                    {two:6.1f} /s"
               f"  ({two / plain:.1f}x)")
+        for _ in range(args.repeat):  # alternated: the machine's load changes meanwhile
+            threads = serve_rate(signed, root, args.seconds, in_processes=False)
+            print(f"  sohoa serve POST /verify, 4 clients, thread pool   {threads:6.1f} /s"
+                  "  (previous)")
+            pool = serve_rate(signed, root, args.seconds, in_processes=True)
+            print(f"  sohoa serve POST /verify, 4 clients, process pool  {pool:6.1f} /s"
+                  f"  ({pool / threads:.1f}x the thread pool)")
     return 0
 
 
