@@ -12,6 +12,7 @@ crop is (page and box in points), for a person to read it.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -145,6 +146,30 @@ def _cut(word: ReadWord, characters: int) -> int:
     return word.left + round(word.width * min(characters, len(word.text)) / len(word.text))
 
 
+_TIMES_WIDTHS = dict(zip(
+    "0123456789/-:.,ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+    (500,) * 10 + (278, 333, 278, 250, 250) + (
+        722, 667, 667, 722, 611, 556, 722, 722, 333, 389, 722, 611, 889, 722, 722, 556, 722,
+        667, 556, 611, 722, 722, 944, 722, 722, 611) + (
+        444, 500, 444, 500, 444, 333, 500, 500, 278, 278, 500, 278, 778, 500, 500, 500, 500,
+        333, 389, 278, 500, 500, 722, 500, 500, 444), strict=True))
+"""Advance widths (thousandths of an em) of Times New Roman, the face Decree 30 sets
+documents in; a letter with marks takes its base letter's."""
+
+
+def _cut_at_slash(word: ReadWord, slash: int) -> int:
+    """The x of the middle of the "/" at index ``slash`` of ``word``, placed by the widths
+    its characters take in Times New Roman (digits narrow, capitals wide): a printed number
+    glued to its symbol ("7489/KH-UBND") is cut inside its "/", whose sliver the digit
+    reading drops, where an even share of the width per character would cut after it."""
+    def width(char: str) -> int:
+        base = unicodedata.normalize("NFD", char.replace("Đ", "D").replace("đ", "d"))[:1]
+        return _TIMES_WIDTHS.get(base, 500)
+    widths = [width(char) for char in word.text]
+    share = (sum(widths[:slash]) + widths[slash] / 2) / max(sum(widths), 1)
+    return word.left + round(word.width * share)
+
+
 def _read_blank(reader: CropReader, line: Line, left: int, right: int,
                 first_pass: str | None) -> Blank | None:
     """The blank between ``left`` and ``right`` on ``line``, read as digits; None when
@@ -204,12 +229,18 @@ def number_blank(reader: CropReader, line: Line, first_pass: str | None) -> Numb
             slash, text = 0, "/" + text[1:]  # "ICT-CS": the slash read as a letter
         if slash < 0:
             continue
-        start = _cut(word, slash) if slash else word.left
-        if index == label:
-            start = max(start, label_end)
+        # where the "/" is: the word's start, or estimated inside a word glued to the
+        # number (by Times widths, else by an even share: boxes OCR widened by specks)
+        starts = [_cut_at_slash(word, slash), _cut(word, slash)] if slash else [word.left]
         rest = "".join(lookalikes(other.text, dashes=True) for other in words[index + 1:])
-        printed = re.sub(r"\s+", "", text[slash:] + rest).strip(".,;:")
-        blank = _read_blank(reader, line, label_end, start, first_pass)
+        # specks OCR read beside the symbol ("/BTNMT-QLĐT_") are no part of it
+        printed = re.sub(r"\s+", "", text[slash:] + rest).strip(".,;:_-~'`\"|")
+        blank = None
+        for start in dict.fromkeys(starts):
+            blank = _read_blank(reader, line, label_end,
+                                max(start, label_end) if index == label else start, first_pass)
+            if blank is None or blank.digits is not None:
+                break
         return NumberBlank(blank, printed) if blank is not None else None
     return None
 
