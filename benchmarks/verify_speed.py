@@ -17,7 +17,8 @@ fetching is off: everything comes from the document. Figures:
   with ``SOHOA_VERIFY_IN_PROCESSES=false`` (the previous path: verification in the API's
   thread pool) and once with the default (the app's pool of worker processes, one per
   core), in the same run. Each server starts on its own data directory with
-  ``--workers 0`` and is warmed (every client's first answer is not counted) before
+  ``--workers 0`` and is warmed (the clients run ``--warm`` seconds, default 5, after
+  their first answers before counting: the pool's workers import the verifier) before
   measuring, then stopped.
 
 ``--profile`` prints instead where one verification's time goes (cProfile over a few
@@ -179,7 +180,7 @@ def _post_verify(port: int, body: bytes, boundary: str) -> bool:
 
 
 def serve_rate(path: Path, root_pem: Path, seconds: float, *, in_processes: bool,
-               clients: int = 4) -> float:
+               clients: int = 4, warm: float = 5.0) -> float:
     """Verifications per second through ``sohoa serve``'s ``POST /verify`` with ``clients``
     concurrent clients on loopback."""
     boundary = "sohoa-bench-boundary"
@@ -227,16 +228,17 @@ def serve_rate(path: Path, root_pem: Path, seconds: float, *, in_processes: bool
                        for number in range(clients)]
             for thread in threads:
                 thread.start()
-            start.wait()  # every client has had one answer: the workers are warm
-            started = time.perf_counter()
+            start.wait()  # every client has had one answer
+            time.sleep(warm)  # the pool's other workers are up and warm
+            before, started = sum(counts), time.perf_counter()
             time.sleep(seconds)
+            after, elapsed = sum(counts), time.perf_counter() - started
             stop.set()
             for thread in threads:
                 thread.join()
-            elapsed = time.perf_counter() - started  # the requests in flight finish too
             if failures:
                 raise failures[0]
-            return sum(counts) / elapsed
+            return (after - before) / elapsed
         finally:
             server.send_signal(signal.SIGINT)
             try:
@@ -277,6 +279,8 @@ def make_document(work: Path) -> tuple[Path, Path]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--warm", type=float, default=5.0,
+                        help="seconds the server runs under load before counting")
     parser.add_argument("--repeat", type=int, default=1,
                         help="rounds of the two POST /verify rows, alternated")
     parser.add_argument("--profile", action="store_true",
@@ -305,10 +309,11 @@ def main() -> int:
         print(f"  sohoa verify_pdf, two processes                    {two:6.1f} /s"
               f"  ({two / plain:.1f}x)")
         for _ in range(args.repeat):  # alternated: the machine's load changes meanwhile
-            threads = serve_rate(signed, root, args.seconds, in_processes=False)
+            threads = serve_rate(signed, root, args.seconds, in_processes=False,
+                                 warm=args.warm)
             print(f"  sohoa serve POST /verify, 4 clients, thread pool   {threads:6.1f} /s"
                   "  (previous)")
-            pool = serve_rate(signed, root, args.seconds, in_processes=True)
+            pool = serve_rate(signed, root, args.seconds, in_processes=True, warm=args.warm)
             print(f"  sohoa serve POST /verify, 4 clients, process pool  {pool:6.1f} /s"
                   f"  ({pool / threads:.1f}x the thread pool)")
     return 0

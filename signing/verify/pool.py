@@ -7,12 +7,12 @@ processes (one per core by default) and answers the same
 :class:`~signing.verify.model.VerificationReport` as :func:`signing.incoming.check_pdf`
 in the caller's process.
 
-The pool is made once (by the edge, at start) and closed at stop. Workers start when the
-first documents arrive (``forkserver``: a fresh interpreter, nothing inherited from the
-caller's threads), import the verifier once and then stay. Trust anchors cross the process
-boundary as DER and are parsed once per worker and anchor set. A worker that dies (killed,
-out of memory) breaks the pool: the document it held fails with
-:class:`VerificationPoolError` and the pool is rebuilt for the next one.
+The pool is made once (by the edge, at start) and closed at stop. All its workers start
+together when the first document arrives (``forkserver``: a fresh interpreter, nothing
+inherited from the caller's threads), import the verifier once and then stay. Trust
+anchors cross the process boundary as DER and are parsed once per worker and anchor set.
+A worker that dies (killed, out of memory) breaks the pool: the document it held fails
+with :class:`VerificationPoolError` and the pool is rebuilt for the next one.
 """
 
 from __future__ import annotations
@@ -56,6 +56,10 @@ def _start_worker(speedups: bool) -> None:
     import signing.incoming  # noqa: F401  (pyHanko and the checks, loaded once)
 
 
+def _ready() -> None:
+    """A task that does nothing: submitted once per worker to start them all."""
+
+
 def _check_in_worker(data: bytes, source: str, roots: tuple[bytes, ...],
                      online: bool) -> VerificationReport:
     """In a worker: :func:`signing.incoming.check_pdf` with the anchors given as DER."""
@@ -89,6 +93,8 @@ class VerificationPool:
                 self._executor = ProcessPoolExecutor(
                     self.processes, mp_context=multiprocessing.get_context("forkserver"),
                     initializer=_start_worker, initargs=(self._speedups,))
+                for _ in range(self.processes):  # one each, so all start now, not one by one
+                    self._executor.submit(_ready)
             return self._executor
 
     def check(self, data: bytes, source: str, *, trust_roots: Sequence[asn1_x509.Certificate],
