@@ -19,7 +19,10 @@ fetching is off: everything comes from the document. Figures:
   core), in the same run. Each server starts on its own data directory with
   ``--workers 0`` and is warmed (the clients run ``--warm`` seconds, default 5, after
   their first answers before counting: the pool's workers import the verifier) before
-  measuring, then stopped.
+  measuring, then stopped. Each row also gives the server's CPU seconds per verification
+  (the server and all its processes, from /proc): on a machine other work keeps busy the
+  rate shows the CPU share this run gets (Linux shares CPU between sessions, autogroup),
+  while the CPU per verification shows what the pool costs or saves.
 
 ``--profile`` prints instead where one verification's time goes (cProfile over a few
 verifications in this process, cumulative time of each step's pyHanko entry point; the
@@ -158,6 +161,22 @@ def profile(path: Path, root_pem: Path, runs: int = 5) -> None:
         print(f"  {label:<52} {total * 1000:7.1f} ms  {total / whole:4.0%}")
 
 
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by process ``pid`` and its descendants
+    (Linux /proc): the server, its verification workers and their forkserver."""
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending.extend(int(child) for child in (task / "children").read_text().split())
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -180,9 +199,10 @@ def _post_verify(port: int, body: bytes, boundary: str) -> bool:
 
 
 def serve_rate(path: Path, root_pem: Path, seconds: float, *, in_processes: bool,
-               clients: int = 4, warm: float = 5.0) -> float:
+               clients: int = 4, warm: float = 5.0) -> tuple[float, float]:
     """Verifications per second through ``sohoa serve``'s ``POST /verify`` with ``clients``
-    concurrent clients on loopback."""
+    concurrent clients on loopback, and the server's CPU seconds per verification (all its
+    processes)."""
     boundary = "sohoa-bench-boundary"
     body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
             f"filename=\"signed.pdf\"\r\nContent-Type: application/pdf\r\n\r\n").encode() \
@@ -230,15 +250,16 @@ def serve_rate(path: Path, root_pem: Path, seconds: float, *, in_processes: bool
                 thread.start()
             start.wait()  # every client has had one answer
             time.sleep(warm)  # the pool's other workers are up and warm
-            before, started = sum(counts), time.perf_counter()
+            before, started, cpu = sum(counts), time.perf_counter(), _tree_cpu(server.pid)
             time.sleep(seconds)
             after, elapsed = sum(counts), time.perf_counter() - started
+            cpu = _tree_cpu(server.pid) - cpu
             stop.set()
             for thread in threads:
                 thread.join()
             if failures:
                 raise failures[0]
-            return (after - before) / elapsed
+            return (after - before) / elapsed, cpu / max(after - before, 1)
         finally:
             server.send_signal(signal.SIGINT)
             try:
@@ -309,13 +330,15 @@ def main() -> int:
         print(f"  sohoa verify_pdf, two processes                    {two:6.1f} /s"
               f"  ({two / plain:.1f}x)")
         for _ in range(args.repeat):  # alternated: the machine's load changes meanwhile
-            threads = serve_rate(signed, root, args.seconds, in_processes=False,
-                                 warm=args.warm)
+            threads, threads_cpu = serve_rate(signed, root, args.seconds, in_processes=False,
+                                              warm=args.warm)
             print(f"  sohoa serve POST /verify, 4 clients, thread pool   {threads:6.1f} /s"
-                  "  (previous)")
-            pool = serve_rate(signed, root, args.seconds, in_processes=True, warm=args.warm)
+                  f"  (previous; server CPU {threads_cpu * 1000:.0f} ms each)")
+            pool, pool_cpu = serve_rate(signed, root, args.seconds, in_processes=True,
+                                        warm=args.warm)
             print(f"  sohoa serve POST /verify, 4 clients, process pool  {pool:6.1f} /s"
-                  f"  ({pool / threads:.1f}x the thread pool)")
+                  f"  ({pool / threads:.1f}x the thread pool; server CPU "
+                  f"{pool_cpu * 1000:.0f} ms each)")
     return 0
 
 
