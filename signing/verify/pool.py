@@ -9,7 +9,9 @@ in the caller's process.
 
 The pool is made once (by the edge, at start) and closed at stop. All its workers start
 together when the first document arrives (``forkserver``: a fresh interpreter, nothing
-inherited from the caller's threads), import the verifier once and then stay. Trust
+inherited from the caller's threads), import the verifier once and then stay; until every
+worker has started, documents are verified in the caller's thread (the first answer does
+not wait for the workers' imports). Trust
 anchors cross the process boundary as DER and are parsed once per worker and anchor set.
 A worker that dies (killed, out of memory) breaks the pool: the document it held fails
 with :class:`VerificationPoolError` and the pool is rebuilt for the next one.
@@ -21,7 +23,7 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
 from asn1crypto import x509 as asn1_x509
@@ -83,6 +85,7 @@ class VerificationPool:
         self._speedups = speedups
         self._lock = threading.Lock()
         self._executor: ProcessPoolExecutor | None = None
+        self._starting: list[Future[None]] = []
         self._closed = False
 
     def _current(self) -> ProcessPoolExecutor:
@@ -93,8 +96,8 @@ class VerificationPool:
                 self._executor = ProcessPoolExecutor(
                     self.processes, mp_context=multiprocessing.get_context("forkserver"),
                     initializer=_start_worker, initargs=(self._speedups,))
-                for _ in range(self.processes):  # one each, so all start now, not one by one
-                    self._executor.submit(_ready)
+                self._starting = [self._executor.submit(_ready)  # all start now, together
+                                  for _ in range(self.processes)]
             return self._executor
 
     def check(self, data: bytes, source: str, *, trust_roots: Sequence[asn1_x509.Certificate],
@@ -106,6 +109,13 @@ class VerificationPool:
         the worker died."""
         roots = tuple(root.dump() for root in trust_roots)
         executor = self._current()
+        if not all(future.done() for future in self._starting):  # workers still importing
+            from signing.incoming import VerifySetup, check_pdf
+            from signing.pades import TrustServices
+
+            setup = VerifySetup(services=TrustServices(trust_roots=tuple(trust_roots)),
+                                online=online)
+            return check_pdf(data, source, setup)
         try:
             return executor.submit(_check_in_worker, data, source, roots, online).result()
         except BrokenProcessPool as error:
@@ -115,6 +125,13 @@ class VerificationPool:
             executor.shutdown(wait=False, cancel_futures=True)
             raise VerificationPoolError("a verification worker stopped before answering; "
                                         "try again", subject=source) from error
+
+    def wait_started(self, timeout: float | None = None) -> bool:
+        """Start the workers if need be and wait until all have started (or ``timeout``
+        seconds); whether they have."""
+        self._current()
+        done, _ = wait(self._starting, timeout=timeout)
+        return len(done) == len(self._starting)
 
     def close(self) -> None:
         """Stop the workers (documents in progress finish first); idempotent."""

@@ -46,6 +46,7 @@ def signed(served_pki: RunningPki, decision_pdf: Path, root: asn1_x509.Certifica
 @pytest.fixture(scope="module")
 def pool() -> Iterator[VerificationPool]:
     verification = VerificationPool(2)
+    assert verification.wait_started(120)
     try:
         yield verification
     finally:
@@ -84,6 +85,19 @@ def test_report_holds_plain_values(signed: bytes, root: asn1_x509.Certificate) -
     assert len(pickle.dumps(report)) < 10_000
 
 
+def test_first_documents_do_not_wait_for_the_workers(signed: bytes,
+                                                     root: asn1_x509.Certificate) -> None:
+    pool = VerificationPool(1)
+    try:
+        started = time.monotonic()
+        assert pool.check(signed, "qd.pdf", trust_roots=[root]).valid
+        assert pool.wait_started(120)
+        assert pool.check(signed, "qd.pdf", trust_roots=[root]).valid
+        assert time.monotonic() - started < 120
+    finally:
+        pool.close()
+
+
 def test_bad_input_is_raised_in_the_caller(pool: VerificationPool) -> None:
     with pytest.raises(BadInputError, match="not a PDF") as caught:
         pool.check(b"xin chao", "ghi-chu.txt", trust_roots=[])
@@ -94,6 +108,7 @@ def test_killed_worker_fails_one_document_and_the_pool_recovers(
         signed: bytes, root: asn1_x509.Certificate) -> None:
     pool = VerificationPool(1)
     try:
+        assert pool.wait_started(120)
         assert pool.check(signed, "qd.pdf", trust_roots=[root]).valid
         executor = pool._executor
         assert executor is not None
