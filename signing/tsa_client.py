@@ -16,12 +16,13 @@ batch run in threads of their own (see :func:`signing.requests.sign_batch`).
 from __future__ import annotations
 
 import http.client
+import socket
 import ssl
 import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from asn1crypto import tsp
 from pyhanko.sign.timestamps import TimeStamper
@@ -40,6 +41,25 @@ _STALE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError,
 """What a kept-alive connection the server has since closed raises on reuse."""
 
 Connection = http.client.HTTPConnection
+
+
+class _Http(http.client.HTTPConnection):
+    """No Nagle delay: ``http.client`` sends a request's headers and body in two writes,
+    and the body then waited for the server's delayed ACK of the headers (~40 ms)."""
+
+    def connect(self) -> None:
+        """Connect, then turn Nagle's algorithm off."""
+        super().connect()
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+class _Https(http.client.HTTPSConnection):
+    """:class:`_Http` over TLS."""
+
+    def connect(self) -> None:
+        """Connect (TLS handshake included), then turn Nagle's algorithm off."""
+        super().connect()
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
 class _Pool:
@@ -71,9 +91,9 @@ class _Pool:
                 reused.sock.settimeout(timeout)
             return reused, True
         if self.scheme == "https":
-            return http.client.HTTPSConnection(self.host, self.port, timeout=timeout,
-                                               context=ssl.create_default_context()), False
-        return http.client.HTTPConnection(self.host, self.port, timeout=timeout), False
+            return _Https(self.host, self.port, timeout=timeout,
+                          context=ssl.create_default_context()), False
+        return _Http(self.host, self.port, timeout=timeout), False
 
     def give_back(self, connection: Connection) -> None:
         """Keep ``connection`` for the next request (closed when the pool is full)."""
@@ -155,6 +175,7 @@ class PooledTimeStamper(TimeStamper):
         connection.request("POST", self._target, body=body, headers={
             "Host": self._host_header, "Content-Type": "application/timestamp-query",
             "Content-Length": str(len(body)), "Connection": "keep-alive"})
+        _ack_at_once(connection)
         with _closing_on_error(connection):
             response = connection.getresponse()
             length = response.getheader("Content-Length")
@@ -188,6 +209,22 @@ class PooledTimeStamper(TimeStamper):
         except ValueError as error:
             raise TimestampRequestError(f"the time-stamping service at {self.url} sent "
                                         f"an unreadable reply ({error})") from error
+
+
+_QUICKACK = getattr(socket, "TCP_QUICKACK", None)  # Linux
+
+
+def _ack_at_once(connection: Connection) -> None:
+    """Acknowledge the reply's first segment at once (Linux): a server that writes the
+    reply's headers and body separately with Nagle's algorithm on (uvicorn does) holds the
+    body until the headers are acknowledged, and a delayed ACK took ~40 ms; measured on
+    loopback against ``sohoa pki serve``: 44 ms -> 2 ms a time stamp. Quick-ACK mode does
+    not last, so it is set again for every request."""
+    if _QUICKACK is None or connection.sock is None:
+        return
+    # not a socket the kernel lets us tune: the reply only comes later
+    with suppress(OSError):
+        connection.sock.setsockopt(socket.IPPROTO_TCP, _QUICKACK, 1)
 
 
 @contextmanager
