@@ -32,8 +32,8 @@ class PrintedWord:
 def test_a_number_glued_to_its_symbol_is_cut_inside_its_slash(text: str) -> None:
     path = next((folder / "LiberationSerif-Regular.ttf" for folder in FONT_DIRS
                  if (folder / "LiberationSerif-Regular.ttf").exists()), None)
-    if path is None:
-        pytest.skip("Liberation Serif (Times New Roman's metrics) is not installed")
+    assert path is not None, ("Liberation Serif (Times New Roman's metrics; Debian's "
+                              "fonts-liberation, installed by scripts/setup.sh) is missing")
     font = pymupdf.Font(fontfile=str(path))  # type: ignore[no-untyped-call]
 
     def length(part: str) -> float:  # 13 pt at 300 dpi, in pixels
