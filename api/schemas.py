@@ -244,6 +244,12 @@ class ClassificationOut(BaseModel):
     review: list[dict[str, Any]] = Field(default_factory=list, description=(
         "fields left empty for a person: field, reason ('handwritten'), page (0-based) "
         "and box [x0, y0, x1, y1] in points of the searchable PDF, printed"))
+    e_signature: dict[str, Any] | None = Field(None, description=(
+        "the issuer's e-signature stamp read on a scanned electronic copy: signer, agency, "
+        "time"))
+    arrival: dict[str, Any] | None = Field(None, description=(
+        "the receiving office's arrival stamp (\"CÔNG VĂN ĐẾN\"): số đến and ngày đến where "
+        "legible, with its page and box; what POST /registers/incoming proposes"))
 
     @classmethod
     def of(cls, document: Document) -> ClassificationOut:
@@ -256,7 +262,15 @@ class ClassificationOut(BaseModel):
                    model_version=details.get("model_version"),
                    reviewed=bool(details.get("reviewed_by")),
                    review=[entry for entry in details.get("review") or []
-                           if isinstance(entry, dict)])
+                           if isinstance(entry, dict)],
+                   e_signature=_mapping_or_none(details.get("e_signature")),
+                   arrival=_mapping_or_none(details.get("arrival")))
+
+
+def _mapping_or_none(value: object) -> dict[str, Any] | None:
+    """A stored JSON object, or None for anything else (classifications stored before the
+    key existed)."""
+    return dict(value) if isinstance(value, dict) else None
 
 
 class ClassificationIn(BaseModel):

@@ -34,6 +34,10 @@ def test_a_stamped_scan_registered_under_its_stamp(service: Service) -> None:
     first, second = _stamped_scan(service, clerk), _stamped_scan(service, clerk)
     client, auth = service.client, service.auth(clerk)
 
+    read = client.get(f"/documents/{first}/classification", headers=auth)
+    assert read.status_code == 200, read.text
+    assert (read.json()["arrival"]["number"], read.json()["arrival"]["date"]) == (
+        "57", "2023-12-26")
     proposal = client.get(f"/registers/incoming/proposal?document_id={first}", headers=auth)
     assert proposal.status_code == 200, proposal.text
     body = proposal.json()
