@@ -19,6 +19,7 @@ from api.transactions import CommitOnReturn
 from api.web.pages.registers_forms import IncomingForm, handlers_from_form
 from api.web.session import CsrfChecked, PageUser, PageUserDep, flash, require_page_roles
 from api.web.templates import render
+from ingest.classify import DOC_TYPES
 from signing.registers.arrival import IncomingProposal, propose_incoming, register_arrived
 from signing.registers.assignment import (
     assign_entry,
@@ -88,7 +89,7 @@ def _local_time(moment: datetime) -> str:
 
 def _choices() -> dict[str, Any]:
     return {"confidentialities": list(Confidentiality), "urgencies": list(Urgency),
-            "outgoing_types": OUTGOING_TYPES}
+            "outgoing_types": OUTGOING_TYPES, "doc_types": DOC_TYPES}
 
 
 @router.get("/ui/registers", response_class=HTMLResponse)

@@ -71,10 +71,19 @@ def _read_beside(page: str, name: str) -> str:
     return html.unescape(found.group(1))
 
 
+def _selected(page: str, name: str) -> str:
+    select = re.search(rf'<select id="f-{name}" name="{name}">(.*?)</select>', page, re.S)
+    assert select, name
+    found = re.search(r'<option value="([^"]*)" selected>', select.group(1))
+    assert found, name
+    return html.unescape(found.group(1))
+
+
 def _form_fields(page: str) -> dict[str, str]:
-    names = ("sender", "issuing_agency", "symbol", "doc_type", "summary", "signer",
+    names = ("sender", "issuing_agency", "symbol", "summary", "signer",
              "issued_on", "sheets", "arrival_number", "arrived_on")
-    return {name: _value(page, name) for name in names}
+    return {"doc_type": _selected(page, "doc_type"),
+            **{name: _value(page, name) for name in names}}
 
 
 def _register(web: Web, document_id: int, **changes: str) -> tuple[int, str, str]:
@@ -99,6 +108,8 @@ def test_the_form_proposes_the_stamp_and_the_entry_takes_it(clerk: Web) -> None:
     assert (_value(text, "symbol"), _value(text, "issued_on"), _value(text, "issuing_agency")) \
         == ("7075/QĐ-SNV", "2023-12-23", "SỞ NỘI VỤ")
     assert _value(text, "summary").startswith("Về việc theo báo cáo của Trung tâm")
+    assert _selected(text, "doc_type") == "quyet_dinh"  # shown as "Quyết định"
+    assert '<option value="quyet_dinh" selected>Quyết định</option>' in text
     assert 'id="stamp-problem"' not in text
 
     status, location, _ = _register(clerk, first)
