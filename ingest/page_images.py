@@ -14,7 +14,7 @@ from ocr.model import OcrLimits
 from ocr.preview import preview_page_count, preview_png
 from storage.errors import NotFoundError
 from storage.objects import CHUNK_SIZE, ObjectStore
-from storage.records import Document, DocumentFile, FileRole
+from storage.records import Document, DocumentFile, DocumentStatus, FileRole
 from storage.records.files import require_file
 
 _SHOWN_ROLES = (FileRole.searchable_pdf, FileRole.original)
@@ -34,13 +34,20 @@ def _copy_out(store: ObjectStore, row: DocumentFile, work: Path) -> Path:
 def page_image_count(session: Session, store: ObjectStore, document: Document,
                      limits: OcrLimits | None = None) -> int:
     """How many page pictures the document has (its OCR'd page count, else counted from
-    the stored original)."""
-    if document.page_count:
+    the stored original). A document whose OCR failed and whose first page cannot be drawn
+    (a damaged file, accepted on its header) has none, so no page shows as a broken
+    picture."""
+    failed = document.status == DocumentStatus.failed
+    if document.page_count and not failed:
         return document.page_count
     row = _shown_file(session, document)
     with tempfile.TemporaryDirectory(prefix="sohoa-pages-") as work:
         try:
-            return preview_page_count(_copy_out(store, row, Path(work)), limits)
+            path = _copy_out(store, row, Path(work))
+            count = preview_page_count(path, limits)
+            if failed and count:
+                preview_png(path, 0, limits=limits)
+            return count
         except OcrInputError:
             return 0
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -34,7 +35,8 @@ def browser(office: LiveOffice) -> Iterator[Browser]:
         yield launched
 
 
-def test_upload_watch_review_and_tray(office: LiveOffice, browser: Browser) -> None:
+def test_upload_watch_review_and_tray(office: LiveOffice, browser: Browser,
+                                      tmp_path: Path) -> None:
     assert SCAN.is_file(), f"the corpus is missing: {SCAN}"
     page = office.page(browser, "tiepnhan")
     page.goto(office.url("/ui/dossiers/new"))
@@ -107,3 +109,23 @@ def test_upload_watch_review_and_tray(office: LiveOffice, browser: Browser) -> N
     assert page.locator("tr[id^=tray-row-]").count() == 0
     page.goto(dossier_url)
     page.locator("tr.doc-row", has_text="skew").wait_for()
+
+    # a scan damaged in transit: its header and end are whole, so it is accepted and kept;
+    # the worker's full decode fails and the row, then the document page, say why
+    cut = tmp_path / "to-khai-hong.png"
+    data = bytearray(SCAN.read_bytes())
+    middle = len(data) // 2
+    data[middle: middle + 4096] = bytes(4096)
+    cut.write_bytes(bytes(data))
+    page.locator("form.upload-form input[type=file]").set_input_files(str(cut))
+    failed = page.locator("tr.doc-row", has_text=cut.name)
+    failed.locator(".doc-reason").wait_for(timeout=OCR_WAIT_MS)
+    assert "Lỗi" in failed.locator(".doc-status").inner_text()
+    failed.get_by_role("link", name=cut.name).click()
+    page.wait_for_url(re.compile(r"/ui/documents/\d+$"))
+    reason = page.locator(".doc-reason").first.inner_text()
+    assert f"{cut.name}: damaged PNG image: page 1 cannot be decoded" in reason, reason
+    assert page.locator("img.page-image").count() == 0  # no broken picture
+    assert "tệp bị hỏng" in page.locator("section.pages").inner_text()
+    assert "Hãy quét lại bản giấy" in page.locator("main").inner_text()
+    screenshot(page, "document-failed")
