@@ -22,7 +22,7 @@ from tests.support.browser import LiveOffice, chromium, live_office, screenshot
 def _stamped_scan(office: LiveOffice, username: str) -> int:
     """A digitised scan in the office's database whose classification holds the arrival
     stamp the real OCR read ("Số: 57", "Ngày: 26/12/2023")."""
-    runtime = open_runtime(Settings(_env_file=None, data_dir=office.data_dir))  # type: ignore[call-arg]
+    runtime = open_runtime(Settings(_env_file=None, data_dir=office.data_dir))
     try:
         with runtime.db.session() as session:
             unit_id = session.scalars(select(User.unit_id).where(
