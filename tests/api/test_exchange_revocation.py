@@ -32,6 +32,10 @@ from tests.support.exchange import (
 )
 from tests.support.processes import RunningServe
 
+# two installations on loopback for the module: about a minute; the revocation workflow
+# itself runs in every CI run in tests/signing/exchange/test_revocation.py (both databases)
+pytestmark = pytest.mark.slow
+
 
 @dataclass(frozen=True)
 class Sent:

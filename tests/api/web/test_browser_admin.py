@@ -6,7 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.support.browser import chromium, live_office, login, screenshot
+
+# Chromium against a served office: about 30 s; the admin pages run in every CI run in
+# test_admin_pages.py (without a browser)
+pytestmark = pytest.mark.slow
 
 NEW_PASSWORD = "mật-khẩu-người-mới-dài"
 

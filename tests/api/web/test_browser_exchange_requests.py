@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
@@ -21,6 +22,10 @@ from signing.exchange.transport import MESSAGES_PATH
 from signing.pki import init_pki
 from signing.pki.build import issue_certificate
 from tests.support.browser import UNIT, UNIT_NAME, chromium, live_office, screenshot, sohoa
+
+# a peer installation and Chromium: about 40 s; the requests pages run in every CI run in
+# test_exchange_revocation_pages.py (without a browser)
+pytestmark = pytest.mark.slow
 
 PIN = "1234"
 HERE, PEER = "000.00.01.H26", "000.00.09.H26"
