@@ -87,7 +87,72 @@ def _number(token: bytes) -> Any:
 class NumericArray(generic.ArrayObject):
     """An array holding only numbers and number arrays: it cannot hold a reference, so the
     reader's reference walks (reverse cross-reference map, historical revisions) may treat
-    it as a leaf."""
+    it as a leaf.
+
+    One read from a file (:func:`read_array`) keeps its source text and makes its numbers
+    only when first looked at (any list operation, ``raw_get``, copying, comparison): the
+    font width arrays (``/W``, thousands of numbers per font) are read whenever a font
+    dictionary is, e.g. by the difference analysis mapping every object of a revision, yet
+    never looked into while verifying."""
+
+    _pending: bytes | None = None  # the array's text while its numbers are not yet made
+    _pending_ref: Any = None
+
+    @classmethod
+    def deferred(cls, text: bytes, container_ref: Any) -> NumericArray:
+        """The array ``text`` (``[...]``, numbers and nested number arrays only, its
+        brackets balanced) whose numbers are made on first use."""
+        array = cls()
+        array._pending, array._pending_ref = text, container_ref
+        return array
+
+    def _fill(self) -> None:
+        text = self._pending
+        if text is not None:
+            self._pending = None
+            parsed = _parse_numeric(text, self._pending_ref)
+            if parsed is not None:
+                list.extend(self, parsed[0])
+
+    def raw_get(self, index: Any, decrypt: Any = generic.EncryptedObjAccess.TRANSPARENT
+                ) -> Any:
+        """The item at ``index`` (``ArrayObject.raw_get``; numbers made first if need be)."""
+        self._fill()
+        return super().raw_get(index, decrypt)
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        self._fill()  # the copy's state is then taken with its numbers made
+        return super().__reduce_ex__(protocol)
+
+    def __radd__(self, other: Any) -> Any:
+        self._fill()
+        return list.__add__(other, self) if isinstance(other, list) else NotImplemented
+
+
+def _filling(name: str) -> Any:
+    """``list``'s method ``name`` for a :class:`NumericArray`: its numbers made first (and
+    those of the other operand when it is one too: ``list``'s comparisons and
+    concatenation read the other list's items directly)."""
+    original = getattr(list, name)
+
+    def method(self: NumericArray, *args: Any, **kwargs: Any) -> Any:
+        self._fill()
+        for other in args:
+            if type(other) is NumericArray:
+                other._fill()
+        return original(self, *args, **kwargs)
+
+    method.__name__ = method.__qualname__ = name
+    return method
+
+
+for _name in ("__add__", "__contains__", "__delitem__", "__eq__", "__ge__", "__getitem__",
+              "__gt__", "__iadd__", "__imul__", "__iter__", "__le__", "__len__", "__lt__",
+              "__mul__", "__ne__", "__repr__", "__reversed__", "__rmul__", "__setitem__",
+              "__sizeof__", "append", "clear", "copy", "count", "extend", "index", "insert",
+              "pop", "remove", "reverse", "sort"):
+    setattr(NumericArray, _name, _filling(_name))
+NumericArray.__hash__ = None  # as a list: unhashable
 
 
 class _ReaderArrayCheck(type):
@@ -127,6 +192,21 @@ def _parse_numeric(region: bytes, container_ref: Any) -> tuple[Any, int] | None:
     return None
 
 
+_BRACKET = re.compile(rb"[\[\]]")
+_DEFER_FROM = 256  # bytes: a shorter array (a box, a byte range) is made at once
+
+
+def _closing(region: bytes) -> int | None:
+    """Just past the bracket closing the array that starts ``region``, or None when it
+    does not close inside ``region``."""
+    depth = 0
+    for match in _BRACKET.finditer(region):
+        depth += 1 if match.group() == b"[" else -1
+        if depth == 0:
+            return match.end()
+    return None
+
+
 def read_array(stream: IO[bytes], container_ref: Any, in_content_stream: Any = None) -> Any:
     """Read ``[...]``: in one pass when it holds only numbers and number arrays."""
     start = stream.tell()
@@ -134,7 +214,11 @@ def read_array(stream: IO[bytes], container_ref: Any, in_content_stream: Any = N
     stream.seek(start)
     stop = _NOT_NUMERIC.search(chunk)
     region = chunk if stop is None else chunk[:stop.start()]
-    parsed = _parse_numeric(region, container_ref) if region.startswith(b"[") else None
+    end = _closing(region) if region.startswith(b"[") else None
+    if end is not None and end > _DEFER_FROM:
+        stream.seek(start + end)
+        return NumericArray.deferred(region[:end], container_ref)
+    parsed = _parse_numeric(region, container_ref) if end is not None else None
     if parsed is None:
         if in_content_stream is None:
             return _ORIGINAL_ARRAY_READER.__func__(stream, container_ref)
