@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from starlette.responses import Response
 
 from api.web.i18n import LANGUAGES
+from api.web.reasons import say_reason
 from api.web.session import PageUser, csrf_for, request_language, take_flash, texts
 from storage.records import UserRole
 
@@ -88,10 +89,12 @@ def render(request: Request, template: str, *, user: PageUser | None, status: in
     """The page ``template`` for ``request``; ``secret`` (the installation's) makes the
     CSRF token of ``user``'s session, ``csrf`` gives one directly (forms before login)."""
     catalogue = texts(request)
+    language = request_language(request)
     response = HTMLResponse("", status_code=status)
     token = csrf or (csrf_for(secret, user.token) if user is not None and secret else "")
     context = {
-        "t": catalogue.text, "lang": request_language(request), "languages": LANGUAGES,
+        "t": catalogue.text, "lang": language, "languages": LANGUAGES,
+        "reason": lambda text: say_reason(str(text), language),
         "user": user, "csrf": token, "nav": navigation(user),
         "flash": take_flash(request, response), "path": request.url.path,
         "request": request, **values,

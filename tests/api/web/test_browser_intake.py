@@ -124,7 +124,7 @@ def test_upload_watch_review_and_tray(office: LiveOffice, browser: Browser,
     failed.get_by_role("link", name=cut.name).click()
     page.wait_for_url(re.compile(r"/ui/documents/\d+$"))
     reason = page.locator(".doc-reason").first.inner_text()
-    assert f"{cut.name}: damaged PNG image: page 1 cannot be decoded" in reason, reason
+    assert f"{cut.name}: ảnh PNG bị hỏng: không giải mã được trang 1" in reason, reason
     assert page.locator("img.page-image").count() == 0  # no broken picture
     assert "tệp bị hỏng" in page.locator("section.pages").inner_text()
     assert "Hãy quét lại bản giấy" in page.locator("main").inner_text()
