@@ -19,6 +19,9 @@ from starlette.responses import Response
 from storage.errors import SohoaError, TooManyAttemptsError
 
 PROBLEM_JSON = "application/problem+json"
+BODY_UNREAD = "sohoa.body_unread"
+"""Request scope key: set (True) by code that refuses a request before reading its whole
+body; the answer then closes the connection instead of making the server read the rest."""
 STATUS_BY_KIND = {
     "bad_input": 422,
     "too_large": 413,
@@ -65,6 +68,8 @@ async def _sohoa_error(request: Request, error: Exception) -> Response:
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     if isinstance(error, TooManyAttemptsError):
         headers = {"Retry-After": str(error.retry_after)}
+    if request.scope.get(BODY_UNREAD):
+        headers = {**(headers or {}), "Connection": "close"}
     page = _page_answer(request, error, status, str(error),
                         headers if status != 401 else None)
     if page is not None:

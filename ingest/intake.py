@@ -8,11 +8,7 @@ pixels turn out damaged fails its digitisation job with the reason, its original
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ingest.errors import IntakeInputError
+from ingest.staging import StagedFile, stage_stream
 from ocr.errors import OcrInputError
 from ocr.inputs import detect_format, load_page, page_sources
 from ocr.model import OcrLimits
@@ -48,7 +45,6 @@ _MAGIC = (
 )
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _TRUNCATION_TAIL = 1 << 16
-_HEAD_BYTES = 2048
 
 
 def _without_format_characters(value: str) -> str:
@@ -154,35 +150,6 @@ def check_headers(path: Path, name: str, limits: OcrLimits | None = None) -> Non
         raise
 
 
-@dataclass(frozen=True)
-class Spooled:
-    """What streaming a part to its file found: its SHA-256, size and first bytes."""
-
-    sha256: str
-    size: int
-    head: bytes
-
-
-def spool_hashing(stream: BinaryIO, target: BinaryIO, name: str,
-                  limit: int | None) -> Spooled:
-    """Copy ``stream`` to ``target`` once, hashing it and keeping its first bytes;
-    :class:`TooLargeError` naming ``name`` as soon as it passes ``limit`` bytes."""
-    hasher = hashlib.sha256()
-    size = 0
-    head = b""
-    while chunk := stream.read(CHUNK_SIZE):
-        size += len(chunk)
-        if limit is not None and size > limit:
-            raise TooLargeError(f"larger than the limit of {limit // 1_000_000} MB",
-                                subject=name)
-        if len(head) < _HEAD_BYTES:
-            head += chunk[:_HEAD_BYTES - len(head)]
-        hasher.update(chunk)
-        target.write(chunk)
-    target.flush()
-    return Spooled(sha256=hasher.hexdigest(), size=size, head=head)
-
-
 def _find_existing(session: Session, dossier: Dossier | None, owner: int,
                    sha256: str) -> Document | None:
     where = (Document.dossier_id == dossier.id) if dossier is not None else (
@@ -199,33 +166,47 @@ def store_original(session: Session, store: ObjectStore, *, dossier: Dossier | N
     it in ``dossier`` (or, with ``dossier`` None, in the unassigned tray of ``unit_id``).
 
     The file is written once, into the store's staging directory, with its size limit and
-    SHA-256 taken as it streams; only its headers are checked (:func:`check_headers`), and
-    it is then moved (or sent) to its object. A file that fails those checks or is over
-    ``max_bytes`` is refused with an error naming it, before anything is stored or
-    recorded; the same content already in the dossier is its duplicate, stored nothing.
+    SHA-256 taken as it streams (:func:`ingest.staging.stage_stream`), then accepted as
+    :func:`store_staged` says. A file over ``max_bytes`` is refused with an error naming
+    it, before anything is stored or recorded.
     """
     name = safe_filename(filename)
-    owner = dossier.unit_id if dossier is not None else unit_id
-    if owner is None:
-        raise IntakeInputError("an unassigned document needs a unit", subject=name)
-    fd, spool_name = tempfile.mkstemp(prefix="upload-", dir=store.staging_dir())
-    path = Path(spool_name)
+    staged = stage_stream(stream, store.staging_dir(), name, max_bytes)
+    return store_staged(session, store, dossier=dossier, staged=staged, actor=actor,
+                        user_id=user_id, unit_id=unit_id, limits=limits)
+
+
+def store_staged(session: Session, store: ObjectStore, *, dossier: Dossier | None,
+                 staged: StagedFile, actor: str, user_id: int | None,
+                 unit_id: int | None = None, limits: OcrLimits | None = None
+                 ) -> StoredOriginal:
+    """Accept a file already written to the store's staging directory (its SHA-256 and
+    size taken as it was written): check it, store it by SHA-256 and record a ``received``
+    document for it in ``dossier`` (or, with ``dossier`` None, in the unassigned tray of
+    ``unit_id``).
+
+    Only its headers are checked (:func:`check_headers`), and it is then moved (or sent)
+    to its object. A file that fails those checks is refused with an error naming it,
+    before anything is stored or recorded; the same content already in the dossier is
+    its duplicate, stored nothing. The staging file is consumed or removed either way.
+    """
     try:
-        with os.fdopen(fd, "wb") as spool:
-            spooled = spool_hashing(stream, spool, name, max_bytes)
-        if spooled.size == 0:
+        name = safe_filename(staged.filename)
+        owner = dossier.unit_id if dossier is not None else unit_id
+        if owner is None:
+            raise IntakeInputError("an unassigned document needs a unit", subject=name)
+        if staged.size == 0:
             raise IntakeInputError("the file is empty (0 bytes)", subject=name)
-        check_headers(path, name, limits)
-        media_type, suffix = sniff_media_type(spooled.head)
-        existing = _find_existing(session, dossier, owner, spooled.sha256)
+        check_headers(staged.path, name, limits)
+        media_type, suffix = sniff_media_type(staged.head)
+        existing = _find_existing(session, dossier, owner, staged.sha256)
         if existing is not None:
             return StoredOriginal(document=existing, duplicate=True)
         prefix = original_prefix(owner, dossier.id if dossier is not None else None)
-        info = put_file_object(session, store, prefix, path, sha256=spooled.sha256,
+        info = put_file_object(session, store, prefix, staged.path, sha256=staged.sha256,
                                suffix=suffix, content_type=media_type)
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
+        staged.discard()
     document = Document(unit_id=owner, dossier_id=dossier.id if dossier else None,
                         filename=name, media_type=media_type, status=DocumentStatus.received,
                         created_by_id=user_id, fields={})

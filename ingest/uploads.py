@@ -15,8 +15,9 @@ from typing import BinaryIO
 
 from sqlalchemy.orm import Session
 
-from ingest.intake import StoredOriginal, store_original
+from ingest.intake import StoredOriginal, store_original, store_staged
 from ingest.lifecycle import note_upload
+from ingest.staging import StagedFile
 from ocr.model import OcrLimits
 from storage.errors import ConflictError
 from storage.jobs import JobQueue, ocr_job_id, request_job
@@ -63,23 +64,32 @@ def queue_digitisation(session: Session, queue: JobQueue, documents: Iterable[Do
 
 
 def upload_files(session: Session, store: ObjectStore, queue: JobQueue, *,
-                 dossier: Dossier | None, unit_id: int, files: Iterable[IncomingFile],
+                 dossier: Dossier | None, unit_id: int,
+                 files: Iterable[IncomingFile | StagedFile],
                  uploader: Uploader) -> list[StoredOriginal]:
     """Store each file into ``dossier`` (or, with None, ``unit_id``'s tray) and queue the
     digitisation of each new one; the same content twice is reported as a duplicate of
     the existing document and queued nothing. A dossier that receives new files is
-    digitising again."""
-    stored = [store_original(session, store, dossier=dossier, filename=item.filename,
-                             stream=item.stream, actor=uploader.actor,
-                             user_id=uploader.user_id, max_bytes=uploader.max_bytes,
-                             limits=uploader.limits,
-                             unit_id=unit_id)
-              for item in files]
+    digitising again. A :class:`StagedFile` (already written to the store's staging
+    directory within the size limit, as it streamed in) is stored without another copy."""
+    stored = [_store_one(session, store, dossier, unit_id, item, uploader) for item in files]
     new = [result.document for result in stored if not result.duplicate]
     if dossier is not None and new:
         note_upload(session, dossier, actor=uploader.actor)
     queue_digitisation(session, queue, new)
     return stored
+
+
+def _store_one(session: Session, store: ObjectStore, dossier: Dossier | None, unit_id: int,
+               item: IncomingFile | StagedFile, uploader: Uploader) -> StoredOriginal:
+    if isinstance(item, StagedFile):
+        return store_staged(session, store, dossier=dossier, staged=item,
+                            actor=uploader.actor, user_id=uploader.user_id,
+                            limits=uploader.limits, unit_id=unit_id)
+    return store_original(session, store, dossier=dossier, filename=item.filename,
+                          stream=item.stream, actor=uploader.actor, user_id=uploader.user_id,
+                          max_bytes=uploader.max_bytes, limits=uploader.limits,
+                          unit_id=unit_id)
 
 
 def assign_to_dossier(session: Session, document: Document, dossier: Dossier, *,

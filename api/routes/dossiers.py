@@ -3,17 +3,18 @@ user's unit subtree."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, UploadFile
+from fastapi import APIRouter
 from fastapi.responses import Response
 from sqlalchemy import select
 
 from api.deps import Id, IntakeDep, Limit, Offset, RuntimeDep, SessionDep, UserDep
+from api.multipart_stream import OPENAPI_FILES, StagedFilesDep
 from api.schemas import DocumentOut, DossierIn, DossierOut, StatusIn
 from api.transactions import CommitOnReturn
 from ingest.coversheet import cover_sheet_pdf, dossier_cover_info
 from ingest.dossiers import NewDossier, create_dossier
 from ingest.lifecycle import move_dossier
-from ingest.uploads import IncomingFile, upload_files
+from ingest.uploads import upload_files
 from storage.access import visible_dossier
 from storage.errors import PermissionDeniedError
 from storage.records import Dossier, Unit
@@ -59,16 +60,17 @@ def get_dossier(dossier_id: Id, user: UserDep, session: SessionDep) -> DossierOu
 
 
 @router.post("/{dossier_id}/documents", response_model=list[DocumentOut], status_code=201,
-             summary="Upload files to a dossier")
-def upload_documents(dossier_id: Id, files: list[UploadFile], user: IntakeDep,
+             summary="Upload files to a dossier", openapi_extra=OPENAPI_FILES)
+def upload_documents(dossier_id: Id, user: IntakeDep, files: StagedFilesDep,
                      session: SessionDep, runtime: RuntimeDep) -> list[DocumentOut]:
     """Store each file's original by SHA-256 and record it, then queue its digitisation;
-    the same content twice is reported as a duplicate of the existing document."""
+    the same content twice is reported as a duplicate of the existing document. The files
+    (multipart field ``files``) are written once as they stream in, within the size limit
+    (413 naming the file as soon as one passes it)."""
     dossier = visible_dossier(session, user, dossier_id)
     stored = upload_files(
         session, runtime.store, runtime.queue, dossier=dossier, unit_id=dossier.unit_id,
-        files=[IncomingFile(upload.filename or "upload", upload.file) for upload in files],
-        uploader=runtime.settings.uploader(user.username, user.id))
+        files=files, uploader=runtime.settings.uploader(user.username, user.id))
     return [DocumentOut.of(result.document, result.duplicate) for result in stored]
 
 

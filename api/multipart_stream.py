@@ -1,0 +1,186 @@
+"""A multipart/form-data upload parsed as its body streams in, each file part written
+straight into the object store's staging directory.
+
+Starlette's form parser spools every file part to a temporary file (in memory up to 1 MB,
+then on disk, one thread hop per chunk) before the handler runs, and intake then copied that
+file again to hash it. Here python-multipart's streaming parser is fed the request's body
+as it arrives, and each part of the upload field goes, chunk by chunk, into an
+:class:`ingest.staging.StagingFile`: counted against the size limit (413 naming the file as
+soon as it passes, before the rest is read), hashed and written once. The handler gets
+:class:`ingest.staging.StagedFile` items, which ``ObjectStore.put_file`` moves (or sends)
+into place. Whatever is refused or not stored is removed: on any failure while parsing, and
+after the handler for the files it did not consume.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+from fastapi import Depends, Request
+from python_multipart.exceptions import MultipartParseError
+from python_multipart.multipart import MultipartParser, parse_options_header
+
+from api.deps import RuntimeDep
+from api.problems import BODY_UNREAD
+from ingest.staging import StagedFile, StagingFile
+from storage.errors import BadInputError
+
+if TYPE_CHECKING:
+    from python_multipart.multipart import MultipartCallbacks
+
+UPLOAD_FIELD = "files"
+"""The form field whose parts are the uploaded files."""
+MAX_FILES = 100
+"""The most file parts one request may carry."""
+
+OPENAPI_FILES: dict[str, Any] = {"requestBody": {"required": True, "content": {
+    "multipart/form-data": {"schema": {
+        "type": "object", "required": [UPLOAD_FIELD],
+        "properties": {UPLOAD_FIELD: {"type": "array", "items": {
+            "type": "string", "format": "binary"}}}}}}}}
+"""The request body of a route that takes :data:`StagedFilesDep`, for its OpenAPI entry
+(FastAPI sees no form parameter and would document none)."""
+
+
+class MultipartBodyError(BadInputError):
+    """The request's body is not a well-formed multipart/form-data upload."""
+
+
+def _decode(value: bytes, charset: str) -> str:
+    try:
+        return value.decode(charset)
+    except (UnicodeDecodeError, LookupError):
+        return value.decode("latin-1")
+
+
+class _Parts:
+    """python-multipart's callbacks: file parts of ``field`` into staging files."""
+
+    def __init__(self, directory: Path, field: str, limit: int | None, charset: str) -> None:
+        self.directory = directory
+        self.field = field
+        self.limit = limit
+        self.charset = charset
+        self.staged: list[StagedFile] = []
+        self.current: StagingFile | None = None
+        self.ended = False
+        self._header_name = b""
+        self._header_value = b""
+        self._disposition = b""
+
+    def callbacks(self) -> MultipartCallbacks:
+        """The callback table for :class:`MultipartParser`."""
+        return {"on_part_begin": self.part_begin, "on_part_data": self.part_data,
+                "on_part_end": self.part_end, "on_header_field": self.header_field,
+                "on_header_value": self.header_value, "on_header_end": self.header_end,
+                "on_headers_finished": self.headers_finished, "on_end": self.end}
+
+    def part_begin(self) -> None:
+        self._disposition = b""
+
+    def header_field(self, data: bytes, start: int, end: int) -> None:
+        self._header_name += data[start:end]
+
+    def header_value(self, data: bytes, start: int, end: int) -> None:
+        self._header_value += data[start:end]
+
+    def header_end(self) -> None:
+        if self._header_name.strip().lower() == b"content-disposition":
+            self._disposition = self._header_value
+        self._header_name = self._header_value = b""
+
+    def headers_finished(self) -> None:
+        _, options = parse_options_header(self._disposition)
+        if b"name" not in options:
+            raise MultipartBodyError("a part of the multipart body has no field name "
+                                     "(Content-Disposition: form-data; name=...)")
+        if _decode(options[b"name"], self.charset) != self.field:
+            return  # another field: its content is not kept
+        if b"filename" not in options:
+            raise MultipartBodyError("the field holds a value, not a file: send each file "
+                                     "as a file part", subject=self.field)
+        if len(self.staged) >= MAX_FILES:
+            raise MultipartBodyError(f"more than {MAX_FILES} files in one request",
+                                     subject=self.field)
+        filename = _decode(options[b"filename"], self.charset) or "upload"
+        self.current = StagingFile(self.directory, filename, self.limit)
+
+    def part_data(self, data: bytes, start: int, end: int) -> None:
+        if self.current is not None:
+            self.current.write(memoryview(data)[start:end])
+
+    def part_end(self) -> None:
+        if self.current is not None:
+            self.staged.append(self.current.finish())
+            self.current = None
+
+    def end(self) -> None:
+        self.ended = True
+
+    def discard(self) -> None:
+        """Remove every staging file written so far."""
+        if self.current is not None:
+            self.current.discard()
+            self.current = None
+        for staged in self.staged:
+            staged.discard()
+
+
+async def stage_uploads(request: Request, directory: Path, limit: int | None, *,
+                        field: str = UPLOAD_FIELD) -> list[StagedFile]:
+    """Read the request's multipart body as it streams in, writing each file part of
+    ``field`` into a staging file in ``directory`` (each within ``limit`` bytes); the staged
+    files in their order. :class:`MultipartBodyError` (422) for a body that is not a
+    complete multipart/form-data upload with at least one file in ``field``,
+    ``TooLargeError`` (413) naming the file that passes ``limit``; nothing is left in
+    ``directory`` when it fails."""
+    request.scope[BODY_UNREAD] = True  # until the stream ends: an error answer closes
+    media_type, params = parse_options_header(request.headers.get("content-type", ""))
+    if media_type != b"multipart/form-data" or b"boundary" not in params:
+        raise MultipartBodyError("send the files as multipart/form-data, in the field "
+                                 f"'{field}'", subject=field)
+    charset = _decode(params.get(b"charset", b"utf-8"), "latin-1")
+    try:
+        charset = codecs.lookup(charset).name
+    except LookupError:
+        charset = "latin-1"
+    parts = _Parts(directory, field, limit, charset)
+    parser = MultipartParser(params[b"boundary"], parts.callbacks())
+    try:
+        async for chunk in request.stream():
+            parser.write(chunk)
+        request.scope[BODY_UNREAD] = False
+        parser.finalize()
+        if not parts.ended:
+            raise MultipartBodyError("the multipart body ends before its closing boundary "
+                                     "(the upload was cut short)", subject=field)
+        if not parts.staged:
+            raise MultipartBodyError(f"no file was sent: send at least one file in the "
+                                     f"field '{field}'", subject=field)
+    except MultipartParseError as error:
+        parts.discard()
+        raise MultipartBodyError(f"the multipart body is malformed: {error}",
+                                 subject=field) from error
+    except BaseException:
+        parts.discard()
+        raise
+    return parts.staged
+
+
+async def staged_files(request: Request, runtime: RuntimeDep) -> AsyncIterator[list[StagedFile]]:
+    """The request's uploaded files (field ``files``), staged as they streamed in within
+    ``SOHOA_MAX_UPLOAD_MB``; whatever the handler did not store is removed after it."""
+    staged = await stage_uploads(request, runtime.store.staging_dir(),
+                                 runtime.settings.max_upload_bytes)
+    try:
+        yield staged
+    finally:
+        for item in staged:
+            item.discard()
+
+
+StagedFilesDep = Annotated[list[StagedFile], Depends(staged_files, scope="function")]
+"""A dependency: the request's files in the staging directory (see :func:`staged_files`)."""
