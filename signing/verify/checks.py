@@ -34,6 +34,8 @@ from pyhanko_certvalidator import ValidationContext
 
 from signing.key_policy import signing_usage_problem
 from signing.pades import CLOCK_TOLERANCE, VIETNAM
+from signing.verify import pathcache
+from signing.verify.material import DssMaterial
 from signing.verify.model import (
     Coverage,
     Modification,
@@ -43,6 +45,8 @@ from signing.verify.model import (
     VerificationReport,
 )
 from signing.verify.reasons import reason
+
+pathcache.install()  # inert for contexts not marked (pyHanko's own, elsewhere)
 
 _EXPIRY = {"EXPIRED", "OUT_OF_BOUNDS_NO_POE", "OUT_OF_BOUNDS_NOT_REVOKED", "NOT_YET_VALID"}
 _REVOKED = {"REVOKED", "REVOKED_NO_POE", "REVOKED_CA_NO_POE"}
@@ -65,6 +69,7 @@ class _Document:
         self.trust_roots = list(trust_roots)
         self.online = online
         self.dss = DocumentSecurityStore.read_dss(reader) if "/DSS" in reader.root else None
+        self.material = DssMaterial(self.dss) if self.dss is not None else None
 
     def context(self, moment: datetime | None = None) -> ValidationContext:
         """A validation context: the anchors, the document's own validation data, and
@@ -75,9 +80,15 @@ class _Document:
                                     "time_tolerance": CLOCK_TOLERANCE}
         if moment is not None:
             settings.update(moment=moment, retroactive_revinfo=True)
-        if self.dss is not None:
-            return self.dss.as_validation_context(settings)
-        return ValidationContext(**settings)
+        if self.material is not None:  # as DocumentSecurityStore.as_validation_context
+            context = ValidationContext(other_certs=list(self.material.certs),
+                                        ocsps=list(self.material.ocsps),
+                                        crls=list(self.material.crls), **settings)
+        else:
+            context = ValidationContext(**settings)
+        if moment is None and not self.online:  # now, from the document's data only
+            pathcache.mark(context)
+        return context
 
 
 def _vietnam(moment: datetime | None) -> datetime | None:

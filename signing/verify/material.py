@@ -1,0 +1,84 @@
+"""A document's own validation material (the certificates, OCSP responses and CRLs of its
+DSS), parsed once per process for each distinct DER encoding.
+
+Documents signed by the same people carry the same certificates (and, re-verified, the
+same revocation data): parsing them again, and recomputing what pyHanko's certificate
+registry asks of each (issuer and serial, key hash, key identifier, subject), was about a
+quarter of a verification. What is cached here is only the parsing of given bytes: equal
+DER bytes are the same certificate, response or list, so sharing the parsed object cannot
+change any decision. A bounded LRU per kind keeps memory flat whatever arrives.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+from asn1crypto import crl as asn1_crl
+from asn1crypto import ocsp as asn1_ocsp
+from asn1crypto import x509 as asn1_x509
+from asn1crypto.core import Asn1Value
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.decode_limits import DecodePurpose
+from pyhanko.sign.validation.dss import DocumentSecurityStore
+
+Parsed = TypeVar("Parsed", bound=Asn1Value)
+
+
+class _Interned(Generic[Parsed]):
+    """Parsed objects by their DER bytes, the ``size`` most recently used kept."""
+
+    def __init__(self, load: Callable[[bytes], Parsed], size: int) -> None:
+        self._load = load
+        self._size = size
+        self._items: OrderedDict[bytes, Parsed] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, der: bytes) -> Parsed:
+        """The object ``der`` encodes (parsed on first sight)."""
+        with self._lock:
+            found = self._items.get(der)
+            if found is not None:
+                self._items.move_to_end(der)
+                return found
+        parsed = self._load(der)
+        try:  # parsed in full now: later reads, maybe from several threads at once, find
+            parsed.native  # noqa: B018  every part parsed (asn1crypto parses lazily, unlocked)
+        except (ValueError, TypeError, KeyError, IndexError, OverflowError):
+            return self._load(der)  # a part pyHanko may never read is malformed: not shared,
+            # read lazily as pyHanko would
+        with self._lock:
+            self._items[der] = parsed
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return parsed
+
+    def clear(self) -> None:
+        """Forget everything (tests)."""
+        with self._lock:
+            self._items.clear()
+
+
+CERTIFICATES = _Interned(asn1_x509.Certificate.load, 512)
+OCSP_RESPONSES = _Interned(asn1_ocsp.OCSPResponse.load, 512)
+CRLS = _Interned(asn1_crl.CertificateList.load, 64)
+
+
+def _data(reference: generic.IndirectObject, purpose: DecodePurpose) -> bytes:
+    stream = reference.get_object()  # type: ignore[no-untyped-call]
+    return bytes(stream.read_data(purpose))
+
+
+class DssMaterial:
+    """The certificates, OCSP responses and CRLs of a DSS, as pyHanko's
+    ``DocumentSecurityStore.as_validation_context`` passes them to a validation context,
+    read once per document."""
+
+    def __init__(self, dss: DocumentSecurityStore) -> None:
+        self.certs = [CERTIFICATES.get(_data(ref, DecodePurpose.CERTIFICATE))
+                      for ref in dss.certs.values()]
+        self.ocsps = [OCSP_RESPONSES.get(_data(ref, DecodePurpose.OCSP_RESPONSE))
+                      for ref in dss.ocsps]
+        self.crls = [CRLS.get(_data(ref, DecodePurpose.CRL)) for ref in dss.crls]
