@@ -24,6 +24,17 @@ fetching is off: everything comes from the document. Figures:
   rate shows the CPU share this run gets (Linux shares CPU between sessions, autogroup),
   while the CPU per verification shows what the pool costs or saves.
 
+``--against COMMIT`` measures instead the code of ``COMMIT`` (exported with ``git archive``
+to a temporary directory, imported from there in a subprocess, its server too) and this
+checkout, alternately, ``--rounds`` times each, on the same document, and prints them side
+by side: one process (rate and CPU ms per verification; for code that keeps validated
+certificate paths, also with that cache emptied before each verification, as for a
+document whose certificates and revocation data were never seen) and ``POST /verify`` with the
+thread pool and with the process pool (rate and server CPU ms per verification), best of
+the rounds, with the load average seen during each round.
+
+    .venv/bin/python benchmarks/verify_speed.py --against COMMIT [--rounds 2] [--seconds 10]
+
 ``--profile`` prints instead where one verification's time goes (cProfile over a few
 verifications in this process, cumulative time of each step's pyHanko entry point; the
 steps overlap where one calls another, e.g. revocation inside path validation).
@@ -81,11 +92,17 @@ def plain_pyhanko(path: str, root_pem: str, seconds: float) -> None:
 
 def rate(once: Any, seconds: float) -> float:
     """Calls per second of ``once`` over about ``seconds``."""
-    count, started = 0, time.perf_counter()
+    return rate_and_cpu(once, seconds)[0]
+
+
+def rate_and_cpu(once: Any, seconds: float) -> tuple[float, float]:
+    """Calls per second of ``once`` over about ``seconds``, and this process's CPU seconds
+    per call."""
+    count, started, cpu = 0, time.perf_counter(), time.process_time()
     while time.perf_counter() - started < seconds:
         once()
         count += 1
-    return count / (time.perf_counter() - started)
+    return count / (time.perf_counter() - started), (time.process_time() - cpu) / count
 
 
 _WORKER: dict[str, Any] = {}
@@ -199,10 +216,10 @@ def _post_verify(port: int, body: bytes, boundary: str) -> bool:
 
 
 def serve_rate(path: Path, root_pem: Path, seconds: float, *, in_processes: bool,
-               clients: int = 4, warm: float = 5.0) -> tuple[float, float]:
+               clients: int = 4, warm: float = 5.0, code: Path = REPO) -> tuple[float, float]:
     """Verifications per second through ``sohoa serve``'s ``POST /verify`` with ``clients``
     concurrent clients on loopback, and the server's CPU seconds per verification (all its
-    processes)."""
+    processes). ``code``: the directory whose ``api`` package is served."""
     boundary = "sohoa-bench-boundary"
     body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
             f"filename=\"signed.pdf\"\r\nContent-Type: application/pdf\r\n\r\n").encode() \
@@ -215,7 +232,7 @@ def serve_rate(path: Path, root_pem: Path, seconds: float, *, in_processes: bool
         log = Path(data_dir) / "serve.log"
         server = subprocess.Popen(  # cwd: the data directory, so no .env is read
             [sys.executable, "-m", "api", "serve", "--workers", "0", "--port", str(port)],
-            cwd=data_dir, env={**env, "PYTHONPATH": str(REPO)},
+            cwd=data_dir, env={**env, "PYTHONPATH": str(code)},
             stdout=subprocess.DEVNULL, stderr=log.open("wb"))
         try:
             deadline = time.monotonic() + 180
@@ -297,6 +314,66 @@ def make_document(work: Path) -> tuple[Path, Path]:
     return signed, pki.pki.root_pem_path
 
 
+def measure(code: Path, signed: Path, root: Path, args: argparse.Namespace
+            ) -> dict[str, float]:
+    """The --against figures for the code in ``code`` (already first on ``sys.path``)."""
+    _init_worker(str(signed), str(root))
+    assert _verify_once(0), "the document is not found valid"
+    one, one_cpu = rate_and_cpu(lambda: _verify_once(0), args.seconds)
+    figures = {"one process /s": one, "one process CPU ms": one_cpu * 1000}
+    try:  # the same without reusing validated paths (a document seen for the first time)
+        import signing.verify.pathcache as pathcache
+    except ImportError:  # code older than the path cache
+        pathcache = None  # type: ignore[assignment]
+    if pathcache is not None:
+        def cold() -> bool:
+            pathcache.PATHS.clear()
+            return _verify_once(0)
+
+        one, one_cpu = rate_and_cpu(cold, args.seconds)
+        figures["one process, paths not kept /s"] = one
+        figures["one process, paths not kept CPU ms"] = one_cpu * 1000
+    for label, in_processes in (("thread pool", False), ("process pool", True)):
+        served, served_cpu = serve_rate(signed, root, args.seconds, in_processes=in_processes,
+                                        warm=args.warm, code=code)
+        figures[f"POST /verify {label} /s"] = served
+        figures[f"POST /verify {label} CPU ms"] = served_cpu * 1000
+    return figures
+
+
+def against(args: argparse.Namespace, signed: Path, root: Path) -> None:
+    """This checkout and ``args.against`` measured alternately in subprocesses."""
+    revision = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", args.against],
+                              check=True, capture_output=True, text=True).stdout.strip()
+    with tempfile.TemporaryDirectory(prefix="sohoa-verify-old-") as old:
+        archive = subprocess.run(["git", "-C", str(REPO), "archive", revision],
+                                 check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", old], input=archive, check=True)
+        best: dict[str, dict[str, float]] = {revision: {}, "this checkout": {}}
+        for round_number in range(1, args.rounds + 1):
+            for label, code in ((revision, Path(old)), ("this checkout", REPO)):
+                with tempfile.NamedTemporaryFile(suffix=".json") as out:
+                    subprocess.run(
+                        [sys.executable, str(Path(__file__).resolve()), "--code", str(code),
+                         "--measure", str(signed), str(root), "--json", out.name,
+                         "--seconds", str(args.seconds), "--warm", str(args.warm)],
+                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                    figures = json.loads(Path(out.name).read_text())
+                print(f"  round {round_number}: {label:14} load average "
+                      f"{os.getloadavg()[0]:.1f}: " + ", ".join(
+                          f"{name} {value:.1f}" for name, value in figures.items()),
+                      flush=True)
+                for name, value in figures.items():
+                    keep = min if name.endswith(" ms") else max  # CPU: least; rates: most
+                    best[label][name] = keep(value, best[label].get(name, value))
+    print(f"best of {args.rounds} rounds each (/s: higher is better; CPU ms per "
+          "verification: lower is better):")
+    print(f"  {'measure':38} {revision:>14} {'this checkout':>14}")
+    for name in best["this checkout"]:
+        before, now = best[revision].get(name, float("nan")), best["this checkout"][name]
+        print(f"  {name:38} {before:14.1f} {now:14.1f}  ({now / before:.2f}x)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0)
@@ -306,8 +383,19 @@ def main() -> int:
                         help="rounds of the two POST /verify rows, alternated")
     parser.add_argument("--profile", action="store_true",
                         help="print where one verification's time goes instead")
+    parser.add_argument("--against", metavar="COMMIT",
+                        help="measure COMMIT's code and this checkout, alternately")
+    parser.add_argument("--rounds", type=int, default=2, help="with --against")
     parser.add_argument("--plain", nargs=2, metavar=("PDF", "ROOT"), help=argparse.SUPPRESS)
+    parser.add_argument("--measure", nargs=2, metavar=("PDF", "ROOT"), help=argparse.SUPPRESS)
+    parser.add_argument("--code", type=Path, default=REPO, help=argparse.SUPPRESS)
+    parser.add_argument("--json", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.measure:
+        sys.path.insert(0, str(args.code))  # before anything of sohoa is imported
+        figures = measure(args.code, Path(args.measure[0]), Path(args.measure[1]), args)
+        args.json.write_text(json.dumps(figures))
+        return 0
     if args.plain:
         plain_pyhanko(args.plain[0], args.plain[1], args.seconds)
         return 0
@@ -317,6 +405,10 @@ def main() -> int:
               "PKI services stopped, fetching off:")
         if args.profile:
             profile(signed, root)
+            return 0
+        if args.against:
+            print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+            against(args, signed, root)
             return 0
         plain = float(subprocess.run(
             [sys.executable, __file__, "--plain", str(signed), str(root),
