@@ -37,7 +37,10 @@ class _Interned(Generic[Parsed]):
         self._lock = threading.Lock()
 
     def get(self, der: bytes) -> Parsed:
-        """The object ``der`` encodes (parsed on first sight)."""
+        """The object ``der`` encodes (parsed on first sight; one larger than
+        :data:`LARGEST` is parsed each time, lazily, as pyHanko does)."""
+        if len(der) > LARGEST:
+            return self._load(der)
         with self._lock:
             found = self._items.get(der)
             if found is not None:
@@ -61,9 +64,12 @@ class _Interned(Generic[Parsed]):
             self._items.clear()
 
 
+LARGEST = 256 * 1024
+"""Bytes: a larger object (a big CA's CRL) is not kept (nor parsed in full)."""
+
 CERTIFICATES = _Interned(asn1_x509.Certificate.load, 512)
 OCSP_RESPONSES = _Interned(asn1_ocsp.OCSPResponse.load, 512)
-CRLS = _Interned(asn1_crl.CertificateList.load, 64)
+CRLS = _Interned(asn1_crl.CertificateList.load, 16)
 
 
 def _data(reference: generic.IndirectObject, purpose: DecodePurpose) -> bytes:

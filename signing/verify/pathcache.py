@@ -50,6 +50,8 @@ MAX_AGE = timedelta(minutes=10)
 """How long a path is reused at most, whatever its window."""
 
 _SIZE = 1024
+_MOST_DATES = 2000
+_LARGEST = 256 * 1024  # bytes of one certificate, response or CRL read for its dates
 _MARK = "_sohoa_cache_paths"
 
 
@@ -130,6 +132,8 @@ def dates_in(der: bytes) -> frozenset[datetime]:
     if known is not None:
         return known
     found: set[datetime] = set()
+    if len(der) > _LARGEST:
+        raise _UnreadableError(f"{len(der)} bytes")
     try:
         _dates(der, found)
     except _NOT_DER as error:
@@ -188,6 +192,8 @@ def cache_key(certificate: Any, context: ValidationContext, params: Any) -> tupl
     responses, lists = revinfo.ocsps, revinfo.crls
     ders = [item.dump() for item in (*roots, *others, *responses, *lists)]
     dates = frozenset().union(*(dates_in(der) for der in ders))
+    if len(dates) > _MOST_DATES:  # a large CRL: cutting time would cost more than it saves
+        raise _UnreadableError(f"{len(dates)} dates")
     timing = context.timing_params
     return (_sha(certificate),
             frozenset(_sha(root) for root in roots), frozenset(_sha(cert) for cert in others),

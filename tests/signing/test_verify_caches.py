@@ -161,3 +161,22 @@ def test_equal_der_is_parsed_once() -> None:
     first = material.CERTIFICATES.get(root_der)
     assert material.CERTIFICATES.get(bytes(root_der)) is first
     assert first.dump() == root_der
+
+
+def test_material_with_too_many_dates_is_not_cached(served_pki: RunningPki,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large CRL (thousands of revocation dates) would cost more to cut time by than it
+    saves: such a context is validated every time."""
+    monkeypatch.setattr(pathcache, "_MOST_DATES", 1)
+    leaf = _key(served_pki, "leader").certificate
+    root = root_certificate(served_pki.pki.root_pem_path)
+    now = datetime.now(UTC)
+    for _ in range(2):
+        asyncio.run(_validate(_context_at(root, leaf, now), leaf))
+    assert pathcache.PATHS.hits == 0
+
+
+def test_large_material_is_parsed_each_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    root_der = attacks.rogue_signer(_name("Y")).root.dump()
+    monkeypatch.setattr(material, "LARGEST", len(root_der) - 1)
+    assert material.CERTIFICATES.get(root_der) is not material.CERTIFICATES.get(root_der)
