@@ -8,6 +8,7 @@ lines that hold field values.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
@@ -24,6 +25,9 @@ from ocr.tesseract import recognise
 SINGLE_LINE_PSM = 7
 PADDING = 0.5
 """Padding around the line's box, in line heights (accents reach above the box)."""
+BLOCK_PSM = 6
+"""Tesseract's page segmentation for a region read as one block of text (a uniform block:
+the signer column, whose lines the full page's layout analysis lost under a seal)."""
 DIGIT_VARIANTS = ((40, 7), (40, 8), (64, 7), (64, 8))
 """(ink height in pixels, Tesseract page segmentation) of each digit-only reading."""
 
@@ -100,6 +104,20 @@ class LineReader:
             return []
         return [replace(word, left=word.left + left, top=word.top + top) for word in words]
 
+    def block(self, page: int, box: tuple[int, int, int, int], *, psm: int = BLOCK_PSM,
+              blank: Sequence[tuple[int, int, int, int]] = (), dark: bool = False,
+              ) -> list[Word]:
+        """The words of the region ``box`` on ``page`` read as one block of text (see
+        :func:`read_block`); empty when the page has a text layer or nothing is read."""
+        try:
+            image = self._image(page)
+        except (OcrInputError, IndexError):
+            return []
+        if image is None:
+            return []
+        return read_block(image, box, psm=psm, blank=blank, dark=dark, lang=self._lang,
+                          timeout=self._timeout)
+
     def digits(self, page: int, box: tuple[int, int, int, int]) -> tuple[list[str], int]:
         """What is written in ``box`` on ``page`` (a handwritten number or day in a printed
         blank) read as digits only, once per variant of :data:`DIGIT_VARIANTS`: the ink
@@ -150,6 +168,54 @@ class LineReader:
         x0, y0 = max(0, left - round(pad_x * height)), max(0, top - round(pad_y * height))
         crop = image[y0: bottom + round(pad_y * height), x0: right + round(pad_x * height)]
         return (crop if crop.size else None), x0, y0
+
+
+def read_block(image: Image, box: tuple[int, int, int, int], *, psm: int = BLOCK_PSM,
+               blank: Sequence[tuple[int, int, int, int]] = (), dark: bool = False,
+               lang: str = "vie", timeout: float = 30.0) -> list[Word]:
+    """The words of the region ``box`` (left, top, right, bottom) of a page ``image`` read
+    as one block of text (Tesseract page segmentation ``psm``: 6, a uniform block; 4, a
+    column of lines), with their boxes in the page's pixels and each word's ``line``
+    numbering the block's lines. The ``blank`` boxes (page pixels) are whitened first:
+    text around the region that is already read and would join the region's lines. The
+    full page's layout analysis drops the lines a seal lies over (it takes them for a
+    picture); read as one block, their text is found. With ``dark``, only the crop's
+    darkest strokes are kept (:func:`dark_strokes`: a grey seal's ring and emblem go, the
+    black print over it stays). Empty when nothing is read."""
+    height, width = image.shape[:2]
+    left, top = max(0, box[0]), max(0, box[1])
+    right, bottom = min(width, box[2]), min(height, box[3])
+    if right - left < 8 or bottom - top < 8:
+        return []
+    crop = np.array(image[top:bottom, left:right], dtype=np.uint8)
+    for x0, y0, x1, y1 in blank:
+        x0, x1 = max(x0 - left, 0), min(x1 - left, crop.shape[1])
+        y0, y1 = max(y0 - top, 0), min(y1 - top, crop.shape[0])
+        if x1 > x0 and y1 > y0:
+            crop[y0:y1, x0:x1] = 255
+    if dark:
+        crop = dark_strokes(crop)
+    try:
+        words = recognise(crop, lang=lang, psm=psm, timeout=timeout)
+    except (OcrInputError, OcrUnavailableError):
+        return []
+    return [replace(word, left=word.left + left, top=word.top + top) for word in words]
+
+
+DARK_SHARE = 0.4
+"""A pixel is a dark stroke when it is darker than this share of the way from the ink's
+level (the crop's 1st percentile) to the paper's (its median)."""
+
+
+def dark_strokes(crop: Image) -> Image:
+    """``crop`` (gray) with only its darkest strokes kept, the rest white: black print
+    and a black signature stay, a grey seal (a red one turned gray) and the paper's
+    shading go. A bilevel crop comes back as it is."""
+    ink, paper = np.percentile(crop, 1), np.median(crop)
+    if paper - ink < 40:
+        return crop  # no contrast to separate
+    threshold = ink + DARK_SHARE * (paper - ink)
+    return np.where(crop <= threshold, crop, 255).astype(np.uint8)
 
 
 def _tight_ink(crop: Image, min_height: float) -> tuple[Image, int] | None:

@@ -18,6 +18,13 @@ from ingest.classify.agencies import snap_agency
 from ingest.classify.handwriting import CropReader, Review, date_blanks, number_blank
 from ingest.classify.lines import Line, ReadDocument
 from ingest.classify.names import repair_name
+from ingest.classify.signer_region import (
+    BLOCK_READINGS,
+    BlockReader,
+    deputy_position,
+    read_region,
+    signer_region,
+)
 from ingest.classify.spelling import correct_marks
 from ingest.classify.syllables import merge_readings
 from ingest.classify.text import find_keyword, fold, is_upper_line, tidy
@@ -33,6 +40,9 @@ from ingest.classify.vocabulary import ADMINISTRATIVE_TYPES, POSITIONS
 STAMP_CONFIDENCE = 40.0
 """Under this mean word confidence (0..100) an OCR'd line under the title is a stamp's or
 a seal's specks, not part of the summary."""
+
+KNOWN_POSITION = 0.85
+"""From this similarity (0..1) to a position of the list, a read position is that one."""
 
 Reread = Callable[[Line], str | None]
 """Reads one line's image again on its own; None when it cannot."""
@@ -367,12 +377,56 @@ class FieldExtractor:
         for column in blocks:
             name_index, name = _find_name(column, self.reread, self.known_names)
             if name is not None:
-                return {"nguoi_ky": name, "chuc_vu": self._position(column[:name_index])}
+                return self._signer_region(column, name_index, name)
         # the seal hid the name: the first block's position still reads, and the name is
         # the one person a personal e-signature certificate names
         certified = FieldValue(self.certified[0], 0.7) if len(self.certified) == 1 else None
-        return {"nguoi_ky": certified,
-                "chuc_vu": self._position(blocks[0]) if blocks else None}
+        column = blocks[0] if blocks else []
+        return self._signer_region(column, len(column), certified)
+
+    def _signer_region(self, column: list[Line], name_index: int,
+                       name: FieldValue | None) -> dict[str, FieldValue | None]:
+        """The signer as the page's lines gave it (``name`` at ``name_index`` of
+        ``column``, the position above it), completed on a scan where a seal hid a part:
+        when the name is missing or the position is no known one, the block's region is
+        read again as one block of text (:mod:`signer_region`); the name and a known
+        position found there fill in what is missing. A position read there must be a
+        known one (a seal's text reads as capitals too), or the deputy's under a "KT."
+        line that the end of the line under it confirms (:func:`deputy_position`)."""
+        position = self._position(column[:name_index])
+        if not _known_position(position):
+            position = self._deputy(column[:name_index]) or position
+        if (name is not None and _known_position(position)) or not isinstance(
+                self.reread, BlockReader):
+            return {"nguoi_ky": name, "chuc_vu": position}
+        region = signer_region(self.document, column)
+        if region is None:
+            return {"nguoi_ky": name, "chuc_vu": position}
+        width = self.document.page_widths[region.page]
+        for psm, dark in BLOCK_READINGS:
+            lines = read_region(self.reread, region, width, psm, dark=dark)
+            read_index, read_name = _find_name(lines, self.reread, self.known_names,
+                                               whole=True)
+            if name is None and read_name is not None:
+                name = FieldValue(read_name.value, 0.8 * read_name.confidence)
+            if not _known_position(position):
+                # the deputy's first: a "KT." line the seal garbled may read as its head
+                read_position = self._deputy(lines[:read_index]) or self._position(
+                    lines[:read_index])
+                if _known_position(read_position):
+                    position = read_position
+            if name is not None and _known_position(position):
+                break
+        return {"nguoi_ky": name, "chuc_vu": position}
+
+    def _deputy(self, above: list[Line]) -> FieldValue | None:
+        """The deputy's position under a "KT. <head>" line among ``above`` (see
+        :func:`deputy_position`), when the seal left only the end of its line."""
+        found = deputy_position([_better_reading(line, self.reread) for line in above])
+        if found is None:
+            return None
+        value, index = found
+        return FieldValue(value, 0.8 * _ocr_certainty([above[index]]))
 
     def _position(self, above: list[Line]) -> FieldValue | None:
         """The position among the capitalised lines above the name: those under the last
@@ -543,16 +597,24 @@ def capitals_summary_line(text: str) -> bool:
     return not any(line.startswith(key(head)) for head in heads)
 
 
-def _find_name(column: list[Line], reread: Reread | None,
-               known: Sequence[str] = ()) -> tuple[int, FieldValue | None]:
+def _known_position(position: FieldValue | None) -> bool:
+    """Whether a position is one of the list (not a capitals line kept as OCR read it)."""
+    checked = valid_position(position.value) if position is not None else None
+    return checked is not None and checked[1] >= KNOWN_POSITION
+
+
+def _find_name(column: list[Line], reread: Reread | None, known: Sequence[str] = (),
+               *, whole: bool = False) -> tuple[int, FieldValue | None]:
     """The signer's name: the lowest line of the block that reads as a person's name,
-    repaired where a seal covered it (:func:`names.repair_name`)."""
+    repaired where a seal covered it (:func:`names.repair_name`; ``whole``: only a whole
+    name, surname first, as in a region read again where a seal's strokes read as words)."""
     for index in range(len(column) - 1, -1, -1):
         line = column[index]
         if is_upper_line(line.text):
             continue
         value = repair_name(_better_reading(line, reread), known,
-                            respell=line.bold is None)  # a text layer's name is exact
+                            respell=line.bold is None,  # a text layer's name is exact
+                            whole=whole)
         if value:
             return index, FieldValue(value, 0.9 * _ocr_certainty([line]))
     return len(column), None

@@ -78,7 +78,8 @@ def _name_words(text: str) -> list[str]:
     return words
 
 
-def repair_name(text: str, known: Sequence[str] = (), *, respell: bool = True) -> str | None:
+def repair_name(text: str, known: Sequence[str] = (), *, respell: bool = True,
+                whole: bool = False) -> str | None:
     """The signer's full name read from ``text`` (one OCR'd line), or None.
 
     A name one of ``known`` is close to (:data:`KNOWN_NAME_SIMILARITY`) is returned as
@@ -87,7 +88,9 @@ def repair_name(text: str, known: Sequence[str] = (), *, respell: bool = True) -
     whole: three words or more, the first a surname (so that the end of a half-covered
     name, "Trường Thọ" of "Phạm Trường Thọ", is never taken for a name). With
     ``respell`` (OCR'd text, not a text layer's), middle and given names are set to their
-    frequent spelling."""
+    frequent spelling. With ``whole`` (a line read from a region a seal lies over, where
+    the seal's and the signature's strokes read as words too), the name must be whole in
+    any case: two words or more, the first a surname."""
     for name in known:
         if similarity(text, name) >= KNOWN_NAME_SIMILARITY or (
                 fold(squash(text)).endswith(fold(squash(name))) and len(squash(name)) >= 5):
@@ -97,8 +100,10 @@ def repair_name(text: str, known: Sequence[str] = (), *, respell: bool = True) -
     if value is None:
         return None
     dropped = [token.strip(_EDGES) for token in squash(text).split(" ")] != words
-    if dropped and (len(words) < 3 or not any(fold(words[0]) == fold(surname)
-                                               for surname in SURNAMES)):
+    surname = any(fold(words[0]) == fold(surname) for surname in SURNAMES)
+    if dropped and (len(words) < 3 or not surname):
+        return None
+    if whole and (len(words) < 2 or not surname):
         return None
     if not respell:
         return value

@@ -6,7 +6,7 @@ out of the lines into the document's ``e_signatures`` and ``arrivals``."""
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,14 @@ class LineRereader:
     def words(self, page: int, box: tuple[int, int, int, int]) -> list[Word]:
         """The words of a line read alone, with their boxes."""
         return self._reader.words(page, box)
+
+    def block(self, page: int, box: tuple[int, int, int, int], *, psm: int = 6,
+              blank: Sequence[tuple[int, int, int, int]] = (), dark: bool = False,
+              ) -> list[Word]:
+        """A region read as one block of text (the signer block under a seal; see
+        :mod:`ingest.classify.signer_region`), with the ``blank`` boxes whitened (and
+        with ``dark``, only the darkest strokes kept)."""
+        return self._reader.block(page, box, psm=psm, blank=blank, dark=dark)
 
     def digits(self, page: int, box: tuple[int, int, int, int]) -> tuple[list[str], int]:
         """A blank read as digits a few ways, and its glyph count."""

@@ -1,0 +1,162 @@
+"""The signer block read again as one region where a seal hid it (issue 16 §1).
+
+On a real scan (law 09/2026/QH16, the benchmark's copy of the National Assembly's signed
+text), the black seal lies over "CHỦ TỊCH QUỐC HỘI" and the signature: the page's layout
+analysis drops the whole signer block, name included. Read as one block of text, the region
+under the body gives the name back. The other tests check the parts on made-up lines: the
+region's place, the deputy's position under "KT.", and whole names only from a region.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from benchmarks.real_documents.score import load_truth, locate, sha256
+from ingest.classify.extract import FieldExtractor
+from ingest.classify.lines import Line, ReadDocument, read_words_json
+from ingest.classify.names import repair_name
+from ingest.classify.signer_region import (
+    BlockReader,
+    deputy_position,
+    read_region,
+    signer_region,
+)
+from ocr.model import Image, Word
+from ocr.mupdf.reader import PdfReader
+from ocr.tesseract import recognise
+from ocr.zones import read_block
+
+LAW = "09-2026-QH16-2026.pdf"
+CROP_TOP = 1000
+"""Pixel row of the law's last page (200 dpi render) the test's crop starts at: the end of
+the body, the closing sentence and the signer block under it."""
+
+
+class _LineOnly:
+    """A reread that reads no line again (as on a page without the block re-read)."""
+
+    def __call__(self, line: Line) -> str | None:
+        return None
+
+
+class _ImageBlocks(_LineOnly):
+    """Reads regions of one image as blocks, the way ``LineReader.block`` does a page's."""
+
+    def __init__(self, image: Image) -> None:
+        self.image = image
+        self.boxes: list[tuple[int, int, int, int]] = []
+
+    def block(self, page: int, box: tuple[int, int, int, int], *, psm: int = 6,
+              blank: Sequence[tuple[int, int, int, int]] = (),
+              dark: bool = False) -> list[Word]:
+        self.boxes.append(box)
+        return read_block(self.image, box, psm=psm, blank=blank, dark=dark)
+
+
+def _law_page_bottom() -> tuple[Image, float]:
+    """The bottom of the law's last page as the scan has it, and its resolution."""
+    document = next(d for d in load_truth() if d.file == LAW)
+    path = locate(document)
+    if path is None:  # fail, never skip: the benchmark's files are part of the checkout
+        pytest.fail(f"{LAW} not found: run benchmarks/real_documents/score.py --materialise")
+    assert sha256(path) == document.sha256
+    with PdfReader(path) as reader:
+        page = reader.render(1)
+    return np.ascontiguousarray(page.image[CROP_TOP:]), page.dpi
+
+
+def _page_reading(image: Image, dpi: float) -> ReadDocument:
+    """The crop read the way the full page is (Tesseract's layout analysis), as lines."""
+    words = recognise(image, lang="vie+eng", psm=3)
+    return read_words_json({"pages": [{
+        "dpi": dpi, "width": image.shape[1], "height": image.shape[0],
+        "words": [{"text": w.text, "box": [w.left, w.top, w.width, w.height],
+                   "confidence": w.confidence, "line": w.line} for w in words]}]})
+
+
+def test_a_signer_block_under_a_seal_is_read_as_one_region() -> None:
+    image, dpi = _law_page_bottom()
+    document = _page_reading(image, dpi)
+    texts = " ".join(line.text for line in document.lines)
+    assert "Quốc hội" in texts
+    assert "Mẫn" not in texts
+    assert FieldExtractor(document, "luat", _LineOnly()).signer()["nguoi_ky"] is None
+    blocks = _ImageBlocks(image)
+    assert isinstance(blocks, BlockReader)
+    found = FieldExtractor(document, "luat", blocks).signer()["nguoi_ky"]
+    assert found is not None
+    assert found.value == "Trần Thanh Mẫn"
+    # the region lies right of the middle, under the body's last full line
+    left, top, _, _ = blocks.boxes[0]
+    body_end = max(line.pixel_box[3] for line in document.lines
+                   if line.pixel_box and "Luật này" in line.text.replace("Tuuật", "Luật"))
+    assert 0.35 * image.shape[1] < left < 0.5 * image.shape[1]
+    assert top >= body_end - 2
+
+
+def _line(text: str, left: float, top: float, right: float, page: int = 0) -> Line:
+    return Line(text=text, page=page, left=left, top=top, right=right, bottom=top + 12,
+                height=12, confidence=90,
+                pixel_box=(round(left * 2), round(top * 2), round(right * 2),
+                           round((top + 12) * 2)))
+
+
+def test_the_region_starts_under_the_body_and_leaves_out_the_recipients() -> None:
+    page = [_line("Điều 3. Chánh Văn phòng và các cơ quan chịu trách nhiệm thi hành.",
+                  60, 100, 540),
+            _line("Nơi nhận:", 60, 140, 110), _line("- Như Điều 3;", 60, 155, 140),
+            _line("- Lưu: VT.", 60, 170, 120)]
+    document = ReadDocument(pages=[page], page_widths=[600.0], page_heights=[840.0])
+    region = signer_region(document)
+    assert region is not None
+    assert region.page == 0
+    assert region.box[:2] == (round(0.42 * 600 * 2), 112 * 2)  # under the body's line
+    assert region.box[2] == 1200
+    assert region.box[3] <= round((112 + 0.4 * 840) * 2)
+    # the recipients' lines inside it are whitened before it is read
+    assert region.blank == tuple(line.pixel_box for line in page[1:])
+
+
+def test_region_lines_left_of_the_middle_are_not_the_signer_s() -> None:
+    class Words:
+        def block(self, page: int, box: tuple[int, int, int, int], *, psm: int = 6,
+                  blank: Sequence[tuple[int, int, int, int]] = (),
+                  dark: bool = False) -> list[Word]:
+            return [Word("đơn", 520, 400, 60, 24, 80, line=1),
+                    Word("vị;", 585, 400, 40, 24, 80, line=1),
+                    Word("Trần", 760, 600, 90, 24, 90, line=2),
+                    Word("Ngọc", 860, 600, 90, 24, 90, line=2),
+                    Word("Căng", 960, 600, 90, 24, 90, line=2)]
+
+    page = [_line("Nơi nhận:", 60, 140, 110)]
+    document = ReadDocument(pages=[page], page_widths=[600.0], page_heights=[840.0])
+    region = signer_region(document)
+    assert region is not None
+    lines = read_region(Words(), region, 600.0)
+    assert [line.text for line in lines] == ["Trần Ngọc Căng"]
+    assert lines[0].left == pytest.approx(380.0)
+    assert lines[0].pixel_box == (760, 600, 1050, 624)
+
+
+def test_the_deputy_of_the_head_under_kt_is_read_from_the_end_of_its_line() -> None:
+    # the seal left only the end of the position line under "KT. ..."
+    assert deputy_position(["KT. CHỦ TỊCH", "ch y\\ Ũ TỊCH"]) == ("PHÓ CHỦ TỊCH", 1)
+    assert deputy_position(["KT. BỘ TRƯỞNG", "RƯỚỞNG"]) == ("THỨ TRƯỞNG", 1)
+    assert deputy_position(["TL. CỤC TRƯỞNG", "KT. TRƯỞNG BAN BAN CHÍNH SÁCH, THUẾ QUỐC TẾ",
+                            "XD TRƯỜNG BAN"]) == ("PHÓ TRƯỞNG BAN", 2)
+    assert deputy_position(["ce=.J{T. CHỦ TỊCH", "2 h", "ch y Ũ TỊCH"]) == ("PHÓ CHỦ TỊCH", 2)
+    # no "KT.": the head may sign himself, or anyone for him ("TL."): nothing is guessed
+    assert deputy_position(["TL. BỘ TRƯỞNG", "RƯỚỞNG"]) is None
+    assert deputy_position(["TM. ỦY BAN NHÂN DÂN", "ch y Ũ TỊCH"]) is None
+    # a line whose end is not the deputy's confirms nothing
+    assert deputy_position(["KT. CHỦ TỊCH", "z vã là Z4)"]) is None
+
+
+def test_a_name_from_a_region_must_be_whole() -> None:
+    assert repair_name("nem Trần Thanh Mẫn", whole=True) == "Trần Thanh Mẫn"
+    assert repair_name("Thanh Trà", whole=True) is None  # "Phạm Thị" lost under the seal
+    assert repair_name("NiạnbZZfi Tuyết Mai", whole=True) is None
+    assert repair_name("Thanh Trà") == "Thanh Trà"  # a page's own line keeps its reading
