@@ -18,6 +18,7 @@ from ingest.classify.agencies import snap_agency
 from ingest.classify.handwriting import CropReader, Review, date_blanks, number_blank
 from ingest.classify.lines import Line, ReadDocument
 from ingest.classify.names import repair_name
+from ingest.classify.places import snap_place_names
 from ingest.classify.signer_region import (
     BLOCK_READINGS,
     BlockReader,
@@ -40,6 +41,10 @@ from ingest.classify.vocabulary import ADMINISTRATIVE_TYPES, POSITIONS
 STAMP_CONFIDENCE = 40.0
 """Under this mean word confidence (0..100) an OCR'd line under the title is a stamp's or
 a seal's specks, not part of the summary."""
+
+MARGIN_CONFIDENCE = 90.0
+"""Under this mean word confidence a line under the title that lies wholly beside it (in
+the margin, where a received-document stamp is put) is the stamp's, not the summary's."""
 
 KNOWN_POSITION = 0.85
 """From this similarity (0..1) to a position of the list, a read position is that one."""
@@ -71,6 +76,8 @@ _NAME_LABELS = ("Họ và tên người đề nghị", "Họ, chữ đệm và t
 _ID_LABELS = ("Số định danh cá nhân", "Số định danh", "Số căn cước công dân", "Số căn cước",
               "Số CCCD", "Số CMND", "CCCD")
 _STOP_LABELS = ("Kính gửi", "Căn cứ", "Họ và tên", "Họ, chữ đệm", "Số định danh", "Điều 1")
+_NUMBER_LABEL_LINE = re.compile(r"^\W*so\s*[:;]")
+"""The start of a number line ("Số:", folded), whatever OCR read after it."""
 _PARENT_WORDS = ("uy ban nhan dan", "hoi dong nhan dan")
 _JOINS_AFTER = (" va", " cua", " cac", " -", " ve", " tren", " thuoc", ",")
 _JOINS_BEFORE = ("va ", "cua ", "cac ", "- ", "ve ", "tren ", "thuoc ", "tinh ", "thanh pho ",
@@ -252,11 +259,16 @@ class FieldExtractor:
     def agency(self) -> FieldValue | None:
         """``co_quan_ban_hanh``: the issuing agency, the capitalised header lines above
         "Số:" (or above the title) in the left column, without the parent agency line; the
-        words of the agency vocabulary in their spelling (:func:`snap_agency`)."""
+        words of the agency vocabulary in their spelling (:func:`snap_agency`), and on an
+        OCR'd page the marks of its other words set right from the words they form
+        (:func:`correct_marks`: "ĐẤT ĐẠI", "KIẾM LÂM")."""
         header = self._header()
         end = header.number if header.number is not None else header.end
         if end is None:
             return None
+        # a "Số:" line whose number could not be read is no agency line, nor what follows
+        end = next((index for index, line in enumerate(header.lines[:end])
+                    if _NUMBER_LABEL_LINE.match(fold(line.text))), end)
         parts = (layout.header_left_part(line, header.width) for line in header.lines[:end])
         above = [replace(line, text=snap_agency(line.text)) for line in parts
                  if line is not None and is_upper_line(line.text) and not layout.is_junk(line)
@@ -267,6 +279,8 @@ class FieldExtractor:
         chosen = _agency_lines(above)
         value = snap_agency(tidy(" ".join(_better_reading(line, self.reread)
                                           for line in chosen)).upper())
+        if all(line.bold is None for line in chosen):  # OCR'd, not a text layer's exact text
+            value = correct_marks(value)
         return FieldValue(value, 0.9 * _ocr_certainty(chosen)) if len(value) >= 3 else None
 
     def summary(self) -> FieldValue | None:
@@ -280,7 +294,7 @@ class FieldExtractor:
         value = _summary_opening(tidy(" ".join(_better_reading(line, self.reread)
                                                 for line in lines)))
         if all(line.bold is None for line in lines):  # OCR'd, not a text layer's exact text
-            value = correct_marks(value)
+            value = snap_place_names(correct_marks(value))
         return FieldValue(value, 0.85 * _ocr_certainty(lines)) if len(value) >= 4 else None
 
     def _vv_summary(self) -> list[Line]:
@@ -304,19 +318,22 @@ class FieldExtractor:
         styled = self._styled_summary(self.first[title.index], start)
         if styled is not None:
             return styled
-        # a stamp beside the summary reads as lines of specks OCR is unsure of: not text
-        page = self.first[:start] + [line for line in self.first[start:]
-                                     if line.confidence >= STAMP_CONFIDENCE]
+        # a stamp beside the summary reads as lines of specks OCR is unsure of, or as a few
+        # unsure words in the margin, wholly left or right of the title: not text
+        title_line = self.first[title.index]
+        page = self.first[:start] + [
+            line for line in self.first[start:] if line.confidence >= STAMP_CONFIDENCE
+            and not (line.confidence < MARGIN_CONFIDENCE and _beside(line, title_line))]
         block = layout.take_block(page, start, self._summary_line, limit=4)
         block = self._continued(block, start, page)
         margins = layout.text_margins(self.first, self.width)
         capitals = is_upper_line(block[0].text) if block else False
-        title_line = self.first[title.index]
         for index in range(1, len(block)):
             ends_sentence = block[index].text.rstrip().endswith((".", ";", ":"))
             aligned = any(layout.aligned_like(block[index], reference, margins, self.width,
                                               capitals=capitals)
-                          for reference in (block[0], title_line))
+                          for reference in (block[0], title_line)) or layout.widens_centred(
+                block[index], block[index - 1], block[0], margins, self.width)
             # (centred under the title: OCR may have joined a stamp's text to the first line)
             if ends_sentence or not aligned or (
                     is_upper_line(block[index].text) != is_upper_line(block[0].text)):
@@ -536,6 +553,13 @@ def _name_after_label(text: str, label_end: int) -> str | None:
     return valid_name(rest)
 
 
+def _beside(line: Line, title: Line) -> bool:
+    """Whether ``line`` lies wholly left or wholly right of the ``title`` line (a centred
+    summary's lines always reach under it)."""
+    return line.has_geometry and title.has_geometry and (
+        line.right < title.left or line.left > title.right)
+
+
 def _summary_without_geometry(lines: list[Line], keep: Callable[[Line], bool]) -> list[Line]:
     """Plain text: a summary line is followed by another only when it was wrapped (long)
     and the next is no longer than it (body lines run the full width)."""
@@ -562,11 +586,13 @@ _VV_OPENING = re.compile(r"^v\s*[/|l1i¿?\\]\s*v\s+", re.IGNORECASE)
 def _summary_opening(value: str) -> str:
     """A summary's fixed opening as it is printed: OCR's specks before it dropped, "V¿v"
     read as "V/v", and "Về việc" with its marks when OCR misread them ("Vẻ việc",
-    "ve việc")."""
+    "ve việc") or joined its words ("vềviệc")."""
     value = _OPENING_SPECKS.sub("", _BESIDE.sub("", value))
     vv = _VV_OPENING.match(value)
     if vv:
         return f"V/v {value[vv.end():]}"
+    if len(value) > 6 and fold(value[:6]) == "veviec":
+        value = f"{value[:2]} {value[2:]}"
     words = value.split(" ", 2)
     if len(words) >= 2 and fold(" ".join(words[:2])).rstrip(":") == "ve viec":
         return " ".join(["Về", f"việc{words[1][4:]}", *words[2:]])

@@ -10,6 +10,7 @@ plain text.
 from __future__ import annotations
 
 import re
+import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -284,8 +285,12 @@ def follows_closely(previous: Line, line: Line, *, factor: float = 0.9) -> bool:
     if not (previous.has_geometry and line.has_geometry) or previous.page != line.page:
         return True
     height = max(previous.height, line.height)
-    # boxes of scanned lines overlap a little: marks reach into the line above
-    return -0.5 * height <= line.top - previous.bottom <= factor * height * 1.25
+    # boxes of scanned lines overlap a little: marks reach into the line above; a box
+    # heightened by a speck or the marks of both lines may overlap more, yet the line lies
+    # a line lower (its middle most of a line height under the other's): the next line
+    below = (line.top + line.bottom - previous.top - previous.bottom) / 2 >= 0.75 * height
+    return (-0.5 * height <= line.top - previous.bottom or below) and (
+        line.top - previous.bottom <= factor * height * 1.25)
 
 
 def take_block(lines: list[Line], start: int, keep: Callable[[Line], bool],
@@ -302,11 +307,14 @@ def take_block(lines: list[Line], start: int, keep: Callable[[Line], bool],
 
 
 def text_margins(page: list[Line], width: float) -> tuple[float, float]:
-    """The left and right edges of the page's text (of the lines spanning most of it)."""
+    """The left and right edges of the page's text (of the lines spanning most of it): the
+    median left edge (a stamp in the left margin OCR joined to a few lines' starts widens
+    them to the page's edge), the furthest right edge (a ragged body's lines end short of
+    it)."""
     wide = [line for line in page if line.has_geometry and line.right - line.left > 0.5 * width]
     if not wide:
         return 0.0, width
-    return min(line.left for line in wide), max(line.right for line in wide)
+    return statistics.median(line.left for line in wide), max(line.right for line in wide)
 
 
 def aligned_like(line: Line, first: Line, margins: tuple[float, float], width: float,
@@ -320,6 +328,21 @@ def aligned_like(line: Line, first: Line, margins: tuple[float, float], width: f
     centred = abs(line.centre - first.centre) <= 2 * tolerance and (
         capitals or min(inset_left, inset_right) > 2 * tolerance)
     return centred or abs(line.left - first.left) <= tolerance
+
+
+def widens_centred(line: Line, previous: Line, first: Line, margins: tuple[float, float],
+                   width: float) -> bool:
+    """Whether ``line``, spanning the text from the left margin to the right one, is a
+    long summary's last line after ``previous``, a centred line inset on both sides: it is
+    centred on ``first``'s axis and starts at the margin. A justified body line spans the
+    text too, but never right under a centred line: a paragraph's first line is indented,
+    and its next lines follow a line that reaches the right margin."""
+    left, right = margins
+    tolerance = 0.012 * width
+    previous_inset = min(previous.left - left, right - previous.right)
+    return (previous_inset > 2 * tolerance and abs(line.left - left) <= tolerance
+            and right - line.right <= 2 * tolerance
+            and abs(line.centre - first.centre) <= tolerance)
 
 
 def is_authority_line(text: str) -> bool:

@@ -10,6 +10,13 @@ header words can be set to the spelling of the list when they are close to it.
 
 from __future__ import annotations
 
+import functools
+import re
+
+from rapidfuzz.distance import Levenshtein
+
+from ingest.classify.text import fold
+
 PROVINCES = (
     "An Giang", "Bà Rịa - Vũng Tàu", "Bắc Giang", "Bắc Kạn", "Bạc Liêu", "Bắc Ninh",
     "Bến Tre", "Bình Định", "Bình Dương", "Bình Phước", "Bình Thuận", "Cà Mau", "Cao Bằng",
@@ -44,3 +51,50 @@ def place_headers() -> tuple[str, ...]:
     found = [f"TỈNH {variant}".upper() for name in PROVINCES for variant in _variants(name)]
     found += [f"THÀNH PHỐ {variant}".upper() for name in CITIES for variant in _variants(name)]
     return tuple(found)
+
+
+_KIND = re.compile(r"\b(tỉnh|thành phố)\s+", re.IGNORECASE)
+MIN_FUZZY_LETTERS = 8
+"""A name is taken one letter away from what OCR read only when it has at least this many
+letters: shorter names are too close to one another."""
+
+
+@functools.cache
+def _names() -> dict[int, list[str]]:
+    """The provinces' and cities' names by their word count."""
+    found: dict[int, list[str]] = {}
+    for name in (*PROVINCES, *CITIES):
+        found.setdefault(len(name.split()), []).append(name)
+    return found
+
+
+def snap_place_names(text: str) -> str:
+    """``text`` with a province's or a city's name after "tỉnh" or "thành phố" written as
+    the list writes it when OCR misread its marks or one letter ("tỉnh Quảng Ngải", "tỉnh
+    Quảng Nøãi"): the words that follow, as many as the name has, are that name when their
+    letters (marks aside) are its letters, or one edit away from them on a long name, and
+    no other name's. Names read right (in either tone placement), and words near no name,
+    stay as they are."""
+    out: list[str] = []
+    position = 0
+    for kind in _KIND.finditer(text):
+        if kind.start() < position:
+            continue
+        after = text[kind.end():]
+        for count, names in sorted(_names().items(), reverse=True):
+            words = after.split(" ", count)
+            if len(words) < count:
+                continue
+            read = " ".join(words[:count])
+            bare = read.rstrip(",.;:)")
+            key = fold(bare)
+            near = [name for name in names if fold(name) == key or (
+                len(fold(name).replace(" ", "")) >= MIN_FUZZY_LETTERS
+                and Levenshtein.distance(fold(name), key) <= 1)]
+            if len(near) != 1 or bare.lower() in (v.lower() for v in _variants(near[0])):
+                continue
+            out.append(text[position:kind.end()])
+            out.append((near[0].upper() if bare.isupper() else near[0]) + read[len(bare):])
+            position = kind.end() + len(read)
+            break
+    return "".join(out) + text[position:]

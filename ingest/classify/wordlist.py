@@ -101,7 +101,9 @@ chính, chuyển phát, mạng lưới, an ninh mạng, chuyển đổi số, d�
 phần mềm, điện thoại, khóa họp, phiên họp, sơ kết, tổng kết năm, năm học, năm tài, tài khóa,
 một số điều, bao gồm, người bán, người mua, giả định, hàng tháng, hàng quý, lưu trú, đi đôi,
 chứng từ, từ thiện, cụ thể, cử tri, thứ tự, cơ sở, thẩm quyền, cuối năm, đầu năm, hằng tháng,
-hằng quý,
+hằng quý, tham nhũng, tìm hiểu, cụ thể, cấp đổi, cấp lại, mức chi, tổ công tác, kiểm lâm, chuyển
+mục đích, hội thi, tố giác, định mức chi, đổi giấy, có thể, thể hiện, thế mạnh, thế giới,
+xăng dầu, dầu khí,
 """
 
 _HOMOGRAPHS = """
