@@ -10,6 +10,7 @@ from typing import Any
 from ingest.classify.extract import FieldExtractor, FieldValue, Reread
 from ingest.classify.handwriting import Review
 from ingest.classify.lines import ReadDocument
+from ingest.classify.missing import not_found
 from ingest.classify.model import TextModel
 from ingest.classify.rules import gather_evidence, is_consolidated
 from ingest.classify.stamps import Arrival, ESignature
@@ -158,10 +159,15 @@ class Classifier:
             reasons.append(f"type uncertain ({confidence:.2f})")
         reasons.extend(f"arrival stamp on page {stamp.page + 1} not legible: needs review"
                        for stamp in document.arrivals if not stamp.legible)
+        # every field the type has is in the answer or flagged: a missing one the extractor
+        # left no entry for gets one naming it, with where it is looked for
+        flagged = {entry.field for entry in extractor.review}
+        review = [*extractor.review, *(not_found(document, name) for name in missing
+                                       if name not in flagged)]
         return Classification(doc_type=doc_type, confidence=confidence, fields=fields,
                               needs_review=bool(missing or unsure or confidence < REVIEW_BELOW),
                               reasons=reasons, model_version=self.version,
-                              review=list(extractor.review),
+                              review=review,
                               consolidated=is_consolidated(document),
                               e_signatures=list(document.e_signatures),
                               arrivals=list(document.arrivals))
