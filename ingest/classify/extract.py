@@ -49,6 +49,10 @@ the margin, where a received-document stamp is put) is the stamp's, not the summ
 KNOWN_POSITION = 0.85
 """From this similarity (0..1) to a position of the list, a read position is that one."""
 
+UNCONFIRMED = 0.6
+"""Confidence of a scan's number or date read by the full page's OCR alone, its handwritten
+blank not found on the line to read again (kept, and flagged for review)."""
+
 Reread = Callable[[Line], str | None]
 """Reads one line's image again on its own; None when it cannot."""
 
@@ -169,9 +173,12 @@ class FieldExtractor:
             first = raw.split("/", 1)[0]
             found = number_blank(self.reread, line, first if first.isdigit() else None)
             if found is not None:
-                checked = valid_symbol(f"{found.blank.digits}{found.printed}", self.doc_type) \
-                    if found.blank.digits else None
                 _, slash, page_symbol = raw.partition("/")
+                printed = found.printed
+                if slash and _hyphen_lost(printed, f"/{page_symbol}"):
+                    printed = f"/{page_symbol}"  # "/CTUBND" read alone, "/CT-UBND" on the page
+                checked = valid_symbol(f"{found.blank.digits}{printed}", self.doc_type) \
+                    if found.blank.digits else None
                 if checked is None and found.blank.digits and slash and page_symbol:
                     # the line read alone garbled the printed symbol ("/QĐÐ-UBND"): the
                     # full page's reading of it, after the digits read from the blank
@@ -183,6 +190,11 @@ class FieldExtractor:
                 return FieldValue(checked, sure * _ocr_certainty([line]))
             if value is None:  # the number line is there, its number unreadable
                 self.review.append(_line_review("so_ky_hieu", line, _printed_symbol(raw)))
+            elif first.isdigit() and line.bold is None:
+                # an OCR'd number whose blank was not found on its line: the full page's
+                # digits, perhaps handwritten and misread ("839" for "299"), unconfirmed
+                self.review.append(_line_review("so_ky_hieu", line, _printed_symbol(raw)))
+                return FieldValue(value, UNCONFIRMED * _ocr_certainty([line]))
         return FieldValue(value, 0.95 * _ocr_certainty([line])) if value else None
 
     def _header(self) -> layout.Header:
@@ -245,6 +257,9 @@ class FieldExtractor:
             if printed is None:
                 self.review.append(_line_review("ngay_ban_hanh", line))
                 return None
+            if line.bold is None:  # OCR'd: the page's day and month, perhaps handwritten
+                self.review.append(_line_review("ngay_ban_hanh", line))
+                return FieldValue(printed, UNCONFIRMED * _ocr_certainty([line]))
             return FieldValue(printed, 0.95 * _ocr_certainty([line]))
         read_day = found.day.digits
         read_month = month if month.isdigit() else (found.month.digits if found.month else None)
@@ -516,6 +531,13 @@ def _line_review(name: str, line: Line, printed: str | None = None, *,
     a person reads."""
     return Review(name, reason, line.page, (line.left, line.top, line.right, line.bottom),
                   printed)
+
+
+def _hyphen_lost(alone: str, page: str) -> bool:
+    """Whether the symbol read on the line alone is the page's reading of it with a "-"
+    lost (the parts of a symbol are joined by hyphens: "/CTUBND" beside "/CT-UBND")."""
+    return alone.count("-") < page.count("-") and alone.replace("-", "") == page.replace(
+        "-", "").replace(" ", "")
 
 
 def _printed_symbol(raw: str) -> str | None:

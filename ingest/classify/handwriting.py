@@ -6,7 +6,10 @@ printed words around it ("Số:" and the symbol's "/"; "ngày", "tháng" and "n�
 crop is read again, enlarged, as digits only. A reading is kept when it is confident and
 valid (a number of 1-5 digits; a day 1-31 and a month 1-12 making a real date with the
 printed year); otherwise the field stays empty and a :class:`Review` entry says where the
-crop is (page and box in points), for a person to read it.
+crop is (page and box in points), for a person to read it. A single digit read from ink the
+digit model finds as wide as two touching digits is no sure reading (a "31" in one stroke
+read "4"); a "Số:" word OCR widened over the number is cut where its letters end; a number
+line whose tall handwriting spoils its re-reading is read again trimmed.
 """
 
 from __future__ import annotations
@@ -36,6 +39,16 @@ MAX_DIGITS = 5
 
 MIN_BLANK = 0.4
 """A blank narrower than this many line heights holds no handwriting (the words touch)."""
+
+GLUED_LABEL = 1.4
+"""A "Số:" word this many times wider than its letters at the symbol's scale holds more
+than the label (the handwritten number OCR joined to it)."""
+
+TRIM = 0.2
+"""Share of a number line's box height trimmed off its top and bottom when its words are
+read again: handwriting reaching far above and below the printed words makes the box so
+tall that the crop takes in the rule above or the line below, and the line reads as
+nonsense."""
 
 _LABEL = re.compile(r"^[s58][o06e]?[:;.,]?")
 _SLASH_LOOKALIKES = "/|Il1!"
@@ -157,17 +170,45 @@ _TIMES_WIDTHS = dict(zip(
 documents in; a letter with marks takes its base letter's."""
 
 
+def _times_width(char: str) -> int:
+    """The advance width of ``char`` in Times New Roman (thousandths of an em)."""
+    base = unicodedata.normalize("NFD", char.replace("Đ", "D").replace("đ", "d"))[:1]
+    return _TIMES_WIDTHS.get(base, 500)
+
+
 def _cut_at_slash(word: ReadWord, slash: int) -> int:
     """The x of the middle of the "/" at index ``slash`` of ``word``, placed by the widths
     its characters take in Times New Roman (digits narrow, capitals wide): a printed number
     glued to its symbol ("7489/KH-UBND") is cut inside its "/", whose sliver the digit
     reading drops, where an even share of the width per character would cut after it."""
-    def width(char: str) -> int:
-        base = unicodedata.normalize("NFD", char.replace("Đ", "D").replace("đ", "d"))[:1]
-        return _TIMES_WIDTHS.get(base, 500)
-    widths = [width(char) for char in word.text]
+    widths = [_times_width(char) for char in word.text]
     share = (sum(widths[:slash]) + widths[slash] / 2) / max(sum(widths), 1)
     return word.left + round(word.width * share)
+
+
+def _printed_scale(word: ReadWord, start: int, slash: int) -> float | None:
+    """Pixels per thousandth of an em of the printed symbol: the part of ``word`` from its
+    "/" (at ``slash``, whose middle is at ``start``) to its end, by its Times widths; None
+    when that part is too short to tell."""
+    tail = word.text[slash:]
+    units = sum(_times_width(char) for char in tail) - _times_width("/") / 2
+    if len(tail) < 3 or units <= 0:
+        return None
+    return (word.left + word.width - start) / units
+
+
+def _label_end(label: ReadWord, colon: int, scale: float | None) -> int:
+    """The x where the "Số:" label ends. A colon inside the word ("Số:575") ends it; else
+    the word's right end, unless the word is much wider than its letters take at the
+    printed symbol's ``scale``: OCR glued the handwritten number to it ("Số:" 186 pixels
+    wide over "Số: 575") and the label ends where its own letters do."""
+    if 0 <= colon < len(label.text) - 1:
+        return _cut(label, colon + 1)
+    if scale is not None:
+        own = round(scale * sum(_times_width(char) for char in label.text))
+        if label.width > GLUED_LABEL * own:
+            return label.left + own
+    return _right(label)
 
 
 def _read_blank(reader: CropReader, line: Line, left: int, right: int,
@@ -192,13 +233,18 @@ def _read_blank(reader: CropReader, line: Line, left: int, right: int,
     # longer or as frequent rival means the ways disagree
     sure = bool(text) and count >= MIN_VOTES and len(text) <= MAX_DIGITS and not rivals and (
         len(text) >= glyphs) and confidence >= MIN_DIGIT_CONFIDENCE
-    if not sure and isinstance(reader, GlyphReader):
-        # the digit model reads each glyph; where one of the Tesseract readings is exactly
-        # what it read (Tesseract's votes were split, or too few), the two agree: kept.
-        # Never a model reading alone, nor one whose glyph may be two touching digits.
+    if isinstance(reader, GlyphReader):
         model = reader.glyphs(line.page, (left, top, right, bottom))
-        if model is not None and model.text in readings and not model.touching and (
-                len(model.text) <= MAX_DIGITS and len(model.text) >= glyphs):
+        if sure and model is not None and model.touching and len(text) <= len(model.ranked):
+            # a glyph as wide as two touching digits ("31" written in one stroke) that
+            # Tesseract read as one digit ("4"): a digit may be missing, a person reads it
+            sure = False
+        elif not sure and model is not None and model.text in readings and (
+                not model.touching and MAX_DIGITS >= len(model.text) >= glyphs):
+            # the digit model reads each glyph; where one of the Tesseract readings is
+            # exactly what it read (Tesseract's votes were split, or too few), the two
+            # agree: kept. Never a model reading alone, nor one whose glyph may be two
+            # touching digits.
             text, sure = model.text, True
     # the blank's crop for a person: a little taller than the line, as handwriting is
     shown = (left, top - height // 2, right, bottom + height // 2)
@@ -211,15 +257,11 @@ def number_blank(reader: CropReader, line: Line, first_pass: str | None) -> Numb
     ``first_pass`` is the number as the full page's OCR read it, if all digits."""
     if line.pixel_box is None:
         return None
-    words = list(reader.words(line.page, line.pixel_box))
-    label = next((index for index, word in enumerate(words[:2])
-                  if _LABEL.match(fold(word.text))), None)
+    words, label = _number_words(reader, line)
     if label is None:
         return None
     label_word = words[label]
     colon = label_word.text.find(":")
-    label_end = _cut(label_word, colon + 1) if 0 <= colon < len(label_word.text) - 1 else (
-        _right(label_word))
     for index in range(label, len(words)):
         word = words[index]
         text = lookalikes(word.text, dashes=True)
@@ -227,11 +269,20 @@ def number_blank(reader: CropReader, line: Line, first_pass: str | None) -> Numb
         if slash < 0 and index > label and text[:1] in _SLASH_LOOKALIKES and re.match(
                 r"^.[A-ZĐ]{1,}[A-Za-zĐđ]*-", text):
             slash, text = 0, "/" + text[1:]  # "ICT-CS": the slash read as a letter
-        if slash < 0:
+        if slash < 0 or (slash == 0 and index > label and _handwritten_slash(
+                text, words[index + 1:])):
             continue
         # where the "/" is: the word's start, or estimated inside a word glued to the
         # number (by Times widths, else by an even share: boxes OCR widened by specks)
         starts = [_cut_at_slash(word, slash), _cut(word, slash)] if slash else [word.left]
+        if not slash:
+            # a word read between the label and the "/" that ends right of the symbol
+            # word's start: OCR widened that box left over the handwriting ("02"
+            # [457-527] before "/CTUBND" [446-843]); the blank reaches that word's end
+            starts = [max([word.left, *(_right(other) for other in words[label + 1:index]
+                                        if other.left >= word.left)])]
+        label_end = _label_end(label_word, colon, _printed_scale(word, starts[0], slash)
+                               if index > label else None)
         rest = "".join(lookalikes(other.text, dashes=True) for other in words[index + 1:])
         # specks OCR read beside the symbol ("/BTNMT-QLĐT_") are no part of it
         printed = re.sub(r"\s+", "", text[slash:] + rest).strip(".,;:_-~'`\"|")
@@ -243,6 +294,30 @@ def number_blank(reader: CropReader, line: Line, first_pass: str | None) -> Numb
                 break
         return NumberBlank(blank, printed) if blank is not None else None
     return None
+
+
+def _handwritten_slash(text: str, after: Sequence[ReadWord]) -> bool:
+    """Whether a word starting with "/" is the handwritten number misread ("46" as "/6"):
+    one or two digits after the "/", and a later word of the line holding a "/"."""
+    return re.fullmatch(r"/\d{1,2}", text) is not None and any(
+        "/" in lookalikes(other.text, dashes=True) for other in after)
+
+
+def _number_words(reader: CropReader, line: Line) -> tuple[list[ReadWord], int | None]:
+    """The words of the number line read alone and the index of its "Số:" label (None when
+    neither of its first two words is one). When the label is not found, the line is read
+    again with its box trimmed (:data:`TRIM`) to the printed words' height."""
+    assert line.pixel_box is not None
+    left, top, right, bottom = line.pixel_box
+    trim = round(TRIM * (bottom - top))
+    words: list[ReadWord] = []
+    for box in dict.fromkeys([line.pixel_box, (left, top + trim, right, bottom - trim)]):
+        words = list(reader.words(line.page, box))
+        label = next((index for index, word in enumerate(words[:2])
+                      if _LABEL.match(fold(word.text))), None)
+        if label is not None:
+            return words, label
+    return words, None
 
 
 def _is_year(word: ReadWord) -> bool:
