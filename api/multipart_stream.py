@@ -6,7 +6,7 @@ then on disk, one thread hop per chunk) before the handler runs, and intake then
 file again to hash it. Here python-multipart's streaming parser is fed the request's body
 as it arrives, and each part of the upload field goes, chunk by chunk, into an
 :class:`ingest.staging.StagingFile`: counted against the size limit (413 naming the file as
-soon as it passes, before the rest is read), hashed and written once. The handler gets
+soon as it passes, before the rest is read), hashed and written once. The (async) handler gets
 :class:`ingest.staging.StagedFile` items, which ``ObjectStore.put_file`` moves (or sends)
 into place. Whatever is refused or not stored is removed: on any failure while parsing, and
 after the handler for the files it did not consume.
@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import codecs
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
-from fastapi import Depends, Request
+from fastapi import Request
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from api.deps import RuntimeDep
 from api.problems import BODY_UNREAD
+from api.runtime import Runtime
 from ingest.staging import StagedFile, StagingFile
 from storage.errors import BadInputError
 
@@ -41,8 +42,8 @@ OPENAPI_FILES: dict[str, Any] = {"requestBody": {"required": True, "content": {
         "type": "object", "required": [UPLOAD_FIELD],
         "properties": {UPLOAD_FIELD: {"type": "array", "items": {
             "type": "string", "format": "binary"}}}}}}}}
-"""The request body of a route that takes :data:`StagedFilesDep`, for its OpenAPI entry
-(FastAPI sees no form parameter and would document none)."""
+"""The request body of a route that reads its files with :func:`staged_uploads`, for its
+OpenAPI entry (FastAPI sees no form parameter and would document none)."""
 
 
 class MultipartBodyError(BadInputError):
@@ -170,9 +171,10 @@ async def stage_uploads(request: Request, directory: Path, limit: int | None, *,
     return parts.staged
 
 
-async def staged_files(request: Request, runtime: RuntimeDep) -> AsyncIterator[list[StagedFile]]:
-    """The request's uploaded files (field ``files``), staged as they streamed in within
-    ``SOHOA_MAX_UPLOAD_MB``; whatever the handler did not store is removed after it."""
+@asynccontextmanager
+async def staged_uploads(request: Request, runtime: Runtime) -> AsyncIterator[list[StagedFile]]:
+    """The request's uploaded files (field ``files``), staged as they stream in within
+    ``SOHOA_MAX_UPLOAD_MB``; whatever the block did not store is removed after it."""
     staged = await stage_uploads(request, runtime.store.staging_dir(),
                                  runtime.settings.max_upload_bytes)
     try:
@@ -180,7 +182,3 @@ async def staged_files(request: Request, runtime: RuntimeDep) -> AsyncIterator[l
     finally:
         for item in staged:
             item.discard()
-
-
-StagedFilesDep = Annotated[list[StagedFile], Depends(staged_files, scope="function")]
-"""A dependency: the request's files in the staging directory (see :func:`staged_files`)."""

@@ -3,21 +3,26 @@ user's unit subtree."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import anyio
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
 from api.deps import Id, IntakeDep, Limit, Offset, RuntimeDep, SessionDep, UserDep
-from api.multipart_stream import OPENAPI_FILES, StagedFilesDep
+from api.multipart_stream import OPENAPI_FILES, staged_uploads
+from api.runtime import Runtime
 from api.schemas import DocumentOut, DossierIn, DossierOut, StatusIn
 from api.transactions import CommitOnReturn
 from ingest.coversheet import cover_sheet_pdf, dossier_cover_info
 from ingest.dossiers import NewDossier, create_dossier
 from ingest.lifecycle import move_dossier
+from ingest.staging import StagedFile
 from ingest.uploads import upload_files
 from storage.access import visible_dossier
+from storage.accounts import CurrentUser
 from storage.errors import PermissionDeniedError
 from storage.records import Dossier, Unit
+from storage.records.db import commit_now
 
 router = APIRouter(route_class=CommitOnReturn, prefix="/dossiers", tags=["dossiers"])
 
@@ -61,17 +66,27 @@ def get_dossier(dossier_id: Id, user: UserDep, session: SessionDep) -> DossierOu
 
 @router.post("/{dossier_id}/documents", response_model=list[DocumentOut], status_code=201,
              summary="Upload files to a dossier", openapi_extra=OPENAPI_FILES)
-def upload_documents(dossier_id: Id, user: IntakeDep, files: StagedFilesDep,
-                     session: SessionDep, runtime: RuntimeDep) -> list[DocumentOut]:
+async def upload_documents(dossier_id: Id, request: Request, user: IntakeDep,
+                           runtime: RuntimeDep) -> list[DocumentOut]:
     """Store each file's original by SHA-256 and record it, then queue its digitisation;
     the same content twice is reported as a duplicate of the existing document. The files
     (multipart field ``files``) are written once as they stream in, within the size limit
-    (413 naming the file as soon as one passes it)."""
-    dossier = visible_dossier(session, user, dossier_id)
-    stored = upload_files(
-        session, runtime.store, runtime.queue, dossier=dossier, unit_id=dossier.unit_id,
-        files=files, uploader=runtime.settings.uploader(user.username, user.id))
-    return [DocumentOut.of(result.document, result.duplicate) for result in stored]
+    (413 naming the file as soon as one passes it); the records are written on a pool
+    thread, in one transaction committed there."""
+    async with staged_uploads(request, runtime) as files:
+        return await anyio.to_thread.run_sync(_store_uploads, runtime, user, dossier_id, files)
+
+
+def _store_uploads(runtime: Runtime, user: CurrentUser, dossier_id: int,
+                   files: list[StagedFile]) -> list[DocumentOut]:
+    with runtime.db.session() as session:
+        dossier = visible_dossier(session, user, dossier_id)
+        stored = upload_files(
+            session, runtime.store, runtime.queue, dossier=dossier, unit_id=dossier.unit_id,
+            files=files, uploader=runtime.settings.uploader(user.username, user.id))
+        answer = [DocumentOut.of(result.document, result.duplicate) for result in stored]
+        commit_now(session)
+    return answer
 
 
 @router.post("/{dossier_id}/status", response_model=DossierOut,
