@@ -22,7 +22,7 @@ from typing import Protocol, runtime_checkable
 from ingest.classify import layout
 from ingest.classify.handwriting import PixelBox
 from ingest.classify.lines import Line, ReadDocument
-from ingest.classify.text import find_keyword, fold, similarity, squash
+from ingest.classify.text import find_keyword, fold, is_upper_line, similarity, squash
 from ingest.classify.validate import valid_position
 from ingest.classify.vocabulary import POSITIONS
 
@@ -168,7 +168,7 @@ def signer_region(document: ReadDocument, block: Sequence[Line] = ()) -> Region 
 def read_region(reader: BlockReader, region: Region, width: float, psm: int = 6,
                 *, dark: bool = False) -> list[Line]:
     """The region read as one block (page segmentation ``psm``; ``dark``: its darkest
-    strokes only) as lines top to bottom,
+    strokes only) as lines top to bottom, their ends trimmed of specks (:func:`_trimmed`),
     in points with their pixel boxes; lines centred left of :data:`LINE_CENTRE` of the
     page's ``width`` (points) are left out."""
     groups: dict[int, list[BlockWord]] = {}
@@ -176,10 +176,26 @@ def read_region(reader: BlockReader, region: Region, width: float, psm: int = 6,
                              dark=dark):
         if word.text.strip():
             groups.setdefault(word.line, []).append(word)
-    lines = [_line(sorted(words, key=lambda word: word.left), region)
-             for words in groups.values()]
+    trimmed = (_trimmed(sorted(words, key=lambda word: word.left)) for words in groups.values())
+    lines = [_line(words, region) for words in trimmed if words]
     return sorted((line for line in lines if line.centre >= LINE_CENTRE * width),
                   key=lambda line: line.top)
+
+
+def _trimmed(words: Sequence[BlockWord]) -> list[BlockWord]:
+    """A region line's words without what the seal's strokes read as at its ends: words
+    with no letter or digit ("„", "⁄", "`"), and before a line in capitals short words
+    no position starts with (a digit or a small letter: "rT", "Z4" before "GIÁM ĐỐC")."""
+    kept = list(words)
+    while kept and not any(char.isalnum() for char in kept[0].text):
+        kept.pop(0)
+    while kept and not any(char.isalnum() for char in kept[-1].text):
+        kept.pop()
+    if is_upper_line(" ".join(word.text for word in kept[1:])):
+        while len(kept) > 1 and len(kept[0].text) <= 2 and any(
+                char.isdigit() or char.islower() for char in kept[0].text):
+            kept.pop(0)
+    return kept
 
 
 def _line(words: Sequence[BlockWord], region: Region) -> Line:

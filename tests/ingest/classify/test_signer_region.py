@@ -141,6 +141,32 @@ def test_region_lines_left_of_the_middle_are_not_the_signer_s() -> None:
     assert lines[0].pixel_box == (760, 600, 1050, 624)
 
 
+def test_specks_at_the_ends_of_a_region_line_are_dropped() -> None:
+    class Words:
+        def block(self, page: int, box: tuple[int, int, int, int], *, psm: int = 6,
+                  blank: Sequence[tuple[int, int, int, int]] = (),
+                  dark: bool = False) -> list[Word]:
+            return [Word("„", 700, 400, 10, 24, 30, line=1),
+                    Word("ĐHÓ", 720, 400, 60, 24, 70, line=1),
+                    Word("GIẦM", 790, 400, 80, 24, 70, line=1),
+                    Word("ĐỐC", 880, 400, 60, 24, 70, line=1),
+                    Word("rT", 700, 500, 30, 24, 40, line=2),
+                    Word("GIÁM", 740, 500, 80, 24, 80, line=2),
+                    Word("ĐỐC", 830, 500, 60, 24, 80, line=2),
+                    Word("`", 900, 500, 10, 24, 10, line=2),
+                    Word("Tô", 700, 600, 40, 24, 90, line=3),
+                    Word("Hà", 750, 600, 40, 24, 90, line=3)]
+
+    page = [_line("Nơi nhận:", 60, 140, 110)]
+    document = ReadDocument(pages=[page], page_widths=[600.0], page_heights=[840.0])
+    region = signer_region(document)
+    assert region is not None
+    lines = read_region(Words(), region, 600.0)
+    # a short word of a name line is kept: only capitals lines lose such a start
+    assert [line.text for line in lines] == ["ĐHÓ GIẦM ĐỐC", "GIÁM ĐỐC", "Tô Hà"]
+    assert lines[1].pixel_box == (740, 500, 890, 524)
+
+
 def test_the_deputy_of_the_head_under_kt_is_read_from_the_end_of_its_line() -> None:
     # the seal left only the end of the position line under "KT. ..."
     assert deputy_position(["KT. CHỦ TỊCH", "ch y\\ Ũ TỊCH"]) == ("PHÓ CHỦ TỊCH", 1)
