@@ -34,6 +34,8 @@ MIN_TEXT_HEIGHT = 4.0
 
 _NUMBER_LABEL = re.compile(r"^\s*(?:[s5]\s*[o06e]|8\s*[o06](?=\s*[:;.,]))\s*[:;.,]?\s*")
 """"Số:" as OCR reads it on scans: "So", "5o", "Sé:", "Sẻ", "86:" (a colon after an 8)."""
+_SPECK_AFTER_LABEL = re.compile(r"[-–—.,'`~_]+\s*(?=\d)")
+"""A speck of the scan OCR read as a dash or a dot between "Số:" and a printed number."""
 _SYMBOL_AFTER_BLANK = re.compile(r"^[^/\s]{0,8}\s*/\s*[a-z]")
 """What follows the label when the number is a blank OCR read as anything or nothing: up
 to a few marks, then the printed symbol ("/qd-ubnd")."""
@@ -121,6 +123,10 @@ def number_line(line: Line) -> str | None:
     match = _NUMBER_LABEL.match(folded)
     if match is None:
         return None
+    speck = _SPECK_AFTER_LABEL.match(folded, match.end())
+    if speck is not None and ":" in folded[:match.end()]:  # "Số: - 579/HĐ-SNNPTNT"
+        folded = folded[:match.end()] + folded[speck.end():]
+        line = replace(line, text=line.text[:match.end()] + line.text[speck.end():])
     label = line.text[:match.end()]
     if label.lstrip()[:1] == "s" and not any(mark in label for mark in ":;.,"):
         return None

@@ -208,6 +208,8 @@ def test_a_printed_number_reads_as_before(folder: Path) -> None:
     ("Số: ÑW /QĐ-UBND", "ÑW /QĐ-UBND"),  # a handwritten blank OCR read as marks
     ("Số:   /TTg-CĐS", "/TTg-CĐS"),  # ... or as nothing
     ("Số @đØ /QĐÐĐ-UBND", "@đØ /QĐÐĐ-UBND"),  # ... and the colon lost
+    ("Số: - 579/HĐ-SNNPTNT", "579/HĐ-SNNPTNT"),  # a speck read as a dash before it
+    ("SỐ: . 12/KH-UBND", "12/KH-UBND"),
 ])
 def test_misread_number_labels(text: str, after: str) -> None:
     assert number_line(Line(text, 0)) == after
