@@ -14,6 +14,7 @@ import io
 import math
 import os
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
 from datetime import UTC, datetime, timedelta
@@ -174,7 +175,7 @@ class S3ObjectStore:
             with suppress(ObjectNotFoundError):
                 return self.stat(key)  # same content already stored: nothing to do
             size = path.stat().st_size
-            with path.open("rb") as source, self._errors(key):
+            with _PUTS, path.open("rb") as source, self._errors(key):
                 self._client.put_object(
                     self.bucket,
                     key,
@@ -276,6 +277,11 @@ class S3ObjectStore:
     def _ensure_bucket(self) -> None:
         if not self._bucket_ready:
             self.check()
+
+
+_PUTS = threading.BoundedSemaphore(8)
+"""At most this many :meth:`S3ObjectStore.put_file` PUTs at once in a process: 49 concurrent
+5 MB PUTs to SeaweedFS on loopback took 2.3 s, the same 8 at a time 1.5 s."""
 
 
 def _part_size(size: int) -> int:
