@@ -75,4 +75,4 @@ def test_damaged_pixels_are_accepted_then_fail_their_job_with_the_reason(
         page = client.get(f"/ui/documents/{document['id']}")
         assert page.status_code == 200, page.text[:300]
         assert 'data-state="failed"' in page.text
-        assert "cannot be decoded" in page.text
+        assert "không giải mã được trang 1" in page.text  # the reason, in Vietnamese
