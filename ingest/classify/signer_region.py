@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from ingest.classify import layout
-from ingest.classify.handwriting import PixelBox
+from ingest.classify.handwriting import PixelBox, ReadWord
 from ingest.classify.lines import Line, ReadDocument
 from ingest.classify.text import find_keyword, fold, is_upper_line, similarity, squash
 from ingest.classify.validate import valid_position
@@ -60,22 +60,10 @@ is, then a column of lines of varying sizes. (On a bilevel scan, where the seal 
 black as the print, the first two are the same reading.)"""
 
 
-class BlockWord(Protocol):
+class BlockWord(ReadWord, Protocol):
     """A word read in a region, with its box in the page's pixels and its line's number
     (``ocr.model.Word`` is one)."""
 
-    @property
-    def text(self) -> str: ...
-    @property
-    def left(self) -> int: ...
-    @property
-    def top(self) -> int: ...
-    @property
-    def width(self) -> int: ...
-    @property
-    def height(self) -> int: ...
-    @property
-    def confidence(self) -> float: ...
     @property
     def line(self) -> int: ...
 
