@@ -38,6 +38,7 @@ from pathlib import Path
 import httpx
 import numpy as np
 import pymupdf
+from older_code import older_checkout  # beside this script
 
 REPO = Path(__file__).resolve().parents[1]
 # --code DIR: import sohoa from DIR (an exported older commit) instead of this checkout
@@ -262,12 +263,7 @@ def measure(args: argparse.Namespace) -> dict[str, float]:
 
 def against(args: argparse.Namespace) -> None:
     """This checkout and ``args.against`` measured alternately in subprocesses."""
-    revision = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", args.against],
-                              check=True, capture_output=True, text=True).stdout.strip()
-    with tempfile.TemporaryDirectory(prefix="sohoa-sign-old-") as old:
-        archive = subprocess.run(["git", "-C", str(REPO), "archive", revision],
-                                 check=True, capture_output=True).stdout
-        subprocess.run(["tar", "-x", "-C", old], input=archive, check=True)
+    with older_checkout(args.against, "sohoa-sign-old-") as (revision, old):
         best: dict[str, dict[str, float]] = {revision: {}, "this checkout": {}}
         for round_number in range(1, args.rounds + 1):
             for label, root in ((revision, Path(old)), ("this checkout", REPO)):

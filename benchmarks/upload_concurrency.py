@@ -27,6 +27,7 @@ times, so both are measured in the same run on the same noisy machine.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import http.client
 import os
@@ -42,6 +43,7 @@ from typing import Any
 import cv2
 import httpx
 import numpy as np
+from older_code import older_checkout  # beside this script
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -219,15 +221,11 @@ def main() -> int:
                              "httpx.post(files=...), whose CPU dominates on 2 cores")
     args = parser.parse_args()
     clean = {k: v for k, v in os.environ.items() if not k.startswith("SOHOA_")}
-    with tempfile.TemporaryDirectory(prefix="sohoa-bench-code-") as old_code:
+    with contextlib.ExitStack() as stack:
         codes = [("now", REPO)]
         if args.against:
-            commit = subprocess.run(["git", "rev-parse", "--short", args.against], cwd=REPO,
-                                    check=True, capture_output=True, text=True).stdout.strip()
-            archive = subprocess.run(["git", "archive", commit], cwd=REPO, check=True,
-                                     capture_output=True).stdout
-            subprocess.run(["tar", "-x", "-C", old_code], input=archive, check=True)
-            codes.insert(0, (commit, Path(old_code)))
+            codes.insert(0, stack.enter_context(older_checkout(args.against,
+                                                               "sohoa-bench-code-")))
         for round_ in range(args.repeat):
             for name, code in codes:
                 _run_kinds(args, clean, f"{name}#{round_ + 1}", code)

@@ -58,6 +58,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from older_code import older_checkout  # beside this script
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
@@ -343,12 +345,7 @@ def measure(code: Path, signed: Path, root: Path, args: argparse.Namespace
 
 def against(args: argparse.Namespace, signed: Path, root: Path) -> None:
     """This checkout and ``args.against`` measured alternately in subprocesses."""
-    revision = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", args.against],
-                              check=True, capture_output=True, text=True).stdout.strip()
-    with tempfile.TemporaryDirectory(prefix="sohoa-verify-old-") as old:
-        archive = subprocess.run(["git", "-C", str(REPO), "archive", revision],
-                                 check=True, capture_output=True).stdout
-        subprocess.run(["tar", "-x", "-C", old], input=archive, check=True)
+    with older_checkout(args.against, "sohoa-verify-old-") as (revision, old):
         best: dict[str, dict[str, float]] = {revision: {}, "this checkout": {}}
         for round_number in range(1, args.rounds + 1):
             for label, code in ((revision, Path(old)), ("this checkout", REPO)):
