@@ -15,8 +15,9 @@ after the handler for the files it did not consume.
 from __future__ import annotations
 
 import codecs
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +37,8 @@ UPLOAD_FIELD = "files"
 """The form field whose parts are the uploaded files."""
 MAX_FILES = 100
 """The most file parts one request may carry."""
+MAX_FIELD_BYTES = 1024
+"""The most bytes a kept text field (see :func:`stage_form`) may hold."""
 
 OPENAPI_FILES: dict[str, Any] = {"requestBody": {"required": True, "content": {
     "multipart/form-data": {"schema": {
@@ -57,20 +60,43 @@ def _decode(value: bytes, charset: str) -> str:
         return value.decode("latin-1")
 
 
-class _Parts:
-    """python-multipart's callbacks: file parts of ``field`` into staging files."""
+@dataclass(frozen=True)
+class StagedForm:
+    """A form's staged files (see :func:`stage_form`) and the text fields it kept."""
 
-    def __init__(self, directory: Path, field: str, limit: int | None, charset: str) -> None:
+    files: list[StagedFile]
+    fields: dict[str, str]
+
+
+FileGate = Callable[[Mapping[str, str]], None]
+"""Called with the text fields read so far as each file part begins; raising refuses the
+request before that file is written."""
+
+
+class _Parts:
+    """python-multipart's callbacks: file parts of ``field`` into staging files, and the
+    values of the text fields named in ``keep``."""
+
+    def __init__(self, directory: Path, field: str, limit: int | None, charset: str, *,
+                 keep: frozenset[str] = frozenset(), gate: FileGate | None = None,
+                 skip_blank: bool = False) -> None:
         self.directory = directory
         self.field = field
         self.limit = limit
         self.charset = charset
+        self.keep = keep
+        self.gate = gate
+        self.skip_blank = skip_blank
         self.staged: list[StagedFile] = []
+        self.fields: dict[str, str] = {}
         self.current: StagingFile | None = None
         self.ended = False
         self._header_name = b""
         self._header_value = b""
         self._disposition = b""
+        self._value_name: str | None = None
+        self._value = bytearray()
+        self._blank = False
 
     def callbacks(self) -> MultipartCallbacks:
         """The callback table for :class:`MultipartParser`."""
@@ -98,7 +124,11 @@ class _Parts:
         if b"name" not in options:
             raise MultipartBodyError("a part of the multipart body has no field name "
                                      "(Content-Disposition: form-data; name=...)")
-        if _decode(options[b"name"], self.charset) != self.field:
+        name = _decode(options[b"name"], self.charset)
+        if name != self.field:
+            if name in self.keep and b"filename" not in options:
+                self._value_name = name
+                self._value = bytearray()
             return  # another field: its content is not kept
         if b"filename" not in options:
             raise MultipartBodyError("the field holds a value, not a file: send each file "
@@ -106,16 +136,30 @@ class _Parts:
         if len(self.staged) >= MAX_FILES:
             raise MultipartBodyError(f"more than {MAX_FILES} files in one request",
                                      subject=self.field)
-        filename = _decode(options[b"filename"], self.charset) or "upload"
-        self.current = StagingFile(self.directory, filename, self.limit)
+        if self.gate is not None:
+            self.gate(self.fields)
+        filename = _decode(options[b"filename"], self.charset)
+        self._blank = not filename
+        self.current = StagingFile(self.directory, filename or "upload", self.limit)
 
     def part_data(self, data: bytes, start: int, end: int) -> None:
         if self.current is not None:
             self.current.write(memoryview(data)[start:end])
+        elif self._value_name is not None:
+            self._value += data[start:end]
+            if len(self._value) > MAX_FIELD_BYTES:
+                raise MultipartBodyError(f"the field holds more than {MAX_FIELD_BYTES} bytes",
+                                         subject=self._value_name)
 
     def part_end(self) -> None:
+        if self._value_name is not None:
+            self.fields[self._value_name] = _decode(bytes(self._value), self.charset)
+            self._value_name = None
         if self.current is not None:
-            self.staged.append(self.current.finish())
+            if self.skip_blank and self._blank and self.current.size == 0:
+                self.current.discard()  # a form's file input left empty
+            else:
+                self.staged.append(self.current.finish())
             self.current = None
 
     def end(self) -> None:
@@ -138,6 +182,29 @@ async def stage_uploads(request: Request, directory: Path, limit: int | None, *,
     complete multipart/form-data upload with at least one file in ``field``,
     ``TooLargeError`` (413) naming the file that passes ``limit``; nothing is left in
     ``directory`` when it fails."""
+    parts = await _parse(request, field, lambda charset: _Parts(directory, field, limit,
+                                                                 charset))
+    if not parts.staged:
+        parts.discard()
+        raise MultipartBodyError(f"no file was sent: send at least one file in the "
+                                 f"field '{field}'", subject=field)
+    return parts.staged
+
+
+async def stage_form(request: Request, directory: Path, limit: int | None, *,
+                     keep: frozenset[str], gate: FileGate | None = None,
+                     field: str = UPLOAD_FIELD) -> StagedForm:
+    """A web form's multipart body read as it streams in (see :func:`stage_uploads`): its
+    file parts of ``field`` staged, a file input left empty skipped (there may be no
+    file), and the text fields named in ``keep`` (each within :data:`MAX_FIELD_BYTES`).
+    ``gate`` sees the fields read so far before each file is written and may refuse the
+    request; nothing is left in ``directory`` when it fails."""
+    parts = await _parse(request, field, lambda charset: _Parts(
+        directory, field, limit, charset, keep=keep, gate=gate, skip_blank=True))
+    return StagedForm(files=parts.staged, fields=parts.fields)
+
+
+async def _parse(request: Request, field: str, make: Callable[[str], _Parts]) -> _Parts:
     request.scope[BODY_UNREAD] = True  # until the stream ends: an error answer closes
     media_type, params = parse_options_header(request.headers.get("content-type", ""))
     if media_type != b"multipart/form-data" or b"boundary" not in params:
@@ -148,7 +215,7 @@ async def stage_uploads(request: Request, directory: Path, limit: int | None, *,
         charset = codecs.lookup(charset).name
     except LookupError:
         charset = "latin-1"
-    parts = _Parts(directory, field, limit, charset)
+    parts = make(charset)
     parser = MultipartParser(params[b"boundary"], parts.callbacks())
     try:
         async for chunk in request.stream():
@@ -158,9 +225,6 @@ async def stage_uploads(request: Request, directory: Path, limit: int | None, *,
         if not parts.ended:
             raise MultipartBodyError("the multipart body ends before its closing boundary "
                                      "(the upload was cut short)", subject=field)
-        if not parts.staged:
-            raise MultipartBodyError(f"no file was sent: send at least one file in the "
-                                     f"field '{field}'", subject=field)
     except MultipartParseError as error:
         parts.discard()
         raise MultipartBodyError(f"the multipart body is malformed: {error}",
@@ -168,7 +232,7 @@ async def stage_uploads(request: Request, directory: Path, limit: int | None, *,
     except BaseException:
         parts.discard()
         raise
-    return parts.staged
+    return parts
 
 
 @asynccontextmanager
