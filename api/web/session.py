@@ -25,6 +25,7 @@ from fastapi import Depends, Request
 from starlette.responses import Response
 
 from api.deps import RuntimeDep
+from api.runtime import Runtime
 from api.web.i18n import Catalogue, catalogue, pick_language
 from storage.accounts import CurrentUser, authenticate
 from storage.errors import AuthenticationError, PermissionDeniedError
@@ -151,7 +152,12 @@ async def _submitted_token(request: Request) -> str:
 async def check_csrf(request: Request, runtime: RuntimeDep) -> None:
     """Refuse (403) a request whose CSRF token does not match its session (or, with no
     session, its ``sohoa_csrf`` cookie)."""
-    submitted = await _submitted_token(request)
+    require_csrf_token(request, runtime, await _submitted_token(request))
+
+
+def require_csrf_token(request: Request, runtime: Runtime, submitted: str) -> None:
+    """Refuse (:class:`CsrfRejectedError`) ``submitted`` unless it is the CSRF token of the
+    request's session (or, with no session, its ``sohoa_csrf`` cookie)."""
     token = request.cookies.get(SESSION_COOKIE)
     expected = csrf_for(runtime.settings.url_secret(), token) if token else \
         request.cookies.get(CSRF_COOKIE, "")

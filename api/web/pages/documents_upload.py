@@ -12,7 +12,6 @@ is written; whatever is refused or not stored is removed from staging.
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated
@@ -31,13 +30,10 @@ from api.runtime import Runtime
 from api.transactions import CommitOnReturn
 from api.web.pages.documents_rows import UPLOAD_HEADER, document_rows
 from api.web.session import (
-    CSRF_COOKIE,
     CSRF_FIELD,
     CSRF_HEADER,
-    SESSION_COOKIE,
-    CsrfRejectedError,
     PageUser,
-    csrf_for,
+    require_csrf_token,
     require_page_roles,
 )
 from api.web.templates import render
@@ -95,12 +91,8 @@ def _receive(session: Session, runtime: Runtime, user: PageUser, dossier: Dossie
 def _check_csrf(request: Request, runtime: Runtime, fields: Mapping[str, str]) -> None:
     """:func:`api.web.session.check_csrf` on a token from the header or the streamed form's
     fields read so far (raises :class:`CsrfRejectedError`)."""
-    submitted = request.headers.get(CSRF_HEADER) or fields.get(CSRF_FIELD, "")
-    token = request.cookies.get(SESSION_COOKIE)
-    expected = csrf_for(runtime.settings.url_secret(), token) if token else \
-        request.cookies.get(CSRF_COOKIE, "")
-    if not expected or not submitted or not hmac.compare_digest(submitted, expected):
-        raise CsrfRejectedError("the form's CSRF token is missing or wrong", subject="csrf")
+    require_csrf_token(request, runtime,
+                       request.headers.get(CSRF_HEADER) or fields.get(CSRF_FIELD, ""))
 
 
 def _visible(runtime: Runtime, user: PageUser, dossier_id: int) -> None:
