@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -43,6 +44,15 @@ def web_client(runtime: Runtime) -> TestClient:
     """A client of a new app on ``runtime`` that looks like a browser on the server."""
     return TestClient(create_app(runtime.settings, runtime), client=("127.0.0.1", 50000),
                       follow_redirects=False)
+
+
+@contextmanager
+def logged_in(runtime: Runtime, username: str, password: str = PASSWORD) -> Iterator[Web]:
+    """A browser-like client of a new app on ``runtime``, logged in as ``username``."""
+    with web_client(runtime) as client:
+        web = Web(runtime=runtime, client=client)
+        web.login(username, password)
+        yield web
 
 
 @pytest.fixture(scope="module")

@@ -33,7 +33,7 @@ from storage.records import (
 )
 from storage.records.files import store_document_file
 from tests.api.conftest import PASSWORD, make_settings
-from tests.api.web.conftest import Web, web_client
+from tests.api.web.conftest import Web, logged_in
 from tests.support.paths import SHARED
 
 CORPUS = SHARED / "corpus"
@@ -56,9 +56,7 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Web]:
         create_user(session, username="khac", password=PASSWORD, role="intake",
                     unit_code="XB")
     try:
-        with web_client(runtime) as client:
-            web = Web(runtime=runtime, client=client)
-            web.login("tiepnhan")
+        with logged_in(runtime, "tiepnhan") as web:
             yield web
     finally:
         runtime.close()
@@ -341,9 +339,7 @@ def test_another_units_user_finds_nothing(office: Web) -> None:
     dossier = _new_dossier(office)
     _upload(office, dossier, ONE_PAGE, name="rieng.pdf")
     document = _document(office, "rieng.pdf")
-    with web_client(office.runtime) as client:
-        other = Web(runtime=office.runtime, client=client)
-        other.login("khac")
+    with logged_in(office.runtime, "khac") as other:
         assert other.client.get(f"/ui/documents/{document.id}").status_code == 404
         assert other.client.get(f"/ui/documents/{document.id}/pages/1.png").status_code == 404
         assert other.client.get(f"/ui/documents/{document.id}/row").status_code == 404

@@ -20,7 +20,7 @@ from storage.accounts import create_unit, create_user
 from storage.records import Unit
 from storage.records.models import ExchangeInboxMessage, ExchangeOutboxMessage
 from tests.api.conftest import PASSWORD, make_settings
-from tests.api.web.conftest import Web, web_client
+from tests.api.web.conftest import Web, logged_in
 
 MONDAY_8AM = datetime(2026, 3, 2, 8, 0, tzinfo=VIETNAM)
 EXPRESS = (b'\xef\xbb\xbf<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -84,9 +84,7 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
                     unit_code="UBND-XA", full_name="Văn thư")
     ids = _seed(runtime)
     try:
-        with web_client(runtime) as client:
-            web = Web(runtime=runtime, client=client)
-            web.login("vanthu")
+        with logged_in(runtime, "vanthu") as web:
             yield Office(runtime, web, ids)
     finally:
         runtime.close()

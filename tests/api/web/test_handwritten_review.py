@@ -23,7 +23,7 @@ from storage.accounts import create_unit, create_user
 from storage.records import Document, DocumentStatus, FileRole, Unit
 from storage.records.files import store_document_file
 from tests.api.conftest import PASSWORD, make_settings
-from tests.api.web.conftest import Web, web_client
+from tests.api.web.conftest import Web, logged_in
 
 pymupdf: Any = _pymupdf
 
@@ -59,9 +59,7 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Web]:
         create_user(session, username="khac", password=PASSWORD, role="intake",
                     unit_code="XB")
     try:
-        with web_client(runtime) as client:
-            web = Web(runtime=runtime, client=client)
-            web.login("tiepnhan")
+        with logged_in(runtime, "tiepnhan") as web:
             yield web
     finally:
         runtime.close()
@@ -135,9 +133,7 @@ def test_the_crop_is_only_for_flagged_fields_and_own_units(office: Web) -> None:
     base = f"/ui/documents/{document_id}/review"
     assert office.client.get(f"{base}/ngay_ban_hanh.png").status_code == 404  # not flagged
     assert office.client.get(f"{base}/SO.png").status_code in (404, 422)
-    with web_client(office.runtime) as client:
-        other = Web(runtime=office.runtime, client=client)
-        other.login("khac")
+    with logged_in(office.runtime, "khac") as other:
         assert other.client.get(f"{base}/so_ky_hieu.png").status_code == 404
         assert other.client.get(f"/ui/documents/{document_id}").status_code == 404
     office.client.cookies.clear()

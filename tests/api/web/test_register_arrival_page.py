@@ -21,7 +21,7 @@ from storage.accounts import create_unit, create_user
 from storage.records import Document, DocumentStatus, User, utcnow
 from storage.records.models import RegisterEntry, RegisterEvent
 from tests.api.conftest import PASSWORD, make_settings
-from tests.api.web.conftest import CSRF, Web, web_client
+from tests.api.web.conftest import CSRF, Web, logged_in
 from tests.support.arrival_stamp import stamped_classification
 
 
@@ -34,9 +34,7 @@ def clerk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Web]:
         create_user(session, username="vanthu", password=PASSWORD, role="clerk",
                     unit_code="UBND-XA", full_name="Nguyễn Thị Thư")
     try:
-        with web_client(runtime) as client:
-            web = Web(runtime=runtime, client=client)
-            web.login("vanthu")
+        with logged_in(runtime, "vanthu") as web:
             yield web
     finally:
         runtime.close()

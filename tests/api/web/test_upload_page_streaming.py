@@ -19,7 +19,7 @@ from ingest.dossiers import NewDossier, create_dossier
 from storage.accounts import create_unit, create_user
 from storage.records import Document, DocumentFile, Unit
 from tests.api.conftest import PASSWORD, make_settings
-from tests.api.web.conftest import Web, web_client
+from tests.api.web.conftest import Web, logged_in
 from tests.support.paths import SHARED
 
 ONE_PAGE = SHARED / "corpus" / "vi-admin" / "s101-005-giay_moi.pdf"
@@ -37,9 +37,7 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Web]:
         create_user(session, username="tiepnhan", password=PASSWORD, role="intake",
                     unit_code="XA")
     try:
-        with web_client(runtime) as client:
-            web = Web(runtime=runtime, client=client)
-            web.login("tiepnhan")
+        with logged_in(runtime, "tiepnhan") as web:
             yield web
     finally:
         runtime.close()
