@@ -133,17 +133,7 @@ class S3ObjectStore:
             with suppress(ObjectNotFoundError):
                 return self.stat(key)  # same content already stored: nothing to do
             spool.seek(0)
-            with self._errors(key):
-                self._client.put_object(
-                    self.bucket,
-                    key,
-                    spool,
-                    length=size,
-                    content_type=content_type,
-                    metadata={"sha256": sha},
-                    part_size=_part_size(size),
-                    num_parallel_uploads=1,
-                )
+            self._put_object(key, spool, size, sha256=sha, content_type=content_type)
         return self.stat(key)
 
     def staging_dir(self) -> Path:
@@ -153,8 +143,9 @@ class S3ObjectStore:
         try:
             directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StorageUnavailableError(f"cannot create a directory: {exc}",
-                                          subject=str(directory)) from exc
+            raise StorageUnavailableError(
+                f"cannot create a directory: {exc}", subject=str(directory)
+            ) from exc
         return directory
 
     def put_file(
@@ -175,22 +166,31 @@ class S3ObjectStore:
             with suppress(ObjectNotFoundError):
                 return self.stat(key)  # same content already stored: nothing to do
             size = path.stat().st_size
-            with _PUTS, path.open("rb") as source, self._errors(key):
-                self._client.put_object(
-                    self.bucket,
-                    key,
-                    source,
-                    length=size,
-                    content_type=content_type,
-                    metadata={"sha256": sha256},
-                    part_size=_part_size(size),
-                    num_parallel_uploads=1,
-                )
+            with _PUTS, path.open("rb") as source:
+                self._put_object(key, source, size, sha256=sha256, content_type=content_type)
         finally:
             with suppress(FileNotFoundError):
                 path.unlink()
-        return ObjectInfo(key=key, size=size, sha256=sha256, content_type=content_type,
-                          modified=datetime.now(UTC))
+        return ObjectInfo(
+            key=key, size=size, sha256=sha256, content_type=content_type, modified=datetime.now(UTC)
+        )
+
+    def _put_object(
+        self, key: str, source: BinaryIO, size: int, *, sha256: str, content_type: str
+    ) -> None:
+        """Upload ``size`` bytes of ``source`` as ``key`` (one PUT up to the part size, else
+        a multipart upload, parts sent one at a time), its SHA-256 kept as metadata."""
+        with self._errors(key):
+            self._client.put_object(
+                self.bucket,
+                key,
+                source,
+                length=size,
+                content_type=content_type,
+                metadata={"sha256": sha256},
+                part_size=_part_size(size),
+                num_parallel_uploads=1,
+            )
 
     def _spool_file(self, where: str) -> BinaryIO:
         """An anonymous temporary file (deleted on close) to hold a write while it is hashed."""
