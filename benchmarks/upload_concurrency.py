@@ -3,7 +3,7 @@ queued, none lost; on the embedded defaults and on PostgreSQL + Redis + S3 (Seaw
 
     .venv/bin/python benchmarks/upload_concurrency.py [--uploads 50] [--size-mb 5]
         [--only embedded|servers] [--singles 5] [--repeat 1] [--against COMMIT]
-        [--client http|httpx]
+        [--client http|httpx] [--puts-alone]
 
 Each upload is a distinct scanned page of about ``--size-mb`` MB (a JPEG of noisy paper
 with text), sent by its own client thread at once.
@@ -18,6 +18,10 @@ copies). ``--client httpx`` sends through ``httpx.post(files=...)`` as before: i
 threads cost ~1.7 s of CPU in this process per 250 MB and on this 2-core machine measured
 a p95 of ~3.2 s against a server that only drains the bodies (``http``: ~0.9 s), so that
 figure is mostly the client's.
+
+On the servers set the S3 server's CPU time during the concurrent uploads is printed too,
+and ``--puts-alone`` also times the same number of S3 PUTs sent at once by this tree's
+``S3ObjectStore.put_file`` with nothing else running: the PUT's own share of the accept time.
 
 With ``--against COMMIT`` the same cases also run on that commit's code (``git archive``
 into a temporary directory, served from there), alternating with this tree's ``--repeat``
@@ -49,7 +53,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from tests.support.postgres import temporary_database  # noqa: E402
-from tests.support.seaweed import start_seaweed  # noqa: E402
+from tests.support.seaweed import SeaweedServer, start_seaweed  # noqa: E402
 
 
 def scan_bytes(index: int, size_mb: float) -> bytes:
@@ -80,6 +84,22 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _group_cpu_seconds(group: int) -> float:
+    """User + system CPU seconds used by the live processes of process group ``group``
+    (SeaweedFS's ``weed server`` runs in its own group)."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue  # exited meanwhile
+        if int(fields[2]) == group:
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def multipart_body(filename: str, content: bytes, media_type: str) -> tuple[bytes, str]:
     """The multipart/form-data body of one ``files`` part and its Content-Type header."""
     request = httpx.Request("POST", "http://127.0.0.1/", files=[
@@ -101,9 +121,11 @@ def post_prebuilt(port: int, path: str, body: bytes, headers: dict[str, str]
 
 
 def run_case(label: str, env: dict[str, str], uploads: int, size_mb: float, *,
-             code: Path = REPO, singles: int = 5, client: str = "http") -> None:
+             code: Path = REPO, singles: int = 5, client: str = "http",
+             s3_group: int | None = None) -> None:
     """Start sohoa serve (the code in ``code``) with ``env``, upload concurrently, check,
-    then upload ``singles`` files one at a time; print the figures."""
+    then upload ``singles`` files one at a time; print the figures (with ``s3_group``, the
+    S3 server's process group, also its CPU time during the concurrent uploads)."""
     sohoa = [sys.executable, "-m", "api"]
     env = {**env, "PYTHONPATH": str(code)}
     subprocess.run([*sohoa, "unit", "add", "BENCH", "Một cửa"], env=env, check=True,
@@ -158,9 +180,12 @@ def run_case(label: str, env: dict[str, str], uploads: int, size_mb: float, *,
         for index in range(uploads):
             prepare(index)
         cpu_before = _cpu_seconds(server.pid)
+        s3_before = _group_cpu_seconds(s3_group) if s3_group is not None else 0.0
         with ThreadPoolExecutor(uploads) as pool:
             results = list(pool.map(upload, range(uploads)))
         server_cpu = _cpu_seconds(server.pid) - cpu_before
+        s3_cpu = (f"S3 server CPU {_group_cpu_seconds(s3_group) - s3_before:.1f} s, "
+                  if s3_group is not None else "")
         times = sorted(seconds for seconds, _, _ in results)
         failed = [text for _, status, text in results if status != 201]
         listed = httpx.get(f"{base}/dossiers/{dossier}", headers=headers).json()
@@ -174,7 +199,7 @@ def run_case(label: str, env: dict[str, str], uploads: int, size_mb: float, *,
               f"p50 {statistics.median(times):.2f} s, p95 {p95:.2f} s, max {times[-1]:.2f} s; "
               f"accepted {uploads - len(failed)}, stored {len(stored & found)}, "
               f"queued {queued}, lost {len(stored - found)}; dossier {listed['status']}; "
-              f"server CPU {server_cpu:.1f} s, load {os.getloadavg()[0]:.1f}")
+              f"server CPU {server_cpu:.1f} s, {s3_cpu}load {os.getloadavg()[0]:.1f}")
         for text in failed[:3]:
             print(f"   refused: {text[:200]}")
         alone = []
@@ -193,6 +218,42 @@ def run_case(label: str, env: dict[str, str], uploads: int, size_mb: float, *,
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def puts_alone(s3: SeaweedServer, uploads: int, size_mb: float) -> None:
+    """``uploads`` staged files of ``size_mb`` MB sent at once by this tree's
+    ``S3ObjectStore.put_file`` to ``s3``, nothing else running: the PUT's share of an
+    upload on the servers set (wall time, this process's CPU and the S3 server's)."""
+    from storage.objects import S3StoreConfig
+    from storage.objects.s3 import S3ObjectStore
+
+    store = S3ObjectStore(S3StoreConfig(endpoint=s3.endpoint, access_key=s3.access_key,
+                                        secret_key=s3.secret_key, bucket="bench-puts"))
+    store.check()
+    staged = []
+    for _ in range(uploads):
+        content = os.urandom(int(size_mb * 1e6))
+        handle, name = tempfile.mkstemp(prefix="sohoa-bench-put-", dir=store.staging_dir())
+        with os.fdopen(handle, "wb") as file:
+            file.write(content)
+        staged.append((Path(name), hashlib.sha256(content).hexdigest()))
+
+    def put(item: tuple[Path, str]) -> float:
+        started = time.perf_counter()
+        store.put_file("bench", item[0], sha256=item[1], suffix=".bin")
+        return time.perf_counter() - started
+
+    own_before, s3_before = _cpu_seconds(os.getpid()), _group_cpu_seconds(s3.process.pid)
+    started = time.perf_counter()
+    with ThreadPoolExecutor(uploads) as pool:
+        times = sorted(pool.map(put, staged))
+    wall = time.perf_counter() - started
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    print(f"{'S3 PUTs alone':14} {uploads} x {size_mb:.1f} MB put_file at once: "
+          f"all in {wall:.2f} s, p50 {statistics.median(times):.2f} s, p95 {p95:.2f} s; "
+          f"client CPU {_cpu_seconds(os.getpid()) - own_before:.1f} s, "
+          f"S3 server CPU {_group_cpu_seconds(s3.process.pid) - s3_before:.1f} s, "
+          f"load {os.getloadavg()[0]:.1f}")
 
 
 def _documents(base: str, headers: dict[str, str], dossier: int) -> list[dict[str, Any]]:
@@ -216,6 +277,9 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--against", metavar="COMMIT", default=None,
                         help="also run that commit's code, alternating with this tree's")
+    parser.add_argument("--puts-alone", action="store_true",
+                        help="servers: also time the same number of S3 PUTs alone (this "
+                             "tree's put_file, no HTTP upload around them)")
     parser.add_argument("--client", choices=("http", "httpx"), default="http",
                         help="http: prebuilt bodies over http.client (lean); httpx: "
                              "httpx.post(files=...), whose CPU dominates on 2 cores")
@@ -246,7 +310,9 @@ def _run_kinds(args: argparse.Namespace, clean: dict[str, str], tag: str, code: 
                    "SOHOA_S3_ENDPOINT": s3.endpoint, "SOHOA_S3_ACCESS_KEY": s3.access_key,
                    "SOHOA_S3_SECRET_KEY": s3.secret_key, "SOHOA_S3_BUCKET": "bench"}
             run_case(f"servers {tag}", env, args.uploads, args.size_mb, code=code,
-                     singles=args.singles, client=args.client)
+                     singles=args.singles, client=args.client, s3_group=s3.process.pid)
+            if args.puts_alone and code == REPO:
+                puts_alone(s3, args.uploads, args.size_mb)
 
 
 if __name__ == "__main__":
