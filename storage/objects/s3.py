@@ -143,9 +143,8 @@ class S3ObjectStore:
         try:
             directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StorageUnavailableError(
-                f"cannot create a directory: {exc}", subject=str(directory)
-            ) from exc
+            raise StorageUnavailableError(f"cannot create a directory: {exc}",
+                                          subject=str(directory)) from exc
         return directory
 
     def put_file(
@@ -171,13 +170,11 @@ class S3ObjectStore:
         finally:
             with suppress(FileNotFoundError):
                 path.unlink()
-        return ObjectInfo(
-            key=key, size=size, sha256=sha256, content_type=content_type, modified=datetime.now(UTC)
-        )
+        return ObjectInfo(key=key, size=size, sha256=sha256, content_type=content_type,
+                          modified=datetime.now(UTC))
 
-    def _put_object(
-        self, key: str, source: BinaryIO, size: int, *, sha256: str, content_type: str
-    ) -> None:
+    def _put_object(self, key: str, source: BinaryIO, size: int, *, sha256: str,
+                    content_type: str) -> None:
         """Upload ``size`` bytes of ``source`` as ``key`` (one PUT up to the part size, else
         a multipart upload, parts sent one at a time), its SHA-256 kept as metadata."""
         with self._errors(key):
