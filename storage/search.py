@@ -23,7 +23,8 @@ marked with ``=`` (``"=dong chi"``), under a GIN index (rows indexed before this
 only the words: they are still found, ranked when in the pool). The original text is kept
 beside them for ranking and snippets, and its :func:`fold_text` in
 ``document_search_folded`` (both databases), so a query folds nothing but itself (rows indexed
-before that table are folded when read). Tables: migrations ``0003_search``, ``0011``.
+before that table are folded when read). Tables: migrations ``0003_search``, ``0011``;
+``0012`` keeps PostgreSQL's rows narrow (long values out of line) for the index's lookups.
 
     index_document(session, doc.id, title="don_de_nghi đơn.pdf ...", body=ocr_text)
     hits = search(session, "ho so dat dai", SearchFilters(unit_ids=[3, 4]))
@@ -60,7 +61,7 @@ MAX_LIMIT = 200
 SNIPPET_WORDS = 30  # about this many words per snippet ...
 SNIPPET_LEAD = 8  # ... of which these come before the first match
 CANDIDATES = 100  # documents of each kind ranked in Python (see the module's docstring)
-FEW_MATCHES = 2000  # PostgreSQL: kinds expected this rare are found through the index alone
+FEW_MATCHES = 8000  # PostgreSQL: kinds expected this rare are found through the index alone
 MAX_LEXEME_BYTES = 600_000  # a PostgreSQL tsvector holds at most 1 MB: bigrams stop here
 FIELD_MARK = "="  # PostgreSQL's lexemes of the title's words and bigrams: "=dong chi"
 MAX_OCCURRENCES = 200  # occurrences of one word looked at when ranking a document
@@ -504,8 +505,8 @@ def search(session: Session, query: str, filters: SearchFilters = NO_FILTERS, *,
         page = [(score, originals.get(row.document_id, row)) for score, row in page]
     beyond = wanted - len(pool)
     if not complete and beyond > 0:
-        rest = (_matching(postgres, kinds[-1], where)
-                .where(Document.id.not_in(list(pool)))
+        matching = _matching(postgres, kinds[-1], where)
+        rest = (matching.where(matching.selected_columns[0].not_in(list(pool)))
                 .offset(max(0, offset - len(pool))).limit(min(limit, beyond)))  # fmt: skip
         page += [(ranker.score_folded(*row.texts), row)
                  for row in _with_text(session, postgres, list(session.scalars(rest)))]
@@ -550,11 +551,13 @@ def _pool(postgres: bool, kinds: list[str], chosen: list[int],
 def _few_matches(session: Session, expression: str) -> bool:
     """Whether PostgreSQL's planner expects at most ``FEW_MATCHES`` documents to match the
     tsquery ``expression`` (an ``EXPLAIN``: no rows read). The newest of so few are best
-    found through the GIN index alone (all matches, then sorted); left to itself, the
-    planner may walk the documents newest first testing each one's lexemes, which it deems
-    cheap but which reads each row's large tsvector from TOAST (~10 µs a row: 10,000 rows
-    for a phrase in 1% of them). Kinds expected often keep that walk: it stops after
-    ``CANDIDATES`` matches. A prefix (``'dinh cu':*``) is estimated with its whole word
+    found through the GIN index alone (all matches, then sorted: ~0.7 µs a match, the rows
+    being narrow, migration 0012); left to itself, the planner may walk the documents newest
+    first testing each one's lexemes, which it deems cheap but which reads each row's large
+    tsvector from TOAST (~8 µs a row: 10,000 rows for a phrase in 1% of them). Kinds
+    expected often keep that walk: it stops after ``CANDIDATES`` matches (on 100,000
+    documents, 5,000 matches: walk 11 ms, index 3 ms; 10,000: 8 and 9 ms; 20,000: 2.5 and
+    15 ms). A prefix (``'dinh cu':*``) is estimated with its whole word
     (``'dinh cu'``) beside it: the planner gives a prefix missing from its statistics a
     default 0.5%, even when the word itself is in 5% of the documents (and GIN rechecks
     every row a prefix finds, reading its tsvector: the walk is then cheaper)."""
@@ -574,18 +577,20 @@ def _matching(postgres: bool, expression: str, where: list[sa.ColumnElement[bool
               few: bool = False) -> sa.Select[Any]:  # fmt: skip
     """Ids of the documents matching ``expression`` (FTS5 or tsquery text) and ``where``,
     newest first; ``few``: sorted by an expression no index gives, so that PostgreSQL finds
-    them through the GIN index (see :func:`_few_matches`)."""
+    them through the GIN index (see :func:`_few_matches`). ``documents`` is joined only for
+    ``where``: every indexed row has its document (deleting it deletes the row), and the
+    join cost PostgreSQL ~1.5 µs a match (a common phrase: 10,000 matches, ~15 ms)."""
     if postgres:
-        tsquery = sa.cast(sa.literal(expression, sa.Text), TSQUERY)
-        newest = (_PG.c.document_id + 0) if few else _PG.c.document_id
-        return (sa.select(_PG.c.document_id)
-                .join_from(_PG, Document, Document.id == _PG.c.document_id)
-                .where(_PG.c.folded.op("@@")(tsquery), *where)
-                .order_by(newest.desc()))  # fmt: skip
-    return (sa.select(_FTS.c.rowid)
-            .join_from(_FTS, Document, Document.id == _FTS.c.rowid)
-            .where(sa.literal_column("document_search").op("MATCH")(expression), *where)
-            .order_by(_FTS.c.rowid.desc()))  # fmt: skip
+        table, column = _PG, _PG.c.document_id
+        found = _PG.c.folded.op("@@")(sa.cast(sa.literal(expression, sa.Text), TSQUERY))
+    else:
+        table, column = _FTS, _FTS.c.rowid
+        found = sa.literal_column("document_search").op("MATCH")(expression)
+    statement = sa.select(column).where(found)
+    if where:
+        statement = statement.join_from(table, Document, Document.id == column).where(*where)
+    newest = (column + 0) if postgres and few else column
+    return statement.order_by(newest.desc())
 
 
 @dataclass(frozen=True)
