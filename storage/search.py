@@ -37,7 +37,7 @@ import json
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import accumulate, islice, pairwise
@@ -467,11 +467,11 @@ def search(session: Session, query: str, filters: SearchFilters = NO_FILTERS, *,
     the title, phrase, every word in the title, every word). It is ranked in parts by the
     best kind the index found each document in (:meth:`_Query.parts`: the parts' scores do
     not overlap when the index and :func:`score_text` agree), each part by score; the parts
-    are looked up in turn (one statement each) until they fill the page, and only the parts
-    reaching the page are read (their folded text) and scored. A document whose phrase
-    the index missed (rows indexed before word pairs: see :func:`rebuild_index`) ranks in a
-    later part. Further matches follow the pool, newest first. :class:`SearchQueryError`
-    for no words or a bad filter or page."""
+    are looked up in turn (one statement each, which also reads the documents' folded text)
+    until they fill the page, so every part looked up reaches the page and is scored. A
+    document whose phrase the index missed (rows indexed before word pairs: see
+    :func:`rebuild_index`) ranks in a later part. Further matches follow the pool, newest
+    first. :class:`SearchQueryError` for no words or a bad filter or page."""
     if not 1 <= limit <= MAX_LIMIT or offset < 0:
         raise SearchQueryError(f"limit must be 1 to {MAX_LIMIT}, offset >= 0", subject="page")
     parsed = _parse(query)
@@ -480,23 +480,23 @@ def search(session: Session, query: str, filters: SearchFilters = NO_FILTERS, *,
     kinds = parsed.kinds(postgres)
     parts = parsed.parts()
     wanted = offset + limit
+    marked = parsed.spelled is not None  # diacritics compare the original text
+    few = _few_matches(session, kinds) if postgres else set()
     pool: dict[int, int] = {}  # document id: its part (the best of its kinds)
+    texts: dict[int, _Row] = {}
     last_kind = 0
     for group in _groups(parts):  # a part's kinds together; later parts only if needed
-        few = [kind for kind in group if postgres and _few_matches(session, kinds[kind])]
-        for document_id, kind in session.execute(_pool(postgres, kinds, group, where, few)):
-            pool[document_id] = min(parts[kind], pool.get(document_id, parts[kind]))
-            last_kind += kind == len(kinds) - 1
+        statement = _pool(postgres, kinds, group, where, few, original=marked)
+        for *columns, kind, in_last in session.execute(statement):
+            row = _read_row(columns, original=marked)
+            pool[row.document_id] = min(parts[kind], pool.get(row.document_id, parts[kind]))
+            texts.setdefault(row.document_id, row)
+            last_kind += in_last == len(kinds) - 1
         if len(pool) >= wanted:  # later parts rank below the whole page: not looked up
             break
     complete = last_kind < CANDIDATES  # the last kind (every word) holds all the others
-    ranked = sorted(pool, key=pool.__getitem__)  # only whole parts reaching the page are read
-    read = next((n for n in range(wanted, len(ranked))
-                 if pool[ranked[n]] != pool[ranked[n - 1]]), len(ranked))  # fmt: skip
-    ranker = _Ranker(parsed)
-    marked = parsed.spelled is not None  # diacritics compare the original text
-    rows = _with_text(session, postgres, ranked[:read], original=marked)
-    scored = sorted(((ranker.score_folded(*row.texts), row) for row in rows),
+    ranker = _Ranker(parsed)  # every part looked up reaches the page: all are scored
+    scored = sorted(((ranker.score_folded(*row.texts), row) for row in texts.values()),
                     key=lambda pair: (pool[pair[1].document_id], -pair[0], -pair[1].document_id))
     page = scored[offset:wanted]
     if not marked:  # the page's snippets show the original text
@@ -534,43 +534,57 @@ def _groups(parts: list[int]) -> list[list[int]]:
 
 
 def _pool(postgres: bool, kinds: list[str], chosen: list[int],
-          where: list[sa.ColumnElement[bool]],
-          few: Collection[int] = ()) -> sa.CompoundSelect[int, int]:  # fmt: skip
-    """(document id, kind) of the newest ``CANDIDATES`` matches of each ``chosen`` kind
-    (indexes of ``kinds``), one statement; ``few``: kinds to find through the index alone
-    (PostgreSQL: see :func:`_few_matches`)."""
+          where: list[sa.ColumnElement[bool]], few: Collection[int] = (), *,
+          original: bool = True) -> sa.Select[Any]:  # fmt: skip
+    """The newest ``CANDIDATES`` matches of each ``chosen`` kind (indexes of ``kinds``), one
+    statement: each document once, with :func:`_text_select`'s columns, then the first and
+    last of its kinds; ``few``: kinds to find through the index alone (PostgreSQL: see
+    :func:`_few_matches`); ``original``: as for :func:`_with_text`. Reading the text in the
+    same statement saves a round trip and a lookup by id of each candidate."""
     selects = []
     for kind in chosen:
         found = _matching(postgres, kinds[kind], where, kind in few).limit(CANDIDATES).subquery()
-        selects.append(sa.select(found.c[0], sa.literal(kind, sa.Integer)))
-    return sa.union_all(*selects)
+        kind_column = sa.literal(kind, sa.Integer).label("kind")
+        selects.append(sa.select(found.c[0].label("id"), kind_column))
+    union = sa.union_all(*selects).subquery()
+    best = (sa.select(union.c.id, sa.func.min(union.c.kind).label("first"),
+                      sa.func.max(union.c.kind).label("last"))
+            .group_by(union.c.id).subquery())  # fmt: skip
+    return (_text_select(postgres, original).add_columns(best.c.first, best.c.last)
+            .join(best, best.c.id == Document.id))  # fmt: skip
 
 
-
-
-def _few_matches(session: Session, expression: str) -> bool:
-    """Whether PostgreSQL's planner expects at most ``FEW_MATCHES`` documents to match the
-    tsquery ``expression`` (an ``EXPLAIN``: no rows read). The newest of so few are best
-    found through the GIN index alone (all matches, then sorted: ~0.7 µs a match, the rows
-    being narrow, migration 0012); left to itself, the planner may walk the documents newest
-    first testing each one's lexemes, which it deems cheap but which reads each row's large
-    tsvector from TOAST (~8 µs a row: 10,000 rows for a phrase in 1% of them). Kinds
-    expected often keep that walk: it stops after ``CANDIDATES`` matches (on 100,000
-    documents, 5,000 matches: walk 11 ms, index 3 ms; 10,000: 8 and 9 ms; 20,000: 2.5 and
-    15 ms). A prefix (``'dinh cu':*``) is estimated with its whole word
-    (``'dinh cu'``) beside it: the planner gives a prefix missing from its statistics a
-    default 0.5%, even when the word itself is in 5% of the documents (and GIN rechecks
-    every row a prefix finds, reading its tsvector: the walk is then cheaper)."""
-    forms = {expression, expression.removesuffix(":*")}  # see below
-    matching = sa.select(_PG.c.document_id).where(sa.or_(*(
-        _PG.c.folded.op("@@")(sa.cast(sa.literal(form, sa.Text), TSQUERY)) for form in forms)))
+def _few_matches(session: Session, expressions: list[str]) -> set[int]:
+    """The kinds (indexes of ``expressions``, tsquery text) PostgreSQL's planner expects at
+    most ``FEW_MATCHES`` documents to match: one ``EXPLAIN`` of them all, no rows read (one
+    round trip, not one a kind). The newest of so few are best found through the GIN index
+    alone (all matches, then sorted: ~0.7 µs a match, the rows being narrow, migration
+    0012); left to itself, the planner may walk the documents newest first testing each
+    one's lexemes, which it deems cheap but which reads each row's large tsvector from
+    TOAST (~8 µs a row: 10,000 rows for a phrase in 1% of them). Kinds expected often keep
+    that walk: it stops after ``CANDIDATES`` matches (on 100,000 documents, 5,000 matches:
+    walk 11 ms, index 3 ms; 10,000: 8 and 9 ms; 20,000: 2.5 and 15 ms). A prefix
+    (``'dinh cu':*``) is estimated with its whole word (``'dinh cu'``) beside it: the
+    planner gives a prefix missing from its statistics a default 0.5%, even when the word
+    itself is in 5% of the documents (and GIN rechecks every row a prefix finds, reading its
+    tsvector: the walk is then cheaper)."""
+    selects = []
+    for expression in expressions:
+        forms = dict.fromkeys([expression, expression.removesuffix(":*")])  # see above
+        selects.append(sa.select(_PG.c.document_id).where(sa.or_(*(
+            _PG.c.folded.op("@@")(sa.cast(sa.literal(form, sa.Text), TSQUERY))
+            for form in forms))))  # fmt: skip
     # the tsquery as a literal: a parameter would let a prepared statement (psycopg
     # prepares a query run 5 times) get a generic plan, whose estimate ignores it
-    literal = matching.compile(dialect=session.get_bind().dialect,
-                               compile_kwargs={"literal_binds": True})
+    literal = sa.union_all(*selects).compile(dialect=session.get_bind().dialect,
+                                             compile_kwargs={"literal_binds": True})  # fmt: skip
     plan = session.execute(sa.text(f"EXPLAIN (FORMAT JSON) {literal}")).scalar_one()
     root = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
-    return bool(root["Plan Rows"] <= FEW_MATCHES)
+    branches = root.get("Plans", []) if root.get("Node Type") == "Append" else [root]
+    if len(branches) != len(expressions):  # not one branch a kind: ask for each alone
+        return {kind for kind, expression in enumerate(expressions)
+                if _few_matches(session, [expression])}  # fmt: skip
+    return {kind for kind, branch in enumerate(branches) if branch["Plan Rows"] <= FEW_MATCHES}
 
 
 def _matching(postgres: bool, expression: str, where: list[sa.ColumnElement[bool]],
@@ -621,23 +635,32 @@ def _with_text(session: Session, postgres: bool, document_ids: list[int], *,
     title and body only where there is no folded text (half the bytes to read)."""
     if not document_ids:
         return []
+    statement = (_text_select(postgres, original)
+                 .where(Document.id.in_(document_ids)).order_by(Document.id))  # fmt: skip
+    return [_read_row(row, original=original) for row in session.execute(statement)]
+
+
+def _text_select(postgres: bool, original: bool) -> sa.Select[Any]:
+    """Documents' columns and indexed text, as :func:`_read_row` reads them (see
+    :func:`_with_text` for ``original``)."""
     text = _PG if postgres else _TEXT
     unfolded = _FOLDED.c.document_id.is_(None)
     title, body = ((text.c.title, text.c.body) if original else
                    (sa.case((unfolded, text.c.title)), sa.case((unfolded, text.c.body))))
-    statement = (sa.select(Document.id, Document.dossier_id, Document.doc_type,
-                           Document.filename, title, body, _FOLDED.c.title, _FOLDED.c.body)
-                 .join_from(Document, text, text.c.document_id == Document.id)
-                 .outerjoin(_FOLDED, _FOLDED.c.document_id == Document.id)
-                 .where(Document.id.in_(document_ids)).order_by(Document.id))  # fmt: skip
-    rows = []
-    for document_id, dossier_id, doc_type, filename, title, body, folded_title, folded_body \
-            in session.execute(statement):  # fmt: skip
-        if folded_title is None:
-            folded_title, folded_body = fold_text(title), fold_text(body)
-        rows.append(_Row(document_id, dossier_id, doc_type, filename, title or "", body or "",
-                         folded_title, folded_body, original or title is not None))
-    return rows
+    return (sa.select(Document.id, Document.dossier_id, Document.doc_type, Document.filename,
+                      title, body, _FOLDED.c.title, _FOLDED.c.body)
+            .join_from(Document, text, text.c.document_id == Document.id)
+            .outerjoin(_FOLDED, _FOLDED.c.document_id == Document.id))  # fmt: skip
+
+
+def _read_row(columns: Sequence[Any], *, original: bool) -> _Row:
+    """A :class:`_Row` from :func:`_text_select`'s columns; text indexed before
+    ``document_search_folded`` existed is folded here."""
+    document_id, dossier_id, doc_type, filename, title, body, folded_title, folded_body = columns
+    if folded_title is None:
+        folded_title, folded_body = fold_text(title), fold_text(body)
+    return _Row(document_id, dossier_id, doc_type, filename, title or "", body or "",
+                folded_title, folded_body, original or title is not None)
 
 
 def _densest_match(pattern: re.Pattern[str], folded: str) -> re.Match[str] | None:
