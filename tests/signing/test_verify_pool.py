@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import pickle
 import signal
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -106,21 +107,93 @@ def test_bad_input_is_raised_in_the_caller(pool: VerificationPool) -> None:
 
 def test_killed_worker_fails_one_document_and_the_pool_recovers(
         signed: bytes, root: asn1_x509.Certificate) -> None:
+    """A worker killed while it holds a document fails that document; the next one is
+    verified by its replacement."""
     pool = VerificationPool(1)
     try:
         assert pool.wait_started(120)
         assert pool.check(signed, "qd.pdf", trust_roots=[root]).valid
-        executor = pool._executor
-        assert executor is not None
-        (pid,) = list(executor._processes)  # the one worker, to kill it
+        (pid,) = pool.worker_pids()
+        os.kill(pid, signal.SIGSTOP)  # it takes the next document and never answers
+        failures: list[BaseException] = []
+
+        def held() -> None:
+            try:
+                pool.check(signed, "qd.pdf", trust_roots=[root])
+            except BaseException as error:  # examined below
+                failures.append(error)
+
+        thread = threading.Thread(target=held)
+        thread.start()
+        thread.join(0.5)
+        assert thread.is_alive()  # waiting for the stopped worker
         os.kill(pid, signal.SIGKILL)
-        deadline = time.monotonic() + 30
-        while not executor._broken and time.monotonic() < deadline:
-            time.sleep(0.05)
-        with pytest.raises(VerificationPoolError):
-            pool.check(signed, "qd.pdf", trust_roots=[root])
+        thread.join(30)
+        assert not thread.is_alive()
+        assert len(failures) == 1
+        assert isinstance(failures[0], VerificationPoolError)
         assert pool.check(signed, "qd.pdf", trust_roots=[root]).valid
+        assert pool.worker_pids() != [pid]
     finally:
         pool.close()
     with pytest.raises(VerificationPoolError, match="closed"):
         pool.check(signed, "qd.pdf", trust_roots=[root])
+
+
+def test_worker_killed_while_idle_loses_no_document(
+        signed: bytes, root: asn1_x509.Certificate) -> None:
+    pool = VerificationPool(1)
+    try:
+        assert pool.wait_started(120)
+        (pid,) = pool.worker_pids()
+        os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while pid in _live_pids() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert pool.check(signed, "qd.pdf", trust_roots=[root]).valid
+        assert pool.worker_pids() != [pid]
+    finally:
+        pool.close()
+    assert not _live_pids() & set(pool.worker_pids())
+
+
+def _live_pids() -> set[int]:
+    """Processes that exist and are not zombies."""
+    live = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                continue
+            if state != "Z":
+                live.add(int(entry.name))
+    return live
+
+
+def test_concurrent_documents_use_every_worker(signed: bytes,
+                                               root: asn1_x509.Certificate) -> None:
+    """Four callers at once on two workers: every caller waits its turn and gets its
+    document's report."""
+    pool = VerificationPool(2)
+    try:
+        assert pool.wait_started(120)
+        reports: list[VerificationReport] = []
+        lock = threading.Lock()
+
+        def caller() -> None:
+            for _ in range(3):
+                report = pool.check(signed, "qd.pdf", trust_roots=[root])
+                with lock:
+                    reports.append(report)
+
+        threads = [threading.Thread(target=caller) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+        assert len(reports) == 12
+        assert all(report.valid for report in reports)
+        assert len(pool.worker_pids()) == 2
+    finally:
+        pool.close()
