@@ -3,7 +3,7 @@ queries, ``storage.search.search`` beside the previous code's ranking query, one
 
     .venv/bin/python benchmarks/search_speed.py [--documents 100000] [--queries 60]
         [--url postgresql://postgres@127.0.0.1:5432/postgres] [--keep] [--reuse]
-        [--against COMMIT] [--no-rank-cd]
+        [--against COMMIT [--wide-before]] [--no-rank-cd]
 
 A scratch database ``sohoa_bench_search`` is created on that server (dropped first if a run
 left it) and dropped at the end (``--keep`` leaves it; ``--reuse`` measures one a kept run left,
@@ -15,7 +15,11 @@ folded text. Beside
 them, a table indexed as before this change (weighted ``to_tsvector`` of the folded text)
 answers the previous ranking query (``ts_rank_cd`` of every match, first 20 rows, snippets
 cut the same way). Queries: 1-4 consecutive syllables of random documents, half typed with
-their diacritics, half without; each query runs once per side, new first.
+their diacritics, half without; each query runs once per side, the sides taking turns
+at going first (the first run of a query warms the caches for the others).
+``--wide-before`` runs ``--against``'s code on a copy of ``document_search`` laid out as
+before migration 0012 (title and body inline: schema ``bench_before``, made once), so the
+older side is measured with the older table too.
 """
 
 from __future__ import annotations
@@ -202,6 +206,37 @@ def fill_folded(db: Database, url: str) -> None:
           f"{time.perf_counter() - started:.0f} s", flush=True)
 
 
+WIDE = "bench_before"  # schema of --wide-before's copy of document_search
+
+
+def wide_before(url: str) -> str:
+    """A copy of ``document_search`` in schema ``WIDE`` with its rows as before migration
+    0012 (title and body inline, the tsvector alone out of line), made once; the URL whose
+    connections find it before the migrated table (``documents`` and the folded text stay
+    shared)."""
+    libpq = url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(libpq) as connection:
+        table = sql.Identifier(WIDE, "document_search")
+        made = connection.execute("SELECT to_regclass(%s)", (f"{WIDE}.document_search",))
+        if made.fetchone() == (None,):
+            started = time.perf_counter()
+            connection.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(
+                sql.Identifier(WIDE)))
+            connection.execute(sql.SQL(
+                "CREATE TABLE {} (document_id integer PRIMARY KEY REFERENCES public.documents "
+                "(id) ON DELETE CASCADE, title text NOT NULL, body text NOT NULL, folded "
+                "tsvector NOT NULL)").format(table))
+            connection.execute(sql.SQL(
+                "INSERT INTO {} (document_id, title, body, folded) SELECT document_id, title, "
+                "body, folded FROM public.document_search").format(table))
+            connection.execute(sql.SQL("CREATE INDEX ON {} USING gin (folded)").format(table))
+            connection.commit()
+            connection.autocommit = True
+            connection.execute(sql.SQL("VACUUM ANALYZE {}").format(table))
+            print(f"rows laid out as before 0012 in {time.perf_counter() - started:.0f} s")
+    return f"{url}?options=-csearch_path%3D{WIDE}%2Cpublic"
+
+
 def kept_samples(db: Database) -> list[tuple[str, str]]:
     """The (title, body) :func:`build` returned, read back from a kept database."""
     with db.session() as session:
@@ -295,6 +330,9 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="measure a kept database")
     parser.add_argument("--against", metavar="COMMIT",
                         help="also measure storage/search.py as it was at this git commit")
+    parser.add_argument("--wide-before", action="store_true",
+                        help="measure --against's code on a copy of document_search whose "
+                        "rows are as before migration 0012 (made once, ~1.5 min)")
     parser.add_argument("--no-rank-cd", action="store_true",
                         help="leave out the ranking query of before issue 16 (~1 s a query)")
     args = parser.parse_args()
@@ -304,7 +342,7 @@ def main() -> None:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(NAME)))
             admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(NAME)))
     url = args.url.rsplit("/", 1)[0] + f"/{NAME}"
-    db = open_database(DatabaseConfig(url))
+    db = old_db = open_database(DatabaseConfig(url))
     try:
         if args.reuse:
             fill_folded(db, str(db.engine.url.render_as_string(hide_password=False)))
@@ -317,7 +355,10 @@ def main() -> None:
         sides: dict[str, Callable[[str], int | None]] = {"new": lambda text: current(db, text)}
         if args.against:
             then = revision(args.against)
-            sides[args.against[:7]] = lambda text: current(db, text, then)
+            if args.wide_before:
+                old_db = open_database(DatabaseConfig(wide_before(
+                    str(db.engine.url.render_as_string(hide_password=False)))))
+            sides[args.against[:7]] = lambda text: current(old_db, text, then)
         if not args.no_rank_cd:
             sides["ts_rank_cd"] = lambda text: before(db, text)
         for text in asked[2][:3]:  # warm every side's caches a little
@@ -329,8 +370,10 @@ def main() -> None:
         for length, texts in asked.items():
             times: dict[str, list[float]] = {name: [] for name in sides}
             phrase = dict.fromkeys(sides, 0)
-            for text in texts:
-                for name, side in sides.items():
+            for number, text in enumerate(texts):
+                names, turn = list(sides), number % len(sides)  # the first warms the cache
+                for name in names[turn:] + names[:turn]:
+                    side = sides[name]
                     started = time.perf_counter()
                     first = side(text)
                     times[name].append((time.perf_counter() - started) * 1000)
@@ -341,6 +384,7 @@ def main() -> None:
                 f"{name} {phrase[name]}/{len(texts)}" for name in sides), flush=True)
     finally:
         db.dispose()
+        old_db.dispose()
         if not (args.keep or args.reuse):
             with psycopg.connect(args.url, autocommit=True) as admin:
                 admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
