@@ -58,6 +58,11 @@ class Settings(BaseSettings):
     s3_bucket: str = "sohoa"
     s3_secure: bool = False
     s3_region: str | None = None
+    s3_outbox: bool = Field(
+        default=False,
+        description="Accept an upload once it is fsynced in data_dir/s3-outbox and send it to "
+                    "S3 in the background (read from there until sent) instead of waiting "
+                    "for its PUT")
     queue_name: str = "sohoa"
     secret_key: SecretStr | None = Field(
         default=None, description="Signs download URLs; default a random key kept in data_dir"
@@ -218,6 +223,7 @@ class Settings(BaseSettings):
                 bucket=self.s3_bucket,
                 secure=self.s3_secure,
                 region=self.s3_region,
+                outbox=(self.data_dir / "s3-outbox").resolve() if self.s3_outbox else None,
             )
         return LocalStoreConfig(
             root=(self.data_dir / "objects").resolve(),

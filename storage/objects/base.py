@@ -35,7 +35,12 @@ class LocalStoreConfig:
 
 @dataclass(frozen=True)
 class S3StoreConfig:
-    """An S3 server (MinIO, SeaweedFS, AWS, ...) holds the objects in one bucket."""
+    """An S3 server (MinIO, SeaweedFS, AWS, ...) holds the objects in one bucket.
+
+    With ``outbox`` (a local directory that survives restarts), a staged upload given to
+    ``put_file`` is fsynced into the outbox and sent to S3 in the background, and read from
+    the outbox until then; without it ``put_file`` returns once S3 holds the object.
+    """
 
     endpoint: str  # host:port, no scheme
     access_key: str
@@ -43,6 +48,7 @@ class S3StoreConfig:
     bucket: str
     secure: bool = False
     region: str | None = None
+    outbox: Path | None = None
 
 
 StoreConfig = LocalStoreConfig | S3StoreConfig

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import math
 import os
+import secrets
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -27,7 +28,13 @@ from minio import Minio
 from minio.error import MinioException, S3Error
 
 from storage.errors import ObjectNotFoundError, StorageUnavailableError
-from storage.objects.base import CHUNK_SIZE, ObjectInfo, S3StoreConfig, object_key
+from storage.objects.base import (
+    CHUNK_SIZE,
+    LocalStoreConfig,
+    ObjectInfo,
+    S3StoreConfig,
+    object_key,
+)
 from storage.objects.common import (
     check_key,
     check_lifetime,
@@ -37,6 +44,8 @@ from storage.objects.common import (
     is_key,
     verify_hash,
 )
+from storage.objects.local import LocalObjectStore
+from storage.objects.outbox import OutboxPusher
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
@@ -70,7 +79,8 @@ class S3ObjectStore:
     """An :class:`~storage.objects.base.ObjectStore` keeping objects in one S3 bucket.
 
     ``spool_dir`` is where writes are spooled while hashed (default: the system temp dir);
-    it needs free space for the largest object being written.
+    it needs free space for the largest object being written. With ``config.outbox``, staged
+    uploads go through that outbox (see :mod:`storage.objects.outbox`).
     """
 
     def __init__(self, config: S3StoreConfig, *, spool_dir: Path | None = None) -> None:
@@ -87,6 +97,11 @@ class S3ObjectStore:
             http_client=_http_client(config.secure),
         )
         self._bucket_ready = False
+        self._outbox = (LocalObjectStore(LocalStoreConfig(root=config.outbox,
+                                                          url_secret=secrets.token_bytes(32)))
+                        if config.outbox is not None else None)
+        self._pusher: OutboxPusher | None = None
+        self._pusher_lock = threading.Lock()
 
     @contextmanager
     def _errors(self, subject: str) -> Iterator[None]:
@@ -137,8 +152,11 @@ class S3ObjectStore:
         return self.stat(key)
 
     def staging_dir(self) -> Path:
-        """The spool directory (or the system temp dir): a file written there is sent by
-        :meth:`put_file` in one PUT."""
+        """The outbox's staging directory (on the outbox's filesystem: :meth:`put_file`
+        renames the file into the outbox), else the spool directory (or the system temp
+        dir): a file written there is sent by :meth:`put_file` in one PUT."""
+        if self._outbox is not None:
+            return self._outbox.staging_dir()
         directory = self.spool_dir or Path(tempfile.gettempdir())
         try:
             directory.mkdir(parents=True, exist_ok=True)
@@ -157,13 +175,19 @@ class S3ObjectStore:
         content_type: str = "application/octet-stream",
     ) -> ObjectInfo:
         """One PUT straight from ``path`` (hashed by the caller as it wrote it), which is
-        removed afterwards; see ``ObjectStore.put_file``."""
+        removed afterwards; see ``ObjectStore.put_file``. With an outbox, ``path`` is
+        fsynced and renamed into it instead, and sent to S3 in the background."""
         check_put_args(prefix, suffix, sha256)
         key = object_key(prefix, sha256, suffix)
         try:
             self._ensure_bucket()
             with suppress(ObjectNotFoundError):
                 return self.stat(key)  # same content already stored: nothing to do
+            if self._outbox is not None:
+                info = self._outbox.put_file(prefix, path, sha256=sha256, suffix=suffix,
+                                             content_type=content_type)
+                self._start_pusher().staged()
+                return info
             size = path.stat().st_size
             with _PUTS, path.open("rb") as source:
                 self._put_object(key, source, size, sha256=sha256, content_type=content_type)
@@ -189,6 +213,34 @@ class S3ObjectStore:
                 num_parallel_uploads=1,
             )
 
+    def push(self, key: str) -> None:
+        """Send the outbox's entry ``key`` to S3 and remove it from the outbox once S3
+        holds it whole; nothing to do if it is not (or no longer) in the outbox."""
+        if self._outbox is None:
+            return
+        try:
+            info = self._outbox.stat(key)
+            opened = self._outbox.open(key)
+        except ObjectNotFoundError:
+            return  # sent by another pusher, or deleted
+        with opened as source:
+            self._put_object(key, source, info.size, sha256=info.sha256,
+                             content_type=info.content_type)
+        if self._s3_stat(key).size != info.size:
+            raise StorageUnavailableError(f"S3 server {self.url} kept a different size",
+                                          subject=key)
+        self._outbox.delete(key)
+
+    def pending(self) -> list[ObjectInfo]:
+        """The outbox's entries not yet sent to S3 (none without an outbox)."""
+        return list(self._outbox.list("")) if self._outbox is not None else []
+
+    def _start_pusher(self) -> OutboxPusher:
+        with self._pusher_lock:
+            if self._pusher is None:
+                self._pusher = OutboxPusher(self.pending, self.push)
+            return self._pusher
+
     def _spool_file(self, where: str) -> BinaryIO:
         """An anonymous temporary file (deleted on close) to hold a write while it is hashed."""
         try:
@@ -197,23 +249,37 @@ class S3ObjectStore:
             raise StorageUnavailableError(f"cannot create a file: {exc}", subject=where) from exc
 
     def delete(self, key: str) -> None:
-        """Remove an object; an absent object (or bucket) is not an error."""
+        """Remove an object (from the outbox too); an absent object (or bucket) is not an
+        error."""
         check_key(key)
+        if self._outbox is not None:
+            self._outbox.delete(key)
         with suppress(ObjectNotFoundError), self._errors(key):
             self._client.remove_object(self.bucket, key)
 
     # --- reads ---------------------------------------------------------------------------
 
     def open(self, key: str) -> AbstractContextManager[BinaryIO]:
-        """Open an object for streaming reads; ``ObjectNotFoundError`` if absent."""
+        """Open an object for streaming reads (from the outbox while it waits there);
+        ``ObjectNotFoundError`` if absent."""
         check_key(key)
+        if self._outbox is not None:
+            with suppress(ObjectNotFoundError):
+                return self._outbox.open(key)
         with self._errors(key):
             response = self._client.get_object(self.bucket, key)
         raw = _ResponseReader(response, key, self.url)
         return io.BufferedReader(raw, buffer_size=256 * 1024)
 
     def stat(self, key: str) -> ObjectInfo:
-        """Info about one object; ``ObjectNotFoundError`` if absent."""
+        """Info about one object (in the outbox or in S3); ``ObjectNotFoundError`` if
+        absent."""
+        if self._outbox is not None:
+            with suppress(ObjectNotFoundError):
+                return self._outbox.stat(key)
+        return self._s3_stat(key)
+
+    def _s3_stat(self, key: str) -> ObjectInfo:
         key_sha = check_key(key)
         with self._errors(key):
             obj = self._client.stat_object(self.bucket, key)
@@ -242,19 +308,23 @@ class S3ObjectStore:
         are collected and sorted first; each object's info is then fetched lazily.
         """
         check_list_prefix(prefix)
-        names: list[str] = []
+        names: set[str] = set()
+        if self._outbox is not None:
+            names.update(info.key for info in self._outbox.list(prefix))
         with suppress(ObjectNotFoundError), self._errors(prefix or self.bucket):
             for obj in self._client.list_objects(self.bucket, prefix=prefix, recursive=True):
                 name = obj.object_name
                 if name and not obj.is_dir and is_key(name):
-                    names.append(name)
+                    names.add(name)
         for name in sorted(names):
             with suppress(ObjectNotFoundError):  # deleted since the listing
                 yield self.stat(name)
 
     def download_url(self, key: str, expires: timedelta) -> str:
-        """A presigned GET URL for the object, valid for ``expires`` (at most 7 days)."""
+        """A presigned GET URL for the object, valid for ``expires`` (at most 7 days); an
+        object still in the outbox is sent to S3 first."""
         check_lifetime(expires)
+        self.push(key)
         self.stat(key)
         with self._errors(key):
             return self._client.presigned_get_object(self.bucket, key, expires=expires)
@@ -269,6 +339,10 @@ class S3ObjectStore:
                     if exc.code not in _BUCKET_TAKEN:
                         raise
         self._bucket_ready = True
+        if self._outbox is not None:
+            self._outbox.check()
+            self._start_pusher()  # sends what a stopped process left in the outbox
+            return f"S3 bucket {self.bucket} at {self.url}, outbox {self._outbox.root}"
         return f"S3 bucket {self.bucket} at {self.url}"
 
     def _ensure_bucket(self) -> None:

