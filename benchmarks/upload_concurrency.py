@@ -3,7 +3,7 @@ queued, none lost; on the embedded defaults and on PostgreSQL + Redis + S3 (Seaw
 
     .venv/bin/python benchmarks/upload_concurrency.py [--uploads 50] [--size-mb 5]
         [--only embedded|servers] [--singles 5] [--repeat 1] [--against COMMIT]
-        [--client http|httpx] [--puts-alone]
+        [--client http|httpx] [--puts-alone] [--s3-outbox]
 
 Each upload is a distinct scanned page of about ``--size-mb`` MB (a JPEG of noisy paper
 with text), sent by its own client thread at once.
@@ -22,6 +22,9 @@ figure is mostly the client's.
 On the servers set the S3 server's CPU time during the concurrent uploads is printed too,
 and ``--puts-alone`` also times the same number of S3 PUTs sent at once by this tree's
 ``S3ObjectStore.put_file`` with nothing else running: the PUT's own share of the accept time.
+``--s3-outbox`` runs this tree's servers case with ``SOHOA_S3_OUTBOX=true`` (labelled
+``outbox``): uploads are accepted once fsynced in the data directory's outbox and sent to S3
+in the background; it also prints how long after the last answer S3 held all of them.
 
 With ``--against COMMIT`` the same cases also run on that commit's code (``git archive``
 into a temporary directory, served from there), alternating with this tree's ``--repeat``
@@ -40,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -122,10 +126,13 @@ def post_prebuilt(port: int, path: str, body: bytes, headers: dict[str, str]
 
 def run_case(label: str, env: dict[str, str], uploads: int, size_mb: float, *,
              code: Path = REPO, singles: int = 5, client: str = "http",
-             s3_group: int | None = None) -> None:
+             s3_group: int | None = None, s3_keys: Callable[[], set[str]] | None = None
+             ) -> None:
     """Start sohoa serve (the code in ``code``) with ``env``, upload concurrently, check,
     then upload ``singles`` files one at a time; print the figures (with ``s3_group``, the
-    S3 server's process group, also its CPU time during the concurrent uploads)."""
+    S3 server's process group, also its CPU time during the concurrent uploads; with
+    ``s3_keys`` (the bucket's keys) and an outbox, how long after the last answer S3 held
+    every upload)."""
     sohoa = [sys.executable, "-m", "api"]
     env = {**env, "PYTHONPATH": str(code)}
     subprocess.run([*sohoa, "unit", "add", "BENCH", "Một cửa"], env=env, check=True,
@@ -183,6 +190,7 @@ def run_case(label: str, env: dict[str, str], uploads: int, size_mb: float, *,
         s3_before = _group_cpu_seconds(s3_group) if s3_group is not None else 0.0
         with ThreadPoolExecutor(uploads) as pool:
             results = list(pool.map(upload, range(uploads)))
+        answered = time.perf_counter()
         server_cpu = _cpu_seconds(server.pid) - cpu_before
         s3_cpu = (f"S3 server CPU {_group_cpu_seconds(s3_group) - s3_before:.1f} s, "
                   if s3_group is not None else "")
@@ -202,6 +210,9 @@ def run_case(label: str, env: dict[str, str], uploads: int, size_mb: float, *,
               f"server CPU {server_cpu:.1f} s, {s3_cpu}load {os.getloadavg()[0]:.1f}")
         for text in failed[:3]:
             print(f"   refused: {text[:200]}")
+        if s3_keys is not None and env.get("SOHOA_S3_OUTBOX") == "true":
+            _wait_for_s3(label, s3_keys, stored, Path(env["SOHOA_DATA_DIR"]) / "s3-outbox",
+                         answered)
         alone = []
         for index in range(uploads, uploads + singles):
             body = scan_bytes(index, size_mb)
@@ -218,6 +229,22 @@ def run_case(label: str, env: dict[str, str], uploads: int, size_mb: float, *,
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def _wait_for_s3(label: str, s3_keys: Callable[[], set[str]], stored: set[str],
+                 outbox: Path, answered: float) -> None:
+    """Wait until S3 holds every upload (by SHA-256) and the outbox is empty; print how
+    long after ``answered`` (the last upload's answer)."""
+    started = time.perf_counter()
+    while True:
+        in_s3 = {key.rsplit("/", 1)[-1].partition(".")[0] for key in s3_keys()} & stored
+        waiting = [path for path in outbox.rglob("*")
+                   if path.is_file() and not path.relative_to(outbox).parts[0].startswith(".")]
+        if (len(in_s3) == len(stored) and not waiting) or time.perf_counter() - started > 300:
+            break
+        time.sleep(0.1)
+    print(f"{label:14} in S3 {len(in_s3)} of {len(stored)}, {len(waiting)} left in the outbox, "
+          f"{time.perf_counter() - answered:.1f} s after the last answer")
 
 
 def puts_alone(s3: SeaweedServer, uploads: int, size_mb: float) -> None:
@@ -277,6 +304,9 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--against", metavar="COMMIT", default=None,
                         help="also run that commit's code, alternating with this tree's")
+    parser.add_argument("--s3-outbox", action="store_true",
+                        help="servers: this tree's server accepts into its S3 outbox "
+                             "(SOHOA_S3_OUTBOX); prints when S3 held every upload")
     parser.add_argument("--puts-alone", action="store_true",
                         help="servers: also time the same number of S3 PUTs alone (this "
                              "tree's put_file, no HTTP upload around them)")
@@ -309,8 +339,19 @@ def _run_kinds(args: argparse.Namespace, clean: dict[str, str], tag: str, code: 
                    "SOHOA_QUEUE_NAME": f"bench-{os.getpid()}",
                    "SOHOA_S3_ENDPOINT": s3.endpoint, "SOHOA_S3_ACCESS_KEY": s3.access_key,
                    "SOHOA_S3_SECRET_KEY": s3.secret_key, "SOHOA_S3_BUCKET": "bench"}
-            run_case(f"servers {tag}", env, args.uploads, args.size_mb, code=code,
-                     singles=args.singles, client=args.client, s3_group=s3.process.pid)
+            label = f"servers {tag}"
+            if args.s3_outbox and code == REPO:
+                env["SOHOA_S3_OUTBOX"] = "true"
+                label = f"outbox {tag}"
+            client = s3.client()
+
+            def s3_keys() -> set[str]:
+                return {str(item.object_name) for item in
+                        client.list_objects("bench", recursive=True)}
+
+            run_case(label, env, args.uploads, args.size_mb, code=code,
+                     singles=args.singles, client=args.client, s3_group=s3.process.pid,
+                     s3_keys=s3_keys)
             if args.puts_alone and code == REPO:
                 puts_alone(s3, args.uploads, args.size_mb)
 
