@@ -321,7 +321,10 @@ def test_certificate_names_compare_the_same(signed_files: dict[str, bytes],
     with speedups_in_force(True):
         fast = _name_comparisons(names)
         assert speedups._prepared.cache_info().currsize > 0
+        again = _name_comparisons(names)  # now from the memoised comparisons
+        assert speedups._sequences_equal.cache_info().hits > 0
     assert fast == plain
+    assert again == plain
     matrix = plain[0]
     # not a trivial matrix: different encodings of one name do compare equal
     assert any(matrix[i][j] and names[i] != names[j]
@@ -344,3 +347,26 @@ def test_install_and_uninstall_are_idempotent_and_restore() -> None:
         assert (generic.read_hex_string_from_stream,
                 vars(generic.ArrayObject)["read_from_stream"],
                 asn1_x509.NameTypeAndValue._ldap_string_prep) == originals
+
+
+_NAMES = [b"/Type", b"/Type ", b"/Type/Page", b"/A#20B(", b"/A#2", b"/A#zz ", b"/",
+          b"/ ", b"/Caf\xc3\xa9]", b"/Lat\xe9>", b"/Tab\x7f ", b"/x%comment", b"/a{b}",
+          b"/" + b"N" * 300, b"/" + b"N" * 127 + b"#41" + b"M" * 200 + b"\n", b"Type"]
+
+
+def _read_name(text: bytes) -> tuple[tuple[str, str], int]:
+    stream = io.BytesIO(text)
+    try:
+        name = generic.NameObject.read_from_stream(stream)  # type: ignore[no-untyped-call]
+    except Exception as error:  # compared below: the same refusal
+        return (type(error).__name__, str(error)), stream.tell()
+    return (type(name).__name__, str(name)), stream.tell()
+
+
+def test_names_read_the_same_and_bad_ones_are_refused_the_same() -> None:
+    with speedups_in_force(False):
+        plain = [_read_name(text) for text in _NAMES]
+    with speedups_in_force(True):
+        fast = [_read_name(text) for text in _NAMES]
+    assert fast == plain
+    assert {kind for (kind, _), _ in plain} >= {"NameObject", "PdfReadError"}
