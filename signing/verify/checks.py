@@ -34,7 +34,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from signing.key_policy import signing_usage_problem
 from signing.pades import CLOCK_TOLERANCE, VIETNAM
-from signing.verify import pathcache
+from signing.verify import material, pathcache
 from signing.verify.material import DssMaterial
 from signing.verify.model import (
     Coverage,
@@ -47,6 +47,7 @@ from signing.verify.model import (
 from signing.verify.reasons import reason
 
 pathcache.install()  # inert for contexts not marked (pyHanko's own, elsewhere)
+material.install()  # a CMS's certificates parsed once per process (equal DER, same object)
 
 _EXPIRY = {"EXPIRED", "OUT_OF_BOUNDS_NO_POE", "OUT_OF_BOUNDS_NOT_REVOKED", "NOT_YET_VALID"}
 _REVOKED = {"REVOKED", "REVOKED_NO_POE", "REVOKED_CA_NO_POE"}

@@ -7,6 +7,12 @@ registry asks of each (issuer and serial, key hash, key identifier, subject), wa
 quarter of a verification. What is cached here is only the parsing of given bytes: equal
 DER bytes are the same certificate, response or list, so sharing the parsed object cannot
 change any decision. A bounded LRU per kind keeps memory flat whatever arrives.
+
+The certificates a signature carries in its own CMS (the signer's, the time stamping
+authority's, their chains) are the same from one document to the next too: :func:`install`
+has pyHanko take them from the same store when it sorts a CMS's certificates (the signer's
+from the others), so the parsing, the extensions and the prepared names of each are made
+once per process instead of once per signature and time stamp.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from asn1crypto import crl as asn1_crl
 from asn1crypto import ocsp as asn1_ocsp
@@ -22,6 +28,7 @@ from asn1crypto import x509 as asn1_x509
 from asn1crypto.core import Asn1Value
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.decode_limits import DecodePurpose
+from pyhanko.sign import general as pyhanko_general
 from pyhanko.sign.validation.dss import DocumentSecurityStore
 
 Parsed = TypeVar("Parsed", bound=Asn1Value)
@@ -49,6 +56,8 @@ class _Interned(Generic[Parsed]):
         parsed = self._load(der)
         try:  # parsed in full now: later reads, maybe from several threads at once, find
             parsed.native  # noqa: B018  every part parsed (asn1crypto parses lazily, unlocked)
+            if isinstance(parsed, asn1_x509.Certificate):  # and its extensions sorted out
+                parsed.critical_extensions  # noqa: B018  (also lazy, also unlocked)
         except (ValueError, TypeError, KeyError, IndexError, OverflowError):
             return self._load(der)  # a part pyHanko may never read is malformed: not shared,
             # read lazily as pyHanko would
@@ -88,3 +97,33 @@ class DssMaterial:
         self.ocsps = [OCSP_RESPONSES.get(_data(ref, DecodePurpose.OCSP_RESPONSE))
                       for ref in dss.ocsps]
         self.crls = [CRLS.get(_data(ref, DecodePurpose.CRL)) for ref in dss.crls]
+
+
+_ORIGINAL_PARTITION = getattr(pyhanko_general, "_partition_certs")  # noqa: B009 (private)
+
+
+def _shared(certificate: Any) -> Any:
+    """The certificate of :data:`CERTIFICATES` with ``certificate``'s DER (itself when it
+    is no certificate)."""
+    if not isinstance(certificate, asn1_x509.Certificate):
+        return certificate
+    return CERTIFICATES.get(certificate.dump())
+
+
+def _partition_certs(certs: list[Any], signer_info: Any) -> tuple[Any, list[Any]]:
+    """pyHanko's ``_partition_certs`` (the signer's certificate and the others) over the
+    same certificates taken from :data:`CERTIFICATES`."""
+    result: tuple[Any, list[Any]] = _ORIGINAL_PARTITION([_shared(item) for item in certs],
+                                                        signer_info)
+    return result
+
+
+def install() -> None:
+    """Have pyHanko sort a CMS's certificates as :func:`_partition_certs` does (for every
+    caller: the certificates are equal, only parsed once). Idempotent."""
+    setattr(pyhanko_general, "_partition_certs", _partition_certs)  # noqa: B010
+
+
+def uninstall() -> None:
+    """Put pyHanko's own ``_partition_certs`` back (tests). Idempotent."""
+    setattr(pyhanko_general, "_partition_certs", _ORIGINAL_PARTITION)  # noqa: B010

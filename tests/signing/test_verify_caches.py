@@ -14,6 +14,7 @@ one that drops the window: each time the matching test fails).
 from __future__ import annotations
 
 import asyncio
+import io
 import secrets
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,6 +23,7 @@ import pytest
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.x509.oid import NameOID
+from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.errors import PathValidationError
 from pyhanko_certvalidator.ltv.types import ValidationTimingInfo, ValidationTimingParams
@@ -180,3 +182,24 @@ def test_large_material_is_parsed_each_time(monkeypatch: pytest.MonkeyPatch) -> 
     root_der = attacks.rogue_signer(_name("Y")).root.dump()
     monkeypatch.setattr(material, "LARGEST", len(root_der) - 1)
     assert material.CERTIFICATES.get(root_der) is not material.CERTIFICATES.get(root_der)
+
+
+def test_a_signatures_own_certificates_are_parsed_once(served_pki: RunningPki,
+                                                       decision_pdf: Path) -> None:
+    """The signer's certificate carried in the CMS is taken from the shared store: two
+    documents signed by the same key report the very same parsed certificate object."""
+    from pyhanko.sign import general
+    from pyhanko.sign.validation.generic_cms import extract_certs_for_validation
+
+    assert getattr(general, "_partition_certs") is material._partition_certs  # noqa: B009
+    root = root_certificate(served_pki.pki.root_pem_path)
+    key = _key(served_pki, "leader")
+    found = []
+    for _ in range(2):
+        data = _signed(served_pki, decision_pdf.read_bytes(), key)
+        report = verify_pdf(data, source="twice.pdf", trust_roots=[root])
+        assert report.valid
+        signature = next(iter(PdfFileReader(io.BytesIO(data)).embedded_signatures))
+        found.append(extract_certs_for_validation(signature.signed_data).signer_cert)
+    assert found[0] is found[1]
+    assert found[0].dump() == key.certificate.dump()
