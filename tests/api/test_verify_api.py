@@ -5,14 +5,17 @@ on the embedded defaults and on PostgreSQL + Redis + S3."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pymupdf
 import pytest
+from asn1crypto import pem
 from sqlalchemy import func, select
 
 from signing.document import RoleOptions, sign_document
 from signing.keys import unlock_pkcs12
 from signing.pades import Level, TrustServices
+from storage.errors import BadInputError
 from storage.records import AuditEntry, Document
 from tests.api.conftest import Service
 from tests.support.pki_server import RunningPki
@@ -113,3 +116,28 @@ def test_received_document_is_verified_on_arrival(pki_service: Service,
             AuditEntry.subject_id == str(document))).all()
     assert audited[0]["valid"] is True
     assert audited[0]["sender"] == "Sở Tư pháp"
+
+
+def test_verify_setup_is_read_again_when_an_anchor_file_changes(
+        served_pki: RunningPki, tmp_path: Path) -> None:
+    """POST /verify keeps the parsed anchors while their files stay as they are."""
+    from api.routes.verify import verify_setup
+    from api.settings import Settings
+
+    anchors = tmp_path / "anchors.pem"
+    anchors.write_bytes(served_pki.pki.root_pem_path.read_bytes())
+    settings = Settings(data_dir=tmp_path / "data", trust_roots=str(anchors))
+    first = verify_setup(settings)
+    assert verify_setup(settings) is first  # not read again
+    assert [root.dump() for root in first.services.trust_roots] == [
+        root_certificate(served_pki.pki.root_pem_path).dump()]
+    other = unlock_pkcs12((served_pki.directory / "leader.p12").read_bytes(), "1234",
+                          source="leader.p12").certificate
+    anchors.write_bytes(served_pki.pki.root_pem_path.read_bytes()
+                        + pem.armor("CERTIFICATE", other.dump()))
+    again = verify_setup(settings)
+    assert again is not first
+    assert len(again.services.trust_roots) == 2
+    anchors.unlink()
+    with pytest.raises(BadInputError):
+        verify_setup(settings)
