@@ -20,7 +20,10 @@ fetching is off: everything comes from the document. Figures:
   ``--workers 0`` and is warmed (the clients run ``--warm`` seconds, default 5, after
   their first answers before counting: the pool's workers import the verifier) before
   measuring, then stopped. Each row also gives the server's CPU seconds per verification
-  (the server and all its processes, from /proc): on a machine other work keeps busy the
+  (the server and all its processes, from /proc; with --against also its main process's
+  alone: HTTP, and with the process pool nothing else once the workers have started, so
+  a high figure there shows documents verified in the API's threads while the workers
+  were starting): on a machine other work keeps busy the
   rate shows the CPU share this run gets (Linux shares CPU between sessions, autogroup),
   while the CPU per verification shows what the pool costs or saves.
 
@@ -180,6 +183,12 @@ def profile(path: Path, root_pem: Path, runs: int = 5) -> None:
         print(f"  {label:<52} {total * 1000:7.1f} ms  {total / whole:4.0%}")
 
 
+def _process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by process ``pid`` alone (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _tree_cpu(pid: int) -> float:
     """CPU seconds (user + system) used so far by process ``pid`` and its descendants
     (Linux /proc): the server, its verification workers and their forkserver."""
@@ -187,8 +196,7 @@ def _tree_cpu(pid: int) -> float:
     while pending:
         current = pending.pop()
         try:
-            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            total += _process_cpu(current)
             for task in Path(f"/proc/{current}/task").iterdir():
                 pending.extend(int(child) for child in (task / "children").read_text().split())
         except (FileNotFoundError, ProcessLookupError):
@@ -218,10 +226,13 @@ def _post_verify(port: int, body: bytes, boundary: str) -> bool:
 
 
 def serve_rate(path: Path, root_pem: Path, seconds: float, *, in_processes: bool,
-               clients: int = 4, warm: float = 5.0, code: Path = REPO) -> tuple[float, float]:
+               clients: int = 4, warm: float = 5.0, code: Path = REPO
+               ) -> tuple[float, float, float]:
     """Verifications per second through ``sohoa serve``'s ``POST /verify`` with ``clients``
-    concurrent clients on loopback, and the server's CPU seconds per verification (all its
-    processes). ``code``: the directory whose ``api`` package is served."""
+    concurrent clients on loopback, the server's CPU seconds per verification (all its
+    processes) and of those, its main process's (HTTP, and with the process pool nothing
+    else once the workers have started: a high figure there means documents were verified
+    in the API's threads). ``code``: the directory whose ``api`` package is served."""
     boundary = "sohoa-bench-boundary"
     body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
             f"filename=\"signed.pdf\"\r\nContent-Type: application/pdf\r\n\r\n").encode() \
@@ -270,15 +281,18 @@ def serve_rate(path: Path, root_pem: Path, seconds: float, *, in_processes: bool
             start.wait()  # every client has had one answer
             time.sleep(warm)  # the pool's other workers are up and warm
             before, started, cpu = sum(counts), time.perf_counter(), _tree_cpu(server.pid)
+            main_cpu = _process_cpu(server.pid)
             time.sleep(seconds)
             after, elapsed = sum(counts), time.perf_counter() - started
             cpu = _tree_cpu(server.pid) - cpu
+            main_cpu = _process_cpu(server.pid) - main_cpu
             stop.set()
             for thread in threads:
                 thread.join()
             if failures:
                 raise failures[0]
-            return (after - before) / elapsed, cpu / max(after - before, 1)
+            count = max(after - before, 1)
+            return (after - before) / elapsed, cpu / count, main_cpu / count
         finally:
             server.send_signal(signal.SIGINT)
             try:
@@ -336,10 +350,12 @@ def measure(code: Path, signed: Path, root: Path, args: argparse.Namespace
         figures["one process, paths not kept /s"] = one
         figures["one process, paths not kept CPU ms"] = one_cpu * 1000
     for label, in_processes in (("thread pool", False), ("process pool", True)):
-        served, served_cpu = serve_rate(signed, root, args.seconds, in_processes=in_processes,
-                                        warm=args.warm, code=code)
+        served, served_cpu, main_cpu = serve_rate(signed, root, args.seconds,
+                                                  in_processes=in_processes, warm=args.warm,
+                                                  code=code)
         figures[f"POST /verify {label} /s"] = served
         figures[f"POST /verify {label} CPU ms"] = served_cpu * 1000
+        figures[f"POST /verify {label}, main process CPU ms"] = main_cpu * 1000
     return figures
 
 
@@ -419,15 +435,16 @@ def main() -> int:
         print(f"  sohoa verify_pdf, two processes                    {two:6.1f} /s"
               f"  ({two / plain:.1f}x)")
         for _ in range(args.repeat):  # alternated: the machine's load changes meanwhile
-            threads, threads_cpu = serve_rate(signed, root, args.seconds, in_processes=False,
-                                              warm=args.warm)
+            threads, threads_cpu, _ = serve_rate(signed, root, args.seconds,
+                                                 in_processes=False, warm=args.warm)
             print(f"  sohoa serve POST /verify, 4 clients, thread pool   {threads:6.1f} /s"
                   f"  (previous; server CPU {threads_cpu * 1000:.0f} ms each)")
-            pool, pool_cpu = serve_rate(signed, root, args.seconds, in_processes=True,
-                                        warm=args.warm)
+            pool, pool_cpu, pool_main = serve_rate(signed, root, args.seconds,
+                                                   in_processes=True, warm=args.warm)
             print(f"  sohoa serve POST /verify, 4 clients, process pool  {pool:6.1f} /s"
                   f"  ({pool / threads:.1f}x the thread pool; server CPU "
-                  f"{pool_cpu * 1000:.0f} ms each)")
+                  f"{pool_cpu * 1000:.0f} ms each, {pool_main * 1000:.0f} of them in its "
+                  "main process)")
     return 0
 
 
