@@ -8,12 +8,15 @@ staged file and renames it into this directory (a :class:`LocalObjectStore`, so 
 atomic, content-addressed layout), and returns: the caller's record then points at an object
 that is durable on this machine. An :class:`OutboxPusher` thread sends each entry to S3 and
 removes it only once S3 answers with the object; until then the store reads the object from
-the outbox. Entries left by a process that stopped (or crashed) are sent by the next one
-that opens the store on this outbox (``check()``), so an accepted upload is never lost.
+the outbox. A process that exits normally first sends what it staged (a CLI import
+returns once S3 holds its files); entries left by a process that crashed are sent by the
+next one that opens the store on this outbox (``check()``) and by any running one within
+:data:`RESCAN_SECONDS`, so an accepted upload is never lost.
 """
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 import time
@@ -50,14 +53,38 @@ class OutboxPusher:
         self._push = push
         self._wake = threading.Event()
         self._last_staged = time.monotonic() - QUIET_SECONDS
+        self._mine: set[str] = set()
+        self._mine_lock = threading.Lock()
+        atexit.register(self.drain)
         self._thread = threading.Thread(target=self._run, name="sohoa-s3-outbox", daemon=True)
         self._thread.start()
         self._wake.set()  # look at the outbox now: entries a stopped process left
 
-    def staged(self) -> None:
-        """Note that an entry was just added (sent once uploads pause)."""
+    def staged(self, key: str) -> None:
+        """Note that this process just added entry ``key`` (sent once uploads pause)."""
+        with self._mine_lock:
+            self._mine.add(key)
         self._last_staged = time.monotonic()
         self._wake.set()
+
+    def drain(self) -> None:
+        """Send now every entry this process added that is still waiting (run at exit);
+        one that cannot be sent stays for the next process."""
+        with self._mine_lock:
+            keys = sorted(self._mine)
+        for key in keys:
+            self._send(key)
+
+    def _send(self, key: str) -> bool:
+        """Send one entry; whether it went (or was gone already)."""
+        try:
+            self._push(key)
+        except SohoaError as error:
+            _log.warning("could not send %s to S3 yet: %s", key, error)
+            return False
+        with self._mine_lock:
+            self._mine.discard(key)
+        return True
 
     def _run(self) -> None:
         while True:
@@ -82,10 +109,7 @@ class OutboxPusher:
                 return bool(failed)
             for info in entries:
                 self._wait_for_quiet(info.modified)
-                try:
-                    self._push(info.key)
-                except SohoaError as error:
-                    _log.warning("could not send %s to S3 yet: %s", info.key, error)
+                if not self._send(info.key):
                     failed.add(info.key)
 
     def _wait_for_quiet(self, added: datetime) -> None:

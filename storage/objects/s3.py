@@ -186,7 +186,7 @@ class S3ObjectStore:
             if self._outbox is not None:
                 info = self._outbox.put_file(prefix, path, sha256=sha256, suffix=suffix,
                                              content_type=content_type)
-                self._start_pusher().staged()
+                self._start_pusher().staged(info.key)
                 return info
             size = path.stat().st_size
             with _PUTS, path.open("rb") as source:

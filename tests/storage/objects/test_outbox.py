@@ -7,6 +7,8 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import timedelta
@@ -19,6 +21,7 @@ from storage.objects.local import LocalObjectStore
 from storage.objects.s3 import S3ObjectStore
 from tests.support.seaweed import SeaweedServer
 
+ROOT = Path(__file__).resolve().parents[3]
 SENT_WITHIN = 30.0
 """Seconds an entry may take to reach S3 (sent after a 1 s pause in uploads)."""
 
@@ -131,3 +134,34 @@ def test_an_object_deleted_while_in_the_outbox_never_reaches_s3(
     assert store.pending() == []
     time.sleep(2.0)  # past the pause after which the pusher sends
     assert _in_s3(s3_server, s3_bucket, key) is None
+
+
+STAGE_AND_EXIT = """
+import hashlib, os, sys, tempfile
+from pathlib import Path
+from storage.objects import S3StoreConfig
+from storage.objects.s3 import S3ObjectStore
+endpoint, access, secret, bucket, outbox, prefix = sys.argv[1:]
+store = S3ObjectStore(S3StoreConfig(endpoint, access, secret, bucket, outbox=Path(outbox)))
+data = sys.stdin.buffer.read()
+fd, name = tempfile.mkstemp(dir=store.staging_dir())
+os.write(fd, data)
+os.close(fd)
+print(store.put_file(prefix, Path(name), sha256=hashlib.sha256(data).hexdigest()).key)
+"""
+
+
+def test_a_process_that_exits_sends_what_it_staged_first(
+        s3_server: SeaweedServer, s3_bucket: str, tmp_path: Path, prefix: str) -> None:
+    """A CLI import ends with its files in S3, not waiting in the outbox for a server."""
+    data = os.urandom(400_000)
+    outbox = tmp_path / "outbox"
+    run = subprocess.run(
+        [sys.executable, "-c", STAGE_AND_EXIT, s3_server.endpoint, s3_server.access_key,
+         s3_server.secret_key, s3_bucket, str(outbox), prefix],
+        input=data, capture_output=True, cwd=ROOT, timeout=120, check=False)
+    assert run.returncode == 0, run.stderr.decode()[-2000:]
+    key = run.stdout.decode().strip()
+
+    assert _in_s3(s3_server, s3_bucket, key) == data  # at once: sent before the exit
+    assert not (outbox / key).exists()
