@@ -573,9 +573,11 @@ def _few_matches(session: Session, expressions: list[str]) -> set[int]:
         forms = dict.fromkeys([expression, expression.removesuffix(":*")])  # see above
         selects.append(sa.select(_PG.c.document_id).where(sa.or_(*(
             _PG.c.folded.op("@@")(sa.cast(sa.literal(form, sa.Text), TSQUERY))
-            for form in forms))))  # fmt: skip
+            for form in forms))).limit(FEW_MATCHES + 1))  # fmt: skip
     # the tsquery as a literal: a parameter would let a prepared statement (psycopg
-    # prepares a query run 5 times) get a generic plan, whose estimate ignores it
+    # prepares a query run 5 times) get a generic plan, whose estimate ignores it; each
+    # kind under a LIMIT (its estimate up to it), so that no kind is planned in parallel
+    # (a Parallel Append's rows are each worker's share)
     literal = sa.union_all(*selects).compile(dialect=session.get_bind().dialect,
                                              compile_kwargs={"literal_binds": True})  # fmt: skip
     plan = session.execute(sa.text(f"EXPLAIN (FORMAT JSON) {literal}")).scalar_one()
