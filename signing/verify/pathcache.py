@@ -124,9 +124,11 @@ _DATES: OrderedDict[bytes, frozenset[datetime]] = OrderedDict()
 _DATES_LOCK = threading.Lock()
 
 
-def dates_in(der: bytes) -> frozenset[datetime]:
-    """The dates :func:`_dates` finds in ``der`` (remembered by content)."""
-    digest = hashlib.sha256(der).digest()
+def dates_in(der: bytes, digest: bytes | None = None) -> frozenset[datetime]:
+    """The dates :func:`_dates` finds in ``der`` (remembered by content; ``digest``: its
+    SHA-256 when known)."""
+    if digest is None:
+        digest = hashlib.sha256(der).digest()
     with _DATES_LOCK:
         known = _DATES.get(digest)
     if known is not None:
@@ -174,8 +176,30 @@ def _describe(value: Any, depth: int = 0) -> Any:
         (name, _describe(item, depth + 1)) for name, item in attributes.items())))
 
 
-def _sha(value: Any) -> bytes:
-    return hashlib.sha256(value.dump()).digest()
+_ENCODED: OrderedDict[int, tuple[Any, bytes, bytes]] = OrderedDict()
+_ENCODED_LOCK = threading.Lock()
+
+
+def _encoded(value: Any) -> tuple[bytes, bytes]:
+    """``value``'s DER and its SHA-256, remembered for the object itself (by identity; the
+    entry holds the object, so its id cannot be reused while remembered). asn1crypto's
+    ``dump()`` walks a parsed value's whole tree to see whether it was changed: on the
+    shared, fully parsed certificates and responses that was most of the key's cost.
+    The verifier's objects are never changed once parsed (they are shared already). At
+    most :data:`_SIZE` are remembered, none larger than ``_LARGEST`` bytes."""
+    with _ENCODED_LOCK:
+        found = _ENCODED.get(id(value))
+        if found is not None and found[0] is value:
+            _ENCODED.move_to_end(id(value))
+            return found[1], found[2]
+    der = value.dump()
+    digest = hashlib.sha256(der).digest()
+    if len(der) <= _LARGEST:  # a large CRL is not kept (as material.LARGEST)
+        with _ENCODED_LOCK:
+            _ENCODED[id(value)] = (value, der, digest)
+            while len(_ENCODED) > _SIZE:
+                _ENCODED.popitem(last=False)
+    return der, digest
 
 
 def cache_key(certificate: Any, context: ValidationContext, params: Any) -> tuple[Any, ...]:
@@ -187,17 +211,19 @@ def cache_key(certificate: Any, context: ValidationContext, params: Any) -> tupl
             or getattr(revinfo, "_assertions", None) or \
             context.timing_params.point_in_time_validation:
         raise _UnreadableError("not a context the cache can describe")
-    roots = list(trust.iter_certs())
-    others = list(context.certificate_registry)
-    responses, lists = revinfo.ocsps, revinfo.crls
-    ders = [item.dump() for item in (*roots, *others, *responses, *lists)]
-    dates = frozenset().union(*(dates_in(der) for der in ders))
+    roots = [_encoded(item) for item in trust.iter_certs()]
+    others = [_encoded(item) for item in context.certificate_registry]
+    responses = [_encoded(item) for item in revinfo.ocsps]
+    lists = [_encoded(item) for item in revinfo.crls]
+    dates = frozenset().union(*(dates_in(der, digest) for der, digest in
+                                (*roots, *others, *responses, *lists)))
     if len(dates) > _MOST_DATES:  # a large CRL: cutting time would cost more than it saves
         raise _UnreadableError(f"{len(dates)} dates")
     timing = context.timing_params
-    return (_sha(certificate),
-            frozenset(_sha(root) for root in roots), frozenset(_sha(cert) for cert in others),
-            frozenset(_sha(item) for item in responses), frozenset(_sha(item) for item in lists),
+    return (_encoded(certificate)[1],
+            frozenset(digest for _, digest in roots), frozenset(digest for _, digest in others),
+            frozenset(digest for _, digest in responses),
+            frozenset(digest for _, digest in lists),
             _describe(context._revinfo_policy), _describe(context.algorithm_policy),
             _describe(context.sig_validator), _describe(params), timing.time_tolerance,
             window(dates, timing.time_tolerance, timing.validation_time))
