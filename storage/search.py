@@ -391,6 +391,8 @@ class _Ranker:
                 same = sum(self._spelled_as_typed(n, original[slice(*words[n])].lower())
                            for n in self.marked)
                 best = max(best, same / len(self.marked))
+                if best == 1.0:  # none can be better: the rest are not looked at
+                    return best
         if any(phrases):
             return best
         spelled = 0
