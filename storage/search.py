@@ -359,32 +359,37 @@ class _Ranker:
                      folded_body: str) -> float:  # fmt: skip
         """:meth:`score` of clean (NFC) text whose :func:`fold_text` is already known."""
         views = [(title, folded_title), (body, folded_body)]
-        phrases = [list(islice(self.phrase.finditer(folded), MAX_OCCURRENCES))
-                   for _, folded in views]  # fmt: skip
-        spans = [[[m.span() for m in islice(term.finditer(folded), MAX_OCCURRENCES)]
-                  for term in self.terms] for _, folded in views]  # fmt: skip
-        phrase = 1.0 if any(phrases) else 0.0
+        phrases = [self.phrase.search(folded) is not None for _, folded in views]
+        spans: list[list[list[tuple[int, int]]]]  # of each word in each text
+        if any(phrases):  # proximity is 1: the words are only counted (no spans)
+            phrase, proximity, spans = 1.0, 1.0, []
+            found = [[min(MAX_OCCURRENCES, len(term.findall(folded))) for term in self.terms]
+                     for _, folded in views]  # fmt: skip
+        else:
+            spans = [[[m.span() for m in islice(term.finditer(folded), MAX_OCCURRENCES)]
+                      for term in self.terms] for _, folded in views]  # fmt: skip
+            phrase, proximity = 0.0, max(map(_proximity, spans))
+            found = [list(map(len, view)) for view in spans]
         diacritics = self._diacritics(views, phrases, spans)
-        fields = (sum(map(bool, spans[0])) / len(self.terms) + (1.0 if phrases[0] else 0.0)) / 2
-        proximity = 1.0 if phrase else max(map(_proximity, spans))
+        fields = (sum(map(bool, found[0])) / len(self.terms) + (1.0 if phrases[0] else 0.0)) / 2
         words = sum(len(folded) for _, folded in views) / 6 + 1  # ~6 characters a word
         saturation = 1.2 * (0.25 + 0.75 * words / AVERAGE_WORDS)
-        counts = [len(in_title) + len(in_body) for in_title, in_body in zip(*spans, strict=True)]
+        counts = [in_title + in_body for in_title, in_body in zip(found[0], found[1], strict=True)]
         frequency = sum(count / (count + saturation) for count in counts) / len(counts)
         return 8 * phrase + 4 * diacritics + 2 * fields + proximity + frequency
 
-    def _diacritics(self, views: list[tuple[str, str]], phrases: list[list[re.Match[str]]],
+    def _diacritics(self, views: list[tuple[str, str]], phrases: list[bool],
                     spans: list[list[list[tuple[int, int]]]]) -> float:  # fmt: skip
         """1 if the query has no marks; else the best share of its marked words spelled as
-        typed: in one occurrence of the phrase if there is one, else anywhere."""
+        typed: in one occurrence of the phrase if there is one (``phrases``: in the title,
+        in the body), else anywhere (``spans``: of each word in each text)."""
         if not self.marked:
             return 1.0
         best = 0.0
-        for (original, folded), matches in zip(views, phrases, strict=True):
-            aligned = len(original) == len(folded)  # one folded character per original one
-            for match in matches:
-                if not aligned:
-                    break
+        for (original, folded), phrase in zip(views, phrases, strict=True):
+            if not phrase or len(original) != len(folded):  # aligned: a character each
+                continue
+            for match in islice(self.phrase.finditer(folded), MAX_OCCURRENCES):
                 words = [w.span() for w in WORD.finditer(folded, match.start(), match.end())]
                 if len(words) != len(self.query.words):
                     continue
