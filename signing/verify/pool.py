@@ -251,14 +251,17 @@ class VerificationPool:
             setup = VerifySetup(services=TrustServices(trust_roots=tuple(trust_roots)),
                                 online=online)
             return check_pdf(data, source, setup)
-        roots = tuple(root.dump() for root in trust_roots)
         try:
+            roots = tuple(root.dump() for root in trust_roots)
             worker.connection.send((data, source, roots, online))
             kind, value = worker.connection.recv()
         except (EOFError, OSError) as error:
             self._lost(worker)
             raise VerificationPoolError("a verification worker stopped before answering; "
                                         "try again", subject=source) from error
+        except BaseException:  # e.g. an answer that does not unpickle: where the pipe stands
+            self._lost(worker)  # is unsure, so the worker is replaced, never left taken
+            raise
         self._give_back(worker)
         if kind == "error":
             raise value
