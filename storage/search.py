@@ -576,17 +576,18 @@ def _few_matches(session: Session, expressions: list[str]) -> set[int]:
     itself is in 5% of the documents (and GIN rechecks every row a prefix finds, reading its
     tsvector: the walk is then cheaper)."""
     selects = []
-    for expression in expressions:
+    for expression in expressions:  # letters, digits, spaces, quotes, & = : *
         forms = dict.fromkeys([expression, expression.removesuffix(":*")])  # see above
-        selects.append(sa.select(_PG.c.document_id).where(sa.or_(*(
-            _PG.c.folded.op("@@")(sa.cast(sa.literal(form, sa.Text), TSQUERY))
-            for form in forms))).limit(FEW_MATCHES + 1))  # fmt: skip
+        tests = " OR ".join("folded @@ '{}'::tsquery".format(form.replace("'", "''"))
+                            for form in forms)  # fmt: skip
+        selects.append(f"(SELECT document_id FROM document_search WHERE {tests} "  # noqa: S608
+                       f"LIMIT {FEW_MATCHES + 1})")  # fmt: skip
     # the tsquery as a literal: a parameter would let a prepared statement (psycopg
     # prepares a query run 5 times) get a generic plan, whose estimate ignores it; each
     # kind under a LIMIT (its estimate up to it), so that no kind is planned in parallel
-    # (a Parallel Append's rows are each worker's share)
-    literal = sa.union_all(*selects).compile(dialect=session.get_bind().dialect,
-                                             compile_kwargs={"literal_binds": True})  # fmt: skip
+    # (a Parallel Append's rows are each worker's share); written as text, not compiled
+    # (~1 ms of CPU a query)
+    literal = " UNION ALL ".join(selects)
     plan = session.execute(sa.text(f"EXPLAIN (FORMAT JSON) {literal}")).scalar_one()
     root = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
     branches = root.get("Plans", []) if root.get("Node Type") == "Append" else [root]
