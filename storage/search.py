@@ -32,6 +32,7 @@ before that table are folded when read). Tables: migrations ``0003_search``, ``0
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -493,8 +494,9 @@ def search(session: Session, query: str, filters: SearchFilters = NO_FILTERS, *,
     texts: dict[int, _Row] = {}
     last_kind = 0
     for group in _groups(parts):  # a part's kinds together; later parts only if needed
-        statement = _pool(postgres, kinds, group, where, few, original=marked)
-        for *columns, kind, in_last in session.execute(statement):
+        statement = _pool(postgres, tuple(group), where, few, original=marked)
+        values = {f"kind{kind}": kinds[kind] for kind in group}
+        for *columns, kind, in_last in session.execute(statement, values):
             row = _read_row(columns, original=marked)
             pool[row.document_id] = min(parts[kind], pool.get(row.document_id, parts[kind]))
             texts.setdefault(row.document_id, row)
@@ -512,11 +514,12 @@ def search(session: Session, query: str, filters: SearchFilters = NO_FILTERS, *,
         page = [(score, originals.get(row.document_id, row)) for score, row in page]
     beyond = wanted - len(pool)
     if not complete and beyond > 0:
-        matching = _matching(postgres, kinds[-1], where)
+        matching = _matching(postgres, f"kind{len(kinds) - 1}", where)
         rest = (matching.where(matching.selected_columns[0].not_in(list(pool)))
                 .offset(max(0, offset - len(pool))).limit(min(limit, beyond)))  # fmt: skip
         page += [(ranker.score_folded(*row.texts), row)
-                 for row in _with_text(session, postgres, list(session.scalars(rest)))]
+                 for row in _with_text(session, postgres, list(session.scalars(
+                     rest, {f"kind{len(kinds) - 1}": kinds[-1]})))]
     pattern = parsed.pattern()
     return [
         SearchHit(row.document_id, row.dossier_id, row.doc_type, row.filename, score,
@@ -540,17 +543,28 @@ def _groups(parts: list[int]) -> list[list[int]]:
     return groups
 
 
-def _pool(postgres: bool, kinds: list[str], chosen: list[int],
-          where: list[sa.ColumnElement[bool]], few: Collection[int] = (), *,
-          original: bool = True) -> sa.Select[Any]:  # fmt: skip
-    """The newest ``CANDIDATES`` matches of each ``chosen`` kind (indexes of ``kinds``), one
-    statement: each document once, with :func:`_text_select`'s columns, then the first and
-    last of its kinds; ``few``: kinds to find through the index alone (PostgreSQL: see
+def _pool(postgres: bool, chosen: tuple[int, ...], where: list[sa.ColumnElement[bool]],
+          few: Collection[int] = (), *, original: bool = True) -> sa.Select[Any]:  # fmt: skip
+    """The newest ``CANDIDATES`` matches of each ``chosen`` kind, one statement whose
+    parameter ``kind<n>`` is kind n's match expression (see :func:`_matching`): each
+    document once, with :func:`_text_select`'s columns, then the first and last of its
+    kinds; ``few``: kinds to find through the index alone (PostgreSQL: see
     :func:`_few_matches`); ``original``: as for :func:`_with_text`. Reading the text in the
-    same statement saves a round trip and a lookup by id of each candidate."""
+    same statement saves a round trip and a lookup by id of each candidate. Without
+    ``where``, one statement of each shape is made once (~1 ms of CPU a query)."""
+    few = frozenset(kind for kind in chosen if kind in few)
+    if where:
+        return _pool_statement(postgres, chosen, few, original, where)
+    return _pool_shape(postgres, chosen, few, original)
+
+
+def _pool_statement(postgres: bool, chosen: tuple[int, ...], few: frozenset[int],
+                    original: bool, where: list[sa.ColumnElement[bool]]) -> sa.Select[Any]:
+    """:func:`_pool`'s statement, made afresh."""
     selects = []
     for kind in chosen:
-        found = _matching(postgres, kinds[kind], where, kind in few).limit(CANDIDATES).subquery()
+        found = (_matching(postgres, f"kind{kind}", where, kind in few)
+                 .limit(CANDIDATES).subquery())  # fmt: skip
         kind_column = sa.literal(kind, sa.Integer).label("kind")
         selects.append(sa.select(found.c[0].label("id"), kind_column))
     union = sa.union_all(*selects).subquery()
@@ -560,6 +574,13 @@ def _pool(postgres: bool, kinds: list[str], chosen: list[int],
     return (_text_select(postgres, original).add_columns(best.c.first, best.c.last)
             .join(best, best.c.id == Document.id))  # fmt: skip
 
+
+
+@functools.lru_cache(maxsize=256)
+def _pool_shape(postgres: bool, chosen: tuple[int, ...], few: frozenset[int],
+                original: bool) -> sa.Select[Any]:  # fmt: skip
+    """:func:`_pool`'s statement without filters, made once for each shape."""
+    return _pool_statement(postgres, chosen, few, original, [])
 
 def _few_matches(session: Session, expressions: list[str]) -> set[int]:
     """The kinds (indexes of ``expressions``, tsquery text) PostgreSQL's planner expects at
@@ -597,23 +618,25 @@ def _few_matches(session: Session, expressions: list[str]) -> set[int]:
     return {kind for kind, branch in enumerate(branches) if branch["Plan Rows"] <= FEW_MATCHES}
 
 
-def _matching(postgres: bool, expression: str, where: list[sa.ColumnElement[bool]],
+def _matching(postgres: bool, key: str, where: list[sa.ColumnElement[bool]],
               few: bool = False) -> sa.Select[Any]:  # fmt: skip
-    """Ids of the documents matching ``expression`` (FTS5 or tsquery text) and ``where``,
-    newest first; ``few``: sorted by an expression no index gives, so that PostgreSQL finds
-    them through the GIN index (see :func:`_few_matches`). ``documents`` is joined only for
-    ``where``: every indexed row has its document (deleting it deletes the row), and the
-    join cost PostgreSQL ~1.5 µs a match (a common phrase: 10,000 matches, ~15 ms)."""
+    """Ids of the documents matching the expression (FTS5 or tsquery text) given as the
+    statement's parameter ``key`` and ``where``, newest first; ``few``: sorted by an
+    expression no index gives, so that PostgreSQL finds them through the GIN index (see
+    :func:`_few_matches`). ``documents`` is joined only for ``where``: every indexed row
+    has its document (deleting it deletes the row), and the join cost PostgreSQL ~1.5 µs a
+    match (a common phrase: 10,000 matches, ~15 ms)."""
     if postgres:
         table, column = _PG, _PG.c.document_id
         # the tsquery written into the statement: as a parameter, a statement psycopg
         # prepares (run 5 times) gets a generic plan after 5 more, which cannot see how
         # common the words are (it found a word in half the documents through the index)
-        value = sa.bindparam(None, expression, sa.Text, literal_execute=True)
+        value = sa.bindparam(key, type_=sa.Text, literal_execute=True)
         found = _PG.c.folded.op("@@")(sa.cast(value, TSQUERY))
     else:
         table, column = _FTS, _FTS.c.rowid
-        found = sa.literal_column("document_search").op("MATCH")(expression)
+        value = sa.bindparam(key, type_=sa.Text)
+        found = sa.literal_column("document_search").op("MATCH")(value)
     statement = sa.select(column).where(found)
     if where:
         statement = statement.join_from(table, Document, Document.id == column).where(*where)
