@@ -86,7 +86,7 @@ class LocalObjectStore:
                 return self.stat(key)
             with _os_errors(str(self.root)):
                 self._write_meta(key, content_type)
-                final.parent.mkdir(parents=True, exist_ok=True)
+                _make_dirs(final.parent)
                 os.replace(tmp_path, final)
                 _fsync_dir(final.parent)
             return self.stat(key)
@@ -97,7 +97,7 @@ class LocalObjectStore:
     def staging_dir(self) -> Path:
         """``root/.tmp``: a file written there is moved into place by :meth:`put_file`."""
         with _os_errors(str(self.root)):
-            self._tmp.mkdir(parents=True, exist_ok=True)
+            _make_dirs(self._tmp)  # the root too, durably: objects are renamed into it
         return self._tmp
 
     def put_file(
@@ -125,7 +125,7 @@ class LocalObjectStore:
                 finally:
                     os.close(fd)
                 self._write_meta(key, content_type)
-                final.parent.mkdir(parents=True, exist_ok=True)
+                _make_dirs(final.parent)
                 os.replace(path, final)
                 _fsync_dir(final.parent)
             return self.stat(key)
@@ -135,20 +135,27 @@ class LocalObjectStore:
 
     def _new_tmp_file(self) -> Path:
         with _os_errors(str(self.root)):
-            self._tmp.mkdir(parents=True, exist_ok=True)
+            _make_dirs(self._tmp)
             fd, name = tempfile.mkstemp(dir=self._tmp, prefix="put-")
             os.close(fd)
         return Path(name)
 
     def _write_meta(self, key: str, content_type: str) -> None:
+        """Write ``key``'s content type durably: the file is fsynced, renamed into place
+        and its directory fsynced, all before the caller renames the object itself into
+        place, so an object that survives a power cut has its content type too (an outbox
+        entry would otherwise reach S3 as ``application/octet-stream``)."""
         meta = self._meta_path(key)
-        meta.parent.mkdir(parents=True, exist_ok=True)
+        _make_dirs(meta.parent)
         self._tmp.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(dir=self._tmp, prefix="meta-")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as out:
                 json.dump({"content_type": content_type}, out)
+                out.flush()
+                os.fsync(out.fileno())
             os.replace(name, meta)
+            _fsync_dir(meta.parent)
         finally:
             with suppress(FileNotFoundError):
                 os.unlink(name)
@@ -271,3 +278,18 @@ def _fsync_dir(directory: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def _make_dirs(directory: Path) -> None:
+    """``mkdir -p`` whose new directories survive a power cut: each one created is
+    recorded by fsyncing its parent (an fsynced file in a directory whose own entry was
+    lost would be lost with it)."""
+    missing: list[Path] = []
+    current = directory
+    while not current.is_dir():
+        missing.append(current)
+        current = current.parent
+    for path in reversed(missing):
+        with suppress(FileExistsError):  # made meanwhile by another writer
+            path.mkdir()
+        _fsync_dir(path.parent)

@@ -14,6 +14,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 import urllib3
 
 from storage.objects import LocalStoreConfig, S3StoreConfig
@@ -105,6 +106,69 @@ def test_what_a_stopped_process_left_in_the_outbox_is_sent_by_the_next(
         time.sleep(0.1)
     assert store.pending() == []
     assert store.stat(key).content_type == "application/pdf"
+
+
+def _recording_durability(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Path]]:
+    """Record every ``os.fsync`` (the path its descriptor names) and ``os.replace`` (the
+    destination), in order: what is on disk after a power cut follows from them."""
+    events: list[tuple[str, Path]] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        events.append(("fsync", Path(os.readlink(f"/proc/self/fd/{fd}"))))
+        real_fsync(fd)
+
+    def replace(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        real_replace(src, dst)
+        events.append(("replace", Path(dst).resolve()))
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    return events
+
+
+def _first(events: list[tuple[str, Path]], what: str, path: Path) -> int:
+    return events.index((what, path))
+
+
+def test_an_entry_left_by_a_power_cut_reaches_s3_with_its_content_type(
+        s3_server: SeaweedServer, s3_bucket: str, tmp_path: Path, prefix: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The content type's side file is durable before the entry is: fsynced, renamed, its
+    directory fsynced, then the data renamed in and its directory fsynced; every directory
+    made on the way is recorded in its parent. A re-opened store sends it with that type."""
+    outbox = (tmp_path / "outbox").resolve()
+    events = _recording_durability(monkeypatch)
+    left = LocalObjectStore(LocalStoreConfig(root=outbox, url_secret=b"x"))
+    data = os.urandom(300_000)
+    path, sha = _staged(left.staging_dir(), data)
+    key = left.put_file(prefix, path, sha256=sha, suffix=".pdf",
+                        content_type="application/pdf").key
+    monkeypatch.undo()
+    entry, meta = outbox / key, outbox / ".meta" / f"{key}.json"
+    meta_written = [i for i, (what, where) in enumerate(events)
+                    if what == "fsync" and where.parent == outbox / ".tmp"
+                    and where.name.startswith("meta-")]
+    assert len(meta_written) == 1, events
+    assert (_first(events, "fsync", path.resolve())  # the data itself
+            < meta_written[0]
+            < _first(events, "replace", meta)
+            < _first(events, "fsync", meta.parent)
+            < _first(events, "replace", entry)
+            < _first(events, "fsync", entry.parent)), events
+    fsynced = {where for what, where in events if what == "fsync"}
+    for made in [*entry.relative_to(outbox).parents, *meta.relative_to(outbox).parents]:
+        assert (outbox / made).parent in fsynced, f"{outbox / made} not recorded"
+
+    store = _store(s3_server, s3_bucket, outbox)  # the next process, after the power cut
+
+    assert _wait_in_s3(s3_server, s3_bucket, key) == data
+    in_s3 = s3_server.client().stat_object(s3_bucket, key)
+    assert in_s3.content_type == "application/pdf"
+    deadline = time.monotonic() + SENT_WITHIN
+    while store.pending() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert store.pending() == []
 
 
 def test_a_download_url_of_an_object_still_in_the_outbox_serves_it(
