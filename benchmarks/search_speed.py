@@ -7,14 +7,14 @@ queries, ``storage.search.search`` beside the previous code's ranking query, one
 
 A scratch database ``sohoa_bench_search`` is created on that server (dropped first if a run
 left it) and dropped at the end (``--keep`` leaves it; ``--reuse`` measures one a kept run left,
-without building, after upgrading its schema and writing the folded text a database kept
-before migration 0011 lacks). Documents: Vietnamese administrative text drawn from a
-vocabulary with Zipf-like frequencies (about 150-400 syllables each, a title with type,
-number/symbol, summary and a name), indexed with ``storage.search``'s own lexemes and
-folded text. Beside
-them, a table indexed as before this change (weighted ``to_tsvector`` of the folded text)
-answers the previous ranking query (``ts_rank_cd`` of every match, first 20 rows, snippets
-cut the same way). Queries: 1-4 consecutive syllables of random documents, half typed with
+without building, after upgrading its schema (migration 0012 rewrites a kept database's
+rows: ~1.5 min) and writing the folded text a database kept before migration 0011 lacks).
+Documents: Vietnamese administrative text drawn from a vocabulary with Zipf-like
+frequencies (about 150-400 syllables each, a title with type, number/symbol, summary and a
+name), indexed with ``storage.search``'s own lexemes and folded text. Beside them, a table
+indexed as before this change (weighted ``to_tsvector`` of the folded text) answers the
+previous ranking query (``ts_rank_cd`` of every match, first 20 rows, snippets cut the
+same way). Queries: 1-4 consecutive syllables of random documents, half typed with
 their diacritics, half without; each query runs once per side, the sides taking turns
 at going first (the first run of a query warms the caches for the others).
 ``--wide-before`` runs ``--against``'s code on a copy of ``document_search`` laid out as
