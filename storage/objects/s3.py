@@ -180,14 +180,12 @@ class S3ObjectStore:
         check_put_args(prefix, suffix, sha256)
         key = object_key(prefix, sha256, suffix)
         try:
+            if self._outbox is not None:
+                return self._stage(prefix, path, key, sha256=sha256, suffix=suffix,
+                                   content_type=content_type)
             self._ensure_bucket()
             with suppress(ObjectNotFoundError):
                 return self.stat(key)  # same content already stored: nothing to do
-            if self._outbox is not None:
-                info = self._outbox.put_file(prefix, path, sha256=sha256, suffix=suffix,
-                                             content_type=content_type)
-                self._start_pusher().staged(info.key)
-                return info
             size = path.stat().st_size
             with _PUTS, path.open("rb") as source:
                 self._put_object(key, source, size, sha256=sha256, content_type=content_type)
@@ -196,6 +194,24 @@ class S3ObjectStore:
                 path.unlink()
         return ObjectInfo(key=key, size=size, sha256=sha256, content_type=content_type,
                           modified=datetime.now(UTC))
+
+    def _stage(self, prefix: str, path: Path, key: str, *, sha256: str, suffix: str,
+               content_type: str) -> ObjectInfo:
+        """Move ``path`` into the outbox for the pusher to send. S3 being unreachable does
+        not refuse the upload (that is what the outbox is for): the object is only looked
+        for in S3 (same content stored already) while S3 answers."""
+        assert self._outbox is not None
+        try:
+            self._ensure_bucket()
+            with suppress(ObjectNotFoundError):
+                return self.stat(key)  # same content already stored: nothing to do
+        except StorageUnavailableError:
+            with suppress(ObjectNotFoundError):
+                return self._outbox.stat(key)
+        info = self._outbox.put_file(prefix, path, sha256=sha256, suffix=suffix,
+                                     content_type=content_type)
+        self._start_pusher().staged(info.key)
+        return info
 
     def _put_object(self, key: str, source: BinaryIO, size: int, *, sha256: str,
                     content_type: str) -> None:
@@ -218,6 +234,7 @@ class S3ObjectStore:
         holds it whole; nothing to do if it is not (or no longer) in the outbox."""
         if self._outbox is None:
             return
+        self._ensure_bucket()  # a process started while S3 was down staged without it
         try:
             info = self._outbox.stat(key)
             opened = self._outbox.open(key)

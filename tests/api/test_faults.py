@@ -10,12 +10,15 @@ from __future__ import annotations
 import io
 import os
 import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
+from minio.error import S3Error
 from pydantic import SecretStr
 from sqlalchemy import func, select
 
@@ -26,6 +29,7 @@ from ingest.intake import store_original
 from storage.objects.keys import document_prefix
 from storage.records import Document, DocumentFile, Dossier
 from tests.api.conftest import Service, make_settings
+from tests.api.web.conftest import logged_in
 from tests.support.names import unique_name
 from tests.support.pdfs import pdf_with
 from tests.support.postgres import temporary_database
@@ -289,3 +293,64 @@ def test_s3_killed_mid_upload_gives_503_and_leaves_nothing_then_retry_succeeds(
             assert accepted.json()[0]["duplicate"] is False
         finally:
             proxy.close()
+
+
+@pytest.mark.slow
+def test_s3_down_with_the_outbox_an_accepted_upload_is_kept_and_reaches_s3_once_back(
+        make_service: object, tmp_path: Path) -> None:
+    """The companion of the test above with ``SOHOA_S3_OUTBOX``: an upload accepted while
+    S3 is down is answered 201 from the outbox, its pages are drawn from it meanwhile, and
+    it reaches S3 once S3 is back, without anyone asking."""
+    with start_seaweed() as s3:
+        bucket = unique_name("fault")
+        settings = make_settings("embedded", tmp_path / "data").model_copy(update={
+            "s3_endpoint": s3.endpoint, "s3_access_key": s3.access_key,
+            "s3_secret_key": SecretStr(s3.secret_key), "s3_bucket": bucket,
+            "s3_outbox": True})
+        service: Service = make_service(settings)  # type: ignore[operator]
+        service.add_unit("S3O")
+        service.add_user("intake-s3o", "intake", "S3O")
+        headers = service.auth("intake-s3o")
+        dossier_id = _dossier(service, "intake-s3o")
+        content = pdf_with(os.urandom(3_000_000))
+        files = [("files", ("Hồ sơ chờ S3.pdf", content, "application/pdf"))]
+
+        command = kill_seaweed(s3)
+        accepted = service.client.post(f"/dossiers/{dossier_id}/documents",
+                                       headers=headers, files=files)
+        assert accepted.status_code == 201, accepted.text
+        document_id = accepted.json()[0]["id"]
+        with service.runtime.db.session() as session:
+            key = session.scalar(select(DocumentFile.object_key).join(Document).where(
+                Document.id == document_id))
+        assert key is not None
+        assert (settings.data_dir / "s3-outbox" / key).read_bytes() == content
+        shown = service.client.get(f"/documents/{document_id}", headers=headers)
+        assert shown.status_code == 200, shown.text
+        with logged_in(service.runtime, "intake-s3o") as web:  # the bytes, from the outbox
+            page = web.client.get(f"/ui/documents/{document_id}/pages/1.png")
+        assert page.status_code == 200, page.text[:500]
+        assert page.content.startswith(b"\x89PNG")
+
+        restart_seaweed(s3, command)  # same ports, keys and data
+        client = s3.client()
+        held: bytes | None = None
+        deadline = time.monotonic() + 60  # the pusher retries every few seconds
+        while held is None and time.monotonic() < deadline:
+            try:
+                response = client.get_object(bucket, key)
+            except S3Error:
+                time.sleep(0.5)
+                continue
+            try:
+                held = response.read()
+            finally:
+                response.close()
+                response.release_conn()
+        assert held == content
+        wait_until(lambda: not (settings.data_dir / "s3-outbox" / key).exists(), timeout=30,
+                   what="the sent entry removed from the outbox")
+        download = service.client.get(f"/documents/{document_id}/files/original",
+                                      headers=headers, follow_redirects=False)
+        assert download.status_code == 307, download.text
+        assert httpx.get(download.headers["location"]).content == content
