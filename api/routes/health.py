@@ -3,12 +3,14 @@
 ``status`` is ``ok`` (200), ``down`` (503: a dependency does not answer) or ``degraded``
 (503: jobs wait and no worker is alive to run them, or ``sohoa serve`` gave up restarting
 a process that kept crashing). Anyone may ask; only an administrator's token also gets the
-details (which dependency, its address and version, the workers, the oldest job's wait).
+details (which dependency, its address and version, the workers, the oldest job's wait,
+and with ``SOHOA_S3_OUTBOX`` the uploads waiting to be sent to S3: ``outbox``).
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -21,6 +23,7 @@ from api.transactions import CommitOnReturn
 from ocr.tesseract import tesseract_info
 from storage.accounts import authenticate
 from storage.errors import SohoaError
+from storage.objects.outbox import outbox_backlog
 from storage.records import UserRole
 
 router = APIRouter(route_class=CommitOnReturn, prefix="/health", tags=["health"])
@@ -71,6 +74,17 @@ def _workers(runtime: Runtime, request: Request) -> dict[str, Any]:
     return detail
 
 
+def _outbox(runtime: Runtime) -> dict[str, Any] | None:
+    """What waits in the S3 outbox (read from local disk, so shown while S3 is down);
+    ``None`` when there is no outbox."""
+    result = _check(lambda: outbox_backlog(runtime.settings.store_config()))
+    if result["ok"]:
+        if result["detail"] is None:
+            return None
+        result["detail"] = asdict(result["detail"])
+    return result
+
+
 @router.get("", summary="Status of every dependency and of the workers")
 def health(runtime: RuntimeDep, request: Request,
            token: Annotated[str | None, Depends(oauth2_scheme)]) -> JSONResponse:
@@ -100,4 +114,7 @@ def health(runtime: RuntimeDep, request: Request,
                             "checks": checks}
     if workers is not None:
         body["workers"] = workers
+    outbox = _outbox(runtime)
+    if outbox is not None:
+        body["outbox"] = outbox
     return JSONResponse(body, status_code=code)

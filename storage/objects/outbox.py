@@ -21,10 +21,12 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from storage.errors import SohoaError
-from storage.objects.base import ObjectInfo
+from storage.objects.base import LocalStoreConfig, ObjectInfo, S3StoreConfig, StoreConfig
+from storage.objects.local import LocalObjectStore
 
 QUIET_SECONDS = 1.0
 """An entry is sent once no upload has been staged for this long (a burst of uploads keeps
@@ -38,6 +40,43 @@ RETRY_SECONDS = 5.0
 """The pause after a pass in which some entry could not be sent (S3 unreachable)."""
 
 _log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class OutboxBacklog:
+    """What waits in the outbox to be sent to S3: a growing backlog means S3 is away or
+    slower than the uploads."""
+
+    entries: int
+    bytes: int
+    oldest_age_seconds: float | None
+    """How long the oldest entry has waited (``None`` when the outbox is empty)."""
+
+
+def backlog_of(entries: Iterable[ObjectInfo], now: datetime | None = None) -> OutboxBacklog:
+    """Count ``entries`` (an outbox's) and the age of the oldest at ``now``."""
+    count = size = 0
+    oldest: datetime | None = None
+    for info in entries:
+        count += 1
+        size += info.size
+        if oldest is None or info.modified < oldest:
+            oldest = info.modified
+    age = None if oldest is None else max(
+        0.0, round(((now or datetime.now(UTC)) - oldest).total_seconds(), 1))
+    return OutboxBacklog(entries=count, bytes=size, oldest_age_seconds=age)
+
+
+def outbox_backlog(config: StoreConfig) -> OutboxBacklog | None:
+    """The backlog of the outbox ``config`` names, read from this machine's disk (so it
+    is known while S3 is down); ``None`` when the store has no outbox."""
+    if not isinstance(config, S3StoreConfig) or config.outbox is None:
+        return None
+    if not config.outbox.is_dir():  # nothing staged yet
+        return backlog_of([])
+    # Listing needs no download secret: the store is only read here.
+    outbox = LocalObjectStore(LocalStoreConfig(root=config.outbox, url_secret=b""))
+    return backlog_of(outbox.list(""))
 
 
 class OutboxPusher:

@@ -19,6 +19,7 @@ import urllib3
 
 from storage.objects import LocalStoreConfig, S3StoreConfig
 from storage.objects.local import LocalObjectStore
+from storage.objects.outbox import OutboxBacklog, outbox_backlog
 from storage.objects.s3 import S3ObjectStore
 from tests.support.seaweed import SeaweedServer
 
@@ -229,3 +230,28 @@ def test_a_process_that_exits_sends_what_it_staged_first(
 
     assert _in_s3(s3_server, s3_bucket, key) == data  # at once: sent before the exit
     assert not (outbox / key).exists()
+
+
+def test_the_backlog_counts_the_waiting_entries_from_disk_alone(tmp_path: Path,
+                                                               prefix: str) -> None:
+    """Read from the outbox directory (no S3 call: known while S3 is down); ``None``
+    without an outbox."""
+    outbox = tmp_path / "outbox"
+    config = S3StoreConfig("127.0.0.1:9", "key", "secret", "nowhere", outbox=outbox)
+    assert outbox_backlog(S3StoreConfig("127.0.0.1:9", "key", "secret", "nowhere")) is None
+    assert outbox_backlog(LocalStoreConfig(root=tmp_path / "objects", url_secret=b"x")) is None
+    assert outbox_backlog(config) == OutboxBacklog(0, 0, None)  # not even made yet
+    left = LocalObjectStore(LocalStoreConfig(root=outbox, url_secret=b"x"))
+    keys = []
+    for size in (1_000, 2_500):
+        path, sha = _staged(left.staging_dir(), os.urandom(size))
+        keys.append(left.put_file(prefix, path, sha256=sha, suffix=".bin").key)
+    old = time.time() - 90
+    os.utime(outbox / keys[0], (old, old))
+
+    waiting = outbox_backlog(config)
+
+    assert waiting is not None
+    assert (waiting.entries, waiting.bytes) == (2, 3_500)
+    assert waiting.oldest_age_seconds is not None
+    assert 90 <= waiting.oldest_age_seconds < 120
