@@ -7,8 +7,10 @@ Every step is a small pure function on numpy images; :func:`prepare_page` chains
    (Tesseract's OSD asked when the up/down signal is weak);
 3. ``display``: the scan as it came (colour kept), turned upright and deskewed;
 4. ``ocr_image``: ``display`` without red ink, with a flat white background, light
-   denoising, without horizontal rules (:func:`remove_rules`), upscaled to
-   ``OcrLimits.target_dpi`` when scanned coarser, then binarised; a black-and-white
+   denoising, without a gray seal (:func:`lift_gray_seal`), without horizontal rules
+   (:func:`remove_rules`), upscaled to ``OcrLimits.target_dpi`` when scanned coarser,
+   then binarised (or, :data:`GRAY_EDGES`, with the gray of the print's edges kept:
+   :func:`gray_edges`); a black-and-white
    scan is instead upscaled to 400 dpi and smoothed into gray (:func:`smooth_bilevel`).
 """
 
@@ -67,6 +69,113 @@ def remove_red_seal(image: Image) -> Image:
     del weight
     lift += gray
     return _u8(np.clip(lift, 0, 255, out=lift))
+
+
+LIFT_GRAY_SEAL = True
+"""A seal printed gray (a red seal on a gray scan) is lifted by shape and tone (see
+:func:`lift_gray_seal`)."""
+
+GRAY_SEAL_DARK = 0.4
+"""Ink darker than this share of the way from black (the darkest 5% of the ink) to the
+paper is print; lighter ink not touching it is a gray seal's when it makes large pieces."""
+
+GRAY_SEAL_INCHES = (0.35, 2.5)
+"""A piece of lighter ink is a seal's when its box is at least the first and at most the
+second this many inches wide and tall (a seal's ring: its arcs stay large where print cuts
+them; a letter is smaller, a page's gray picture larger)."""
+
+GRAY_SEAL_RING_INCHES = 0.8
+"""A seal's pieces, joined, make a box at least this many inches wide and tall (a round
+seal is 30 to 45 mm across) ..."""
+
+GRAY_SEAL_ASPECT = 1.5
+"""... and at most this many times as wide as tall or as tall as wide (a seal is round;
+lines of small gray print, an e-signature stamp's 6-point lines, make a wide block)."""
+
+
+def _round_seal(box: tuple[float, float, float, float], ring: float, margin: float) -> bool:
+    """Whether the joined box of a seal's pieces (grown by ``margin`` on each side) is as
+    large and as round as a seal (:data:`GRAY_SEAL_RING_INCHES`, :data:`GRAY_SEAL_ASPECT`)."""
+    width, height = box[2] - box[0] - 2 * margin, box[3] - box[1] - 2 * margin
+    return ring <= min(width, height) and max(width, height) <= GRAY_SEAL_ASPECT * min(
+        width, height)
+
+GRAY_SEAL_MARGIN = 0.3
+"""Around a seal's pieces, this many inches of lighter ink go too (its star, its ring's
+letters and its inner rings are smaller pieces)."""
+
+
+def lift_gray_seal(gray: Image, dpi: float) -> Image:
+    """``gray`` (flat white paper) with a gray seal whitened and the black print under it
+    kept. A red seal on a gray scan is mid-gray: the page's Otsu threshold took it as ink,
+    and Tesseract read its ring, star and the signature inside as letters or dropped the
+    signer's lines under it as a picture. Its pieces are found as lighter ink away from
+    black print (:data:`GRAY_SEAL_DARK`), making boxes of :data:`GRAY_SEAL_INCHES` or more;
+    in the box around them every pixel lighter than print and not at a black stroke's edge
+    turns white. A page without such pieces comes back as it is."""
+    otsu, _ = cv2.threshold(gray, 0, WHITE, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    ink = gray[gray < otsu]
+    if ink.size < 100:
+        return gray
+    ink_level = float(np.percentile(ink, 5))
+    if WHITE - ink_level < 80:
+        return gray  # no contrast to tell print from a seal
+    dark_level = ink_level + GRAY_SEAL_DARK * (WHITE - ink_level)
+    ceiling = max(float(otsu), dark_level + 1)
+    # found at about 100 dpi: the pieces are large, and the page is 8 Mpx at 300 dpi
+    factor = min(1.0, 100.0 / dpi)
+    small = resize_image(gray, factor)
+    dark = _u8(small <= dark_level) * WHITE
+    halo = cv2.dilate(dark, np.ones((3, 3), np.uint8))
+    light = _u8((small < ceiling) & (halo == 0)) * WHITE
+    # the arcs a seal's ring is cut into by the print over it (and the halo kept around
+    # the print) are joined again
+    light = _u8(cv2.dilate(light, np.ones((5, 5), np.uint8)))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(light, connectivity=8)
+    least, most = (inches * dpi * factor for inches in GRAY_SEAL_INCHES)
+    large = [i for i in range(1, count)
+             if least <= stats[i, cv2.CC_STAT_WIDTH] <= most
+             and least <= stats[i, cv2.CC_STAT_HEIGHT] <= most]
+    if not large:
+        return gray
+    margin = GRAY_SEAL_MARGIN * dpi * factor
+    boxes = [_grown(stats, index, margin) for index in large]
+    # the seal's other arcs (cut off by the lines printed across it) join its box
+    pieces = [_grown(stats, index, 0.0) for index in range(1, count)]
+    grew = True
+    while grew:
+        grew = False
+        for number, box in enumerate(boxes):
+            joined = [p for p in pieces if p[0] < box[2] and p[2] > box[0]
+                      and p[1] < box[3] and p[3] > box[1]]
+            union = (min(p[0] for p in joined) - margin, min(p[1] for p in joined) - margin,
+                     max(p[2] for p in joined) + margin, max(p[3] for p in joined) + margin)
+            union = (min(union[0], box[0]), min(union[1], box[1]), max(union[2], box[2]),
+                     max(union[3], box[3]))
+            if union != box and max(union[2] - union[0], union[3] - union[1]) <= most:
+                boxes[number], grew = union, True
+    ring = GRAY_SEAL_RING_INCHES * dpi * factor
+    boxes = [box for box in boxes if _round_seal(box, ring, margin)]
+    if not boxes:
+        return gray
+    cleaned = gray.copy()
+    full_dark = _u8(gray <= dark_level) * WHITE
+    edge = max(1, round(dpi / 150))
+    near_print = cv2.dilate(full_dark, np.ones((2 * edge + 1, 2 * edge + 1), np.uint8)) > 0
+    for left, top, right, bottom in boxes:
+        x0, y0 = max(int(left / factor), 0), max(int(top / factor), 0)
+        x1 = min(int(right / factor) + 1, gray.shape[1])
+        y1 = min(int(bottom / factor) + 1, gray.shape[0])
+        area = cleaned[y0:y1, x0:x1]
+        area[(area > dark_level) & ~near_print[y0:y1, x0:x1]] = WHITE
+    return cleaned
+
+
+def _grown(stats: np.ndarray, index: int, margin: float
+           ) -> tuple[float, float, float, float]:
+    """The box (left, top, right, bottom) of connected piece ``index``, ``margin`` wider."""
+    x, y, w, h = (float(v) for v in stats[index, :4])
+    return x - margin, y - margin, x + w + margin, y + h + margin
 
 
 def normalise_background(gray: Image, dpi: float) -> Image:
@@ -151,6 +260,27 @@ def deskew(image: Image, skew: float, fill: int = WHITE) -> Image:
     border = (fill, fill, fill) if image.ndim == 3 else fill
     return _u8(cv2.warpAffine(image, matrix, (width, height), flags=cv2.INTER_LINEAR,
                               borderMode=cv2.BORDER_CONSTANT, borderValue=border))
+
+
+GRAY_EDGES = False
+"""Gray and colour pages go to Tesseract with the gray of their print's edges kept (see
+:func:`gray_edges`) instead of binarised. Off: measured with ``benchmarks/ocr_quality.py
+--on grayedges`` (issue 16 §3), it read the generated scans better (mean CER 0.75% ->
+0.59%, line CER 0.45% -> 0.30%), but Tesseract's own threshold of the gray page came out
+bolder: the 5.5-point lines of an e-signature stamp ran into each other (the stamp's time
+misread, ``tests/ingest/classify/test_stamps.py``) and one corpus summary lost a tone mark
+("nền" read "nên", ``test_corpus.py``). Keeping the gray inside the strokes alone (no
+edges) read worse (0.76%)."""
+
+
+def gray_edges(gray: Image, bilevel: Image) -> Image:
+    """``gray`` where ``bilevel`` (Otsu, print 0) has print or touches it, white elsewhere.
+    Tesseract finds the page's layout on its own threshold of the image, but its LSTM
+    reads the gray: the anti-aliased edges tell a hook above (hỏi) from an acute (sắc)
+    that a hard threshold had made alike ("thấm" for "thẩm", "kế" for "kể"), while the
+    paper's specks and a lifted seal's traces stay white."""
+    near = cv2.dilate(_u8(bilevel == 0), np.ones((3, 3), np.uint8)) > 0
+    return _u8(np.where(near, gray, WHITE))
 
 
 SMOOTH_BILEVEL = True
@@ -371,6 +501,8 @@ def prepare_page(page: PageImage, limits: OcrLimits, osd: bool = True,
     clean = clean_for_ocr(display, page.dpi)
     if not page.bilevel:
         clean = denoise(clean)
+        if LIFT_GRAY_SEAL:
+            clean = lift_gray_seal(clean, page.dpi)
     if REMOVE_RULES:
         clean = remove_rules(clean, page.dpi)
     if page.bilevel and SMOOTH_BILEVEL:
@@ -378,6 +510,8 @@ def prepare_page(page: PageImage, limits: OcrLimits, osd: bool = True,
     else:
         upscaled, ocr_scale = upscale_for_ocr(clean, page.dpi, limits.target_dpi)
         ocr_image = binarise(upscaled)
+        if GRAY_EDGES:
+            ocr_image = gray_edges(upscaled, ocr_image)
     return PreparedPage(
         index=page.index,
         display=display,

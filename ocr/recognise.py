@@ -1,4 +1,5 @@
-"""Recognise one prepared page: Tesseract, boxes back to the display image, reading order."""
+"""Recognise one prepared page: Tesseract, lines its layout analysis left unread read again
+(:mod:`ocr.uncovered`), boxes back to the display image, reading order."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from ocr import syllables, tesseract
+from ocr import syllables, tesseract, uncovered
 from ocr.layout import reading_order
 from ocr.model import Image, OcrLimits, PageResult, PreparedPage, Word
 
@@ -209,6 +210,9 @@ def recognise_page(prepared: PreparedPage, lang: str, limits: OcrLimits) -> Page
     found = read_words(prepared.ocr_image, lang, PAGE_SEGMENTATION,
                        limits.page_timeout_seconds)
     found = repair_split_accents(found, prepared.ocr_image, lang, limits.page_timeout_seconds)
+    if uncovered.READ_UNREAD:
+        found = uncovered.read_unread_lines(found, prepared.ocr_image, lang,
+                                            limits.page_timeout_seconds, read_words)
     if REREAD_DOUBTFUL_LINES:
         found = reread_doubtful_lines(found, prepared.ocr_image, lang,
                                       limits.page_timeout_seconds)

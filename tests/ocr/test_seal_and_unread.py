@@ -1,0 +1,132 @@
+"""A gray seal lifted before OCR (ocr.preprocess.lift_gray_seal) and the lines Tesseract's
+page segmentation left unread, read again (ocr.uncovered), on drawn pages and on generated
+scans the OCR never saw (seed 777 of ``benchmarks/ocr_quality.py``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from ingest.synthetic import generate_documents
+from ocr import preprocess, uncovered
+from ocr.inputs import iter_pages
+from ocr.model import OcrLimits, PageImage, Word
+from ocr.preprocess import prepare_page
+from ocr.recognise import DEFAULT_LANG, recognise_page
+from tests.support.synthetic_pdf import Degradation, scan_pdf
+
+LIMITS = OcrLimits()
+SEED = 777
+DPI = 300
+
+
+def drawn_page(ring: int | None) -> np.ndarray:
+    """A white 300 dpi page with three lines of black print and, when ``ring`` is a gray
+    level, a seal's ring of that gray inked over the second and third lines (multiplied,
+    as ink on ink)."""
+    page = np.full((1200, 1400), 255, np.uint8)
+    for row, text in enumerate(("GIAM DOC", "KT. CHU TICH", "Nguyen Van An")):
+        cv2.putText(
+            page, text, (300, 300 + 220 * row), cv2.FONT_HERSHEY_SIMPLEX, 2.2, 0, 6, cv2.LINE_AA
+        )
+    if ring is not None:
+        seal = np.full_like(page, 255)
+        cv2.circle(seal, (600, 560), 210, ring, 14, cv2.LINE_AA)
+        cv2.circle(seal, (600, 560), 150, ring, 6, cv2.LINE_AA)
+        page = (page.astype(np.float32) * seal / 255.0).astype(np.uint8)
+    return page
+
+
+def test_gray_ring_is_whitened_and_print_under_it_kept() -> None:
+    page = drawn_page(ring=None)
+    sealed = drawn_page(ring=130)
+    lifted = preprocess.lift_gray_seal(sealed, DPI)
+    ring = (sealed < 200) & (page > 200)  # the ring's pixels away from the print
+    assert (lifted[ring] == 255).mean() > 0.95
+    print_ink = page < 100
+    assert (lifted[print_ink] < 100).mean() > 0.97
+
+
+def test_page_without_a_seal_is_left_as_it_is() -> None:
+    page = drawn_page(ring=None)
+    assert np.array_equal(preprocess.lift_gray_seal(page, DPI), page)
+
+
+def test_black_ring_is_print_and_stays() -> None:
+    sealed = drawn_page(ring=10)
+    assert np.array_equal(preprocess.lift_gray_seal(sealed, DPI), sealed)
+
+
+def words_of(page: np.ndarray, lines: list[int]) -> list[Word]:
+    """One word per drawn line in ``lines`` (0..2), boxed around its ink."""
+    words = []
+    for row in lines:
+        top, bottom = 300 + 220 * row - 70, 300 + 220 * row + 20
+        ys, xs = np.nonzero(page[top:bottom] < 128)
+        words.append(
+            Word(
+                text="x" * 5,
+                left=int(xs.min()),
+                top=top + int(ys.min()),
+                width=int(xs.max() - xs.min() + 1),
+                height=int(ys.max() - ys.min() + 1),
+                confidence=95.0,
+                block=1,
+                line=row + 1,
+            )
+        )
+    return words * 3  # five words at least make a page worth checking
+
+
+def test_unread_line_is_found_and_read_lines_are_not() -> None:
+    page = drawn_page(ring=None)
+    found = uncovered.find_unread_lines(words_of(page, [0, 2]), page)
+    assert len(found) == 1
+    line = found[0]
+    assert line.top >= 300 + 220 - 80
+    assert line.bottom <= 300 + 220 + 30
+    assert uncovered.find_unread_lines(words_of(page, [0, 1, 2]), page) == []
+
+
+def scanned(tmp_path: Path, index: int, degradation: Degradation) -> list[PageImage]:
+    """Pages of generated document ``index`` (seed 777) scanned with ``degradation``."""
+    document = generate_documents(index + 1, seed=SEED)[index]
+    pdf = tmp_path / f"{document.doc_id}.pdf"
+    scan_pdf(document, pdf, degradation)
+    return list(iter_pages(pdf))
+
+
+def read(page: PageImage) -> str:
+    """The page's text as ``sohoa ocr`` reads it."""
+    return recognise_page(prepare_page(page, LIMITS), DEFAULT_LANG, LIMITS).text
+
+
+def test_signer_block_under_a_gray_seal_is_read(tmp_path: Path) -> None:
+    """syn777-00004-thong_bao's last page, gray at 200 dpi with uneven light and a seal:
+    Tesseract took the signer block for a picture and read none of its lines."""
+    pages = scanned(
+        tmp_path, 4, Degradation(dpi=200, skew_deg=0.36, noise=0.015, uneven_light=True, seal=True)
+    )
+    lines = read(pages[-1]).splitlines()
+    assert "KT. GIÁM ĐỐC" in lines
+    assert "Đoàn Hoài Hạnh" in lines
+    assert any(line.startswith("PHÓ G") for line in lines)
+
+
+@pytest.mark.parametrize("lift", [True, False])
+def test_line_dropped_by_page_segmentation_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lift: bool
+) -> None:
+    """syn777-00019-bao_cao, yellowed colour at 300 dpi: Tesseract merged "- Như trên;"
+    into "Nơi nhận:" above it and "PHÓ CHỦ TỊCH" into nothing."""
+    monkeypatch.setattr(uncovered, "READ_UNREAD", lift)
+    pages = scanned(
+        tmp_path,
+        19,
+        Degradation(dpi=300, skew_deg=1.45, blur=0.72, noise=0.017, color=True, yellow=True),
+    )
+    text = read(pages[0])
+    assert ("- Như trên;" in text and "PHÓ CHỦ TỊCH" in text) is lift
