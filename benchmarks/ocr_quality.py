@@ -3,7 +3,9 @@ generated scans it never saw.
 
     .venv/bin/python benchmarks/ocr_quality.py [--corpus ../shared/corpus] [--lang vie]
         [--psm 3] [--only ID ...] [--generated 48] [--sets corpus,generated]
-        [--off IDEA,...] [--baseline] [--turn DEGREES] [--ocrmypdf]
+        [--off IDEA,...] [--on IDEA,...] [--baseline] [--turn DEGREES] [--ocrmypdf]
+        [--against COMMIT]
+        [--dump DIR]
 
 Per document: character error rate (corpus README: NFC, whitespace collapsed, Levenshtein /
 length of the truth) of ``recognise_page(prepare_page(page))``, wall seconds per page
@@ -30,10 +32,16 @@ page when it is installed.
 ``--off`` turns ideas of the pipeline off for an ablation (``smooth``: upscaling and
 smoothing of black-and-white scans; ``reread``: low-confidence lines read again larger;
 ``choices``: Tesseract's character alternatives re-ranked by Vietnamese syllable
-frequencies; ``seal``: the red seal lifted by colour).
+frequencies; ``seal``: the red seal lifted by colour; ``grayseal``: a gray seal lifted by
+shape and tone; ``unread``: lines of ink no word covers read again; ``grayedges``: the
+gray of the print's edges kept for Tesseract instead of a binarised page, off by default:
+``--on grayedges`` turns it on).
 ``--baseline`` also times, per page, what OCRmyPDF's Tesseract work costs at the least: OSD
 plus one recognition of the unprocessed page. ``--turn`` rotates every page first (e.g.
 180) to check orientation. Single process, one Tesseract thread (``OMP_THREAD_LIMIT=1``).
+``--against COMMIT`` first runs the same sets with that commit's code (its own copy of this
+benchmark, in a subprocess), so old and new figures come from one run on a shared machine.
+``--dump DIR`` writes each document's reading and truth into DIR, to diff them.
 """
 
 from __future__ import annotations
@@ -51,12 +59,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
+from older_code import older_checkout  # beside this script
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from ingest.synthetic import generate_documents  # noqa: E402
-from ocr import preprocess, recognise, tesseract  # noqa: E402
+from ocr import preprocess, recognise, tesseract, uncovered  # noqa: E402
 from ocr.inputs import iter_pages, load_page  # noqa: E402
 from ocr.model import OcrLimits, PageImage  # noqa: E402
 from tests.support.ocr_corpus import cer, normalise, render_pages, truth  # noqa: E402
@@ -70,6 +79,9 @@ IDEAS = {
     "reread": (recognise, "REREAD_DOUBTFUL_LINES"),
     "choices": (recognise, "SYLLABLE_CHOICES"),
     "seal": (preprocess, "LIFT_RED_SEAL"),
+    "grayseal": (preprocess, "LIFT_GRAY_SEAL"),
+    "unread": (uncovered, "READ_UNREAD"),
+    "grayedges": (preprocess, "GRAY_EDGES"),
 }
 
 
@@ -171,6 +183,16 @@ def ocrmypdf_text(pdf: Path, index: int) -> tuple[str, float]:
         return sidecar.read_text(encoding="utf-8"), time.perf_counter() - started
 
 
+def dump(args: argparse.Namespace, label: str, reading: str, expected: str) -> None:
+    """With ``--dump DIR``: write the reading and the truth of one document into DIR."""
+    if args.dump is None:
+        return
+    args.dump.mkdir(parents=True, exist_ok=True)
+    stem = label.replace(" ", "_").replace("/", "_")
+    (args.dump / f"{stem}.ocr.txt").write_text(reading, encoding="utf-8")
+    (args.dump / f"{stem}.truth.txt").write_text(expected, encoding="utf-8")
+
+
 def run_real(args: argparse.Namespace) -> None:
     """OCR each transcribed real page: full-page CER, line CER, body line CER, s/page."""
     limits = OcrLimits()
@@ -188,6 +210,7 @@ def run_real(args: argparse.Namespace) -> None:
         result = recognise.recognise_page(preprocess.prepare_page(page, limits), args.lang,
                                           limits)
         seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
+        dump(args, label, result.text, expected)
         row = {"cer": cer(result.text, expected), "line": line_cer(result.text, expected),
                "body": line_cer(result.text, body), "s": seconds, "cpu": cpu}
         text = (f"{label:32} {row['cer']:7.2%} {row['line']:6.2%} {row['body']:6.2%} "
@@ -240,6 +263,7 @@ def run(name: str, documents: Iterator[tuple[str, list[PageImage], str]],
                 base += baseline_seconds(page, args.lang)
         cpu = cpu_seconds() - cpu
         rate = cer("\n".join(texts), expected)
+        dump(args, label, "\n".join(texts), expected)
         rates.append(rate)
         by_line.append(line_cer("\n".join(texts), expected))
         n = len(pages)
@@ -263,6 +287,25 @@ def run(name: str, documents: Iterator[tuple[str, list[PageImage], str]],
              else ""), flush=True)
 
 
+def run_older(args: argparse.Namespace) -> None:
+    """The same sets read by ``args.against``'s code (its own copy of this benchmark, run
+    in a subprocess from a ``git archive`` of the commit, with this checkout's corpus and
+    real PDFs), printed before this checkout's figures."""
+    with older_checkout(args.against, "sohoa-ocr-old-") as (short, old):
+        files = old / "benchmarks" / "real_documents" / "files"
+        if (REAL / "files").is_dir() and not files.exists():
+            files.symlink_to(REAL / "files")
+        command = [sys.executable, str(old / "benchmarks" / "ocr_quality.py"),
+                   "--corpus", str(args.corpus.resolve()), "--lang", args.lang,
+                   "--psm", str(args.psm), "--sets", args.sets,
+                   "--generated", str(args.generated), "--turn", str(args.turn)]
+        if args.only:
+            command += ["--only", *args.only]
+        print(f"=== {short} (--against)", flush=True)
+        subprocess.run(command, check=True, cwd=old)
+    print("=== this checkout", flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
@@ -274,15 +317,26 @@ def main() -> int:
                         help="also run OCRmyPDF on the real pages")
     parser.add_argument("--generated", type=int, default=48)
     parser.add_argument("--off", default="", help=f"ideas to turn off: {','.join(IDEAS)}")
+    parser.add_argument("--on", default="", help="ideas off by default to turn on (grayedges)")
     parser.add_argument("--baseline", action="store_true")
     parser.add_argument("--turn", type=int, default=0, choices=(0, 90, 180, 270))
+    parser.add_argument("--against", metavar="COMMIT", default=None,
+                        help="first run the same sets with COMMIT's code, in a subprocess")
+    parser.add_argument("--dump", type=Path, default=None,
+                        help="write each document's reading and truth (LABEL.ocr.txt, "
+                             "LABEL.truth.txt) into this folder, to diff them")
     args = parser.parse_args()
+    if args.against:
+        run_older(args)
     recognise.PAGE_SEGMENTATION = args.psm
     for idea in filter(None, args.off.split(",")):
         module, attribute = IDEAS[idea]
         setattr(module, attribute, False)
+    for idea in filter(None, args.on.split(",")):
+        module, attribute = IDEAS[idea]
+        setattr(module, attribute, True)
     sets = args.sets.split(",")
-    print(f"lang {args.lang}; off: {args.off or 'nothing'}")
+    print(f"lang {args.lang}; off: {args.off or 'nothing'}; on: {args.on or 'nothing'}")
     if "corpus" in sets:
         run("corpus", corpus_documents(args.corpus, args.only), args)
     if "generated" in sets:
