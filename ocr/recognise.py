@@ -12,6 +12,7 @@ import numpy as np
 from ocr import syllables, tesseract, uncovered
 from ocr.layout import reading_order
 from ocr.model import Image, OcrLimits, PageResult, PreparedPage, Word
+from ocr.stacked import stack
 
 DEFAULT_LANG = "vie"
 """Tesseract's language for Vietnamese documents. ``vie`` alone, not ``vie+eng``: with
@@ -78,7 +79,6 @@ def reread_doubtful_lines(words: list[Word], image: Image, lang: str,
                                                        for w in line)]
     if not doubtful:
         return words
-    white = 255
     gray = image if image.ndim == 2 else np.asarray(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY))
     crops, origins = [], []
     for line in doubtful:
@@ -89,17 +89,10 @@ def reread_doubtful_lines(words: list[Word], image: Image, lang: str,
         crops.append(np.asarray(cv2.resize(crop, None, fx=REREAD_SCALE, fy=REREAD_SCALE,
                                            interpolation=cv2.INTER_CUBIC), np.uint8))
         origins.append((x0, y0))
-    gap = max(c.shape[0] for c in crops)
-    width = max(c.shape[1] for c in crops) + 2 * gap
-    canvas = np.full((sum(c.shape[0] + gap for c in crops) + gap, width), white, np.uint8)
-    slots, y = [], gap
-    for crop in crops:
-        canvas[y : y + crop.shape[0], gap : gap + crop.shape[1]] = crop
-        slots.append((y, y + crop.shape[0]))
-        y += crop.shape[0] + gap
-    found = read_words(canvas, lang, 6, timeout)
-    for line, (x0, y0), (top, bottom) in zip(doubtful, origins, slots, strict=True):
-        new = [w for w in found if top <= w.top + w.height / 2 < bottom]
+    stacked = stack(crops)
+    gap, found = stacked.gap, read_words(stacked.canvas, lang, 6, timeout)
+    for index, (line, (x0, y0)) in enumerate(zip(doubtful, origins, strict=True)):
+        new, top = stacked.words_in(found, index), stacked.slots[index][0]
         if not new or _mean(new) <= _mean(line):
             continue
         placed = [replace(w, left=x0 + round((w.left - gap) / REREAD_SCALE),

@@ -18,6 +18,7 @@ import cv2
 import numpy as np
 
 from ocr.model import Image, Word
+from ocr.stacked import stack
 
 ReadWords = Callable[[Image, str, int, float], list[Word]]
 """How words are read from an image: (image, lang, psm, timeout) -> words."""
@@ -117,20 +118,14 @@ def read_unread_lines(
         crop = gray[y0 : line.bottom + pad, x0 : line.right + pad]
         crops.append(crop)
         origins.append((x0, y0))
-    gap = max(c.shape[0] for c in crops)
-    width = max(c.shape[1] for c in crops) + 2 * gap
-    canvas = np.full((sum(c.shape[0] + gap for c in crops) + gap, width), 255, np.uint8)
-    slots, y = [], gap
-    for crop in crops:
-        canvas[y : y + crop.shape[0], gap : gap + crop.shape[1]] = crop
-        slots.append((y, y + crop.shape[0]))
-        y += crop.shape[0] + gap
-    found = read(canvas, lang, 6, timeout)
+    stacked = stack(crops)
+    gap, found = stacked.gap, read(stacked.canvas, lang, 6, timeout)
     block = max((w.block for w in words), default=0) + 1
     line_number = max((w.line for w in words), default=0)
     added: list[Word] = []
-    for (x0, y0), (top, bottom) in zip(origins, slots, strict=True):
-        new = [w for w in found if top <= w.top + w.height / 2 < bottom and w.text.strip()]
+    for index, (x0, y0) in enumerate(origins):
+        new = [w for w in stacked.words_in(found, index) if w.text.strip()]
+        top = stacked.slots[index][0]
         if not new or sum(w.confidence for w in new) / len(new) < SURE:
             continue
         if not any(sum(c.isalpha() for c in w.text) >= 2 for w in new):
