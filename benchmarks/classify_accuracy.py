@@ -44,6 +44,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from ocr_ideas import switch  # noqa: E402  beside this script
+
 from ingest.classify import Classifier, ReadDocument, read_text  # noqa: E402
 from ingest.classify.extract import Reread  # noqa: E402
 from ingest.classify.model import train  # noqa: E402
@@ -229,7 +231,17 @@ def main() -> int:
                         help="misses printed per set")
     parser.add_argument("--no-real", action="store_true",
                         help="skip the real-document set (benchmarks/real_documents)")
+    parser.add_argument("--on", default="", help="OCR ideas to turn on (see "
+                        "benchmarks/ocr_ideas.py; with --jobs 1)")
+    parser.add_argument("--off", default="", help="OCR ideas to turn off (with --jobs 1)")
     args = parser.parse_args()
+    if args.on or args.off:
+        if args.jobs != 1:
+            parser.error("--on/--off switch OCR in this process: use them with --jobs 1")
+        try:
+            print(switch(args.on, args.off))
+        except ValueError as error:
+            parser.error(str(error))
 
     started = time.perf_counter()
     model = train(synthetic_examples())

@@ -60,13 +60,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
+from ocr_ideas import IDEAS, switch  # beside this script
 from older_code import older_checkout  # beside this script
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from ingest.synthetic import generate_documents  # noqa: E402
-from ocr import preprocess, recognise, tesseract, uncovered  # noqa: E402
+from ocr import preprocess, recognise, tesseract  # noqa: E402
 from ocr.inputs import iter_pages, load_page  # noqa: E402
 from ocr.model import OcrLimits, PageImage  # noqa: E402
 from tests.support.ocr_corpus import cer, normalise, render_pages, truth  # noqa: E402
@@ -75,15 +76,6 @@ from tests.support.synthetic_pdf import random_degradation, scan_pdf  # noqa: E4
 GENERATED_SEED = 777
 """The seed of ``benchmarks/classify_accuracy.py``'s scanned set (the model never saw it)."""
 
-IDEAS = {
-    "smooth": (preprocess, "SMOOTH_BILEVEL"),
-    "reread": (recognise, "REREAD_DOUBTFUL_LINES"),
-    "choices": (recognise, "SYLLABLE_CHOICES"),
-    "seal": (preprocess, "LIFT_RED_SEAL"),
-    "grayseal": (preprocess, "LIFT_GRAY_SEAL"),
-    "unread": (uncovered, "READ_UNREAD"),
-    "grayedges": (preprocess, "GRAY_EDGES"),
-}
 
 
 def line_cer(recognised: str, expected: str) -> float:
@@ -331,12 +323,10 @@ def main() -> int:
     if args.against:
         run_older(args)
     recognise.PAGE_SEGMENTATION = args.psm
-    for idea in filter(None, args.off.split(",")):
-        module, attribute = IDEAS[idea]
-        setattr(module, attribute, False)
-    for idea in filter(None, args.on.split(",")):
-        module, attribute = IDEAS[idea]
-        setattr(module, attribute, True)
+    try:
+        switch(args.on, args.off)
+    except ValueError as error:
+        parser.error(str(error))
     sets = args.sets.split(",")
     print(f"lang {args.lang}; off: {args.off or 'nothing'}; on: {args.on or 'nothing'}")
     if "corpus" in sets:

@@ -177,6 +177,9 @@ def main() -> int:
     parser.add_argument("--ocr-cache", type=Path, default=None,
                         help="keep each file's OCR here and reuse it (classification "
                              "work; delete it after changing OCR)")
+    parser.add_argument("--on", default="", help="OCR ideas to turn on (see "
+                        "benchmarks/ocr_ideas.py; with --jobs 1)")
+    parser.add_argument("--off", default="", help="OCR ideas to turn off (with --jobs 1)")
     args = parser.parse_args()
     documents = load_truth()
     if args.files:
@@ -194,6 +197,13 @@ def main() -> int:
 
     sys.path.insert(0, str(REPO / "benchmarks"))
     tally_class = importlib.import_module("classify_accuracy").Tally
+    if args.on or args.off:
+        if args.jobs != 1:
+            parser.error("--on/--off switch OCR in this process: use them with --jobs 1")
+        try:
+            print(importlib.import_module("ocr_ideas").switch(args.on, args.off))
+        except ValueError as error:
+            parser.error(str(error))
 
     from ingest.classify.model import train
     from ingest.classify.registry import synthetic_examples
