@@ -117,7 +117,8 @@ def test_serve_end_to_end_on_the_embedded_defaults(env: dict[str, str], tmp_path
             assert uploaded.status_code == 201, uploaded.text
             document_id = uploaded.json()[0]["id"]
             job = client.post(f"/documents/{document_id}/fixity", headers=headers).json()
-            deadline = time.monotonic() + 60
+            # the worker reads the upload (OCR) before this job: allow for a loaded machine
+            deadline = time.monotonic() + 180
             while job["status"] != "done":
                 assert time.monotonic() < deadline, f"the serve worker did not run it: {job}"
                 time.sleep(0.2)
