@@ -1,4 +1,5 @@
-"""Recognise one prepared page: Tesseract, lines its layout analysis left unread read again
+"""Recognise one prepared page: Tesseract, lines it took for vertical text read again across
+(:mod:`ocr.vertical`) and lines its layout analysis left unread read again
 (:mod:`ocr.uncovered`), boxes back to the display image, reading order."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from ocr import syllables, tesseract, uncovered
+from ocr import syllables, tesseract, uncovered, vertical
 from ocr.layout import reading_order
 from ocr.model import Image, OcrLimits, PageResult, PreparedPage, Word
 from ocr.stacked import stack
@@ -203,6 +204,9 @@ def recognise_page(prepared: PreparedPage, lang: str, limits: OcrLimits) -> Page
     found = read_words(prepared.ocr_image, lang, PAGE_SEGMENTATION,
                        limits.page_timeout_seconds)
     found = repair_split_accents(found, prepared.ocr_image, lang, limits.page_timeout_seconds)
+    if vertical.READ_VERTICAL:
+        found = vertical.read_vertical_lines(found, prepared.ocr_image, lang,
+                                             limits.page_timeout_seconds, read_words)
     if uncovered.READ_UNREAD:
         found = uncovered.read_unread_lines(found, prepared.ocr_image, lang,
                                             limits.page_timeout_seconds, read_words)
