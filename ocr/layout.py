@@ -93,15 +93,36 @@ def _centre(word: Word) -> float:
     return word.top + word.height / 2.0
 
 
+NEIGHBOUR_LINES = True
+"""A word also joins a line when its centre lies within half a word height of the centre
+of that line's word nearest to it across the page (:func:`group_lines`)."""
+
+
+def _nearest_centre(word: Word, members: list[Word]) -> float:
+    """The vertical centre of the word of ``members`` horizontally nearest to ``word``."""
+    def distance(other: Word) -> int:
+        return max(other.left - (word.left + word.width), word.left - (other.left + other.width),
+                   0)
+    return _centre(min(members, key=distance))
+
+
 def group_lines(words: list[Word], height: float) -> list[list[Word]]:
     """Words whose vertical centres lie within half a word height of a line's centre
-    join that line; lines come out top to bottom, words left to right."""
+    join that line; lines come out top to bottom, words left to right. With
+    :data:`NEIGHBOUR_LINES`, a word within half a word height of its horizontal neighbour
+    in a line joins it too: "CỤC" between "PHÓ" and "TRƯỞNG" sits lower than both (no
+    accent above it, a dot below), and the mean centre of a line that a left-column line a
+    little higher joined ("- Các thành viên Tổ công tác;") is too far from it."""
     lines: list[tuple[float, list[Word]]] = []  # (mean centre, words)
     for word in sorted(words, key=_centre):
         y = _centre(word)
-        candidates = [i for i in range(len(lines)) if abs(lines[i][0] - y) <= 0.5 * height]
+        off = {i: abs(lines[i][0] - y) for i in range(len(lines))}
+        if NEIGHBOUR_LINES:
+            off = {i: min(gap, abs(_nearest_centre(word, lines[i][1]) - y))
+                   if gap <= 1.5 * height else gap for i, gap in off.items()}
+        candidates = [i for i, gap in off.items() if gap <= 0.5 * height]
         if candidates:
-            i = min(candidates, key=lambda k: abs(lines[k][0] - y))
+            i = min(candidates, key=lambda k: off[k])
             mean, members = lines[i]
             members.append(word)
             lines[i] = (mean + (y - mean) / len(members), members)
