@@ -1,7 +1,7 @@
-"""Recognise one prepared page: Tesseract, its guesses at pictures dropped, lines it took
-for vertical text read again across (:mod:`ocr.vertical`) and lines its layout analysis
-left unread read again (:mod:`ocr.uncovered`), boxes back to the display image, reading
-order."""
+"""Recognise one prepared page: Tesseract, ink it read twice read once (:mod:`ocr.doubles`),
+its guesses at pictures dropped, lines it took for vertical text read again across
+(:mod:`ocr.vertical`) and lines its layout analysis left unread read again
+(:mod:`ocr.uncovered`), boxes back to the display image, reading order."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from ocr import syllables, tesseract, uncovered, vertical
+from ocr import doubles, syllables, tesseract, uncovered, vertical
 from ocr.layout import reading_order
 from ocr.model import Image, OcrLimits, PageResult, PreparedPage, Word
 from ocr.stacked import stack
@@ -227,6 +227,8 @@ def recognise_page(prepared: PreparedPage, lang: str, limits: OcrLimits) -> Page
     """
     found = read_words(prepared.ocr_image, lang, PAGE_SEGMENTATION,
                        limits.page_timeout_seconds)
+    if doubles.DROP_DOUBLES:
+        found = doubles.drop_double_reads(found)
     if DROP_PICTURE_GUESSES:
         found = drop_picture_guesses(found)
     found = repair_split_accents(found, prepared.ocr_image, lang, limits.page_timeout_seconds)
