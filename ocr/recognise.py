@@ -76,14 +76,26 @@ GUESS_CONFIDENCE = 60.0
 and the corpus no word so tall and unsure was a word of the text but "án" (letters)."""
 
 
+def _picture_guess(word: Word, height: float) -> bool:
+    if word.confidence >= GUESS_CONFIDENCE:
+        return False
+    # signs only: a rule ("——"), a seal's ticks, a signature's loops; not "[." for "I."
+    # nor "./.", text's punctuation after a misread letter
+    if (len(word.text) >= 2 and not any(c.isalnum() for c in word.text)
+            and word.text[-1] not in ".,;:"):
+        return True
+    return (word.height >= TALL_GUESS * height
+            and 2 * sum(c.isalpha() for c in word.text) < len(word.text))
+
+
 def drop_picture_guesses(words: list[Word]) -> list[Word]:
-    """``words`` without the guesses at pictures described at :data:`GUESS_CONFIDENCE`."""
+    """``words`` without the guesses at pictures described at :data:`GUESS_CONFIDENCE`,
+    nor the unsure words of two signs or more and no letter or digit (a rule under the
+    header read as "——", a seal's ticks read as "———”—”")."""
     if not words:
         return words
     height = statistics.median(w.height for w in words)
-    return [w for w in words
-            if w.height < TALL_GUESS * height or w.confidence >= GUESS_CONFIDENCE
-            or 2 * sum(c.isalpha() for c in w.text) >= len(w.text)]
+    return [w for w in words if not _picture_guess(w, height)]
 
 
 def _lines(words: list[Word]) -> list[list[Word]]:

@@ -66,3 +66,15 @@ def test_signature_read_as_signs_is_dropped(
     after = lines[lines.index("TRƯỞNG BAN") + 1]
     assert after.endswith("Thị Quỳnh Linh") is drop
     assert (not any("—" in line for line in lines[:2])) is drop
+
+
+def test_unsure_words_of_signs_only_are_dropped_and_punctuation_kept() -> None:
+    body = [word("chữ", 100 + 60 * i, 100) for i in range(6)]
+    rule = word("——", 900, 200, width=60, height=8, confidence=36.0)
+    ticks = word("———”—”", 900, 300, confidence=18.0)
+    numeral = word("[.", 100, 400, confidence=25.0)  # "I." misread: its full stop is text
+    end = word("./.", 300, 400, confidence=40.0)
+    dash = word("-", 100, 500, confidence=20.0)
+    sure = word("——", 900, 600, confidence=90.0)
+    kept = drop_picture_guesses([*body, rule, ticks, numeral, end, dash, sure])
+    assert kept == [*body, numeral, end, dash, sure]
