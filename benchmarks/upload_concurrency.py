@@ -19,8 +19,11 @@ threads cost ~1.7 s of CPU in this process per 250 MB and on this 2-core machine
 a p95 of ~3.2 s against a server that only drains the bodies (``http``: ~0.9 s), so that
 figure is mostly the client's.
 
-On the servers set the S3 server's CPU time during the concurrent uploads is printed too,
-and ``--puts-alone`` also times the same number of S3 PUTs sent at once by this tree's
+The CPU time the server, this client and (servers set) the S3 server used during the
+concurrent uploads is printed, and what it comes to spread over every core of the machine:
+even on an idle machine the last answers cannot come sooner (each figure includes its
+kernel time; loopback TCP's receive work is mostly charged to the sender). On the servers
+set ``--puts-alone`` also times the same number of S3 PUTs sent at once by this tree's
 ``S3ObjectStore.put_file`` with nothing else running: the PUT's own share of the accept time.
 ``--s3-outbox`` runs this tree's servers case with ``SOHOA_S3_OUTBOX=true`` (labelled
 ``outbox``): uploads are accepted once fsynced in the data directory's outbox and sent to S3
@@ -186,14 +189,16 @@ def run_case(label: str, env: dict[str, str], uploads: int, size_mb: float, *,
 
         for index in range(uploads):
             prepare(index)
-        cpu_before = _cpu_seconds(server.pid)
+        cpu_before, client_before = _cpu_seconds(server.pid), _cpu_seconds(os.getpid())
         s3_before = _group_cpu_seconds(s3_group) if s3_group is not None else 0.0
         with ThreadPoolExecutor(uploads) as pool:
             results = list(pool.map(upload, range(uploads)))
         answered = time.perf_counter()
         server_cpu = _cpu_seconds(server.pid) - cpu_before
-        s3_cpu = (f"S3 server CPU {_group_cpu_seconds(s3_group) - s3_before:.1f} s, "
-                  if s3_group is not None else "")
+        client_cpu = _cpu_seconds(os.getpid()) - client_before
+        s3_seconds = _group_cpu_seconds(s3_group) - s3_before if s3_group is not None else 0.0
+        s3_cpu = f"S3 server CPU {s3_seconds:.1f} s, " if s3_group is not None else ""
+        floor = (server_cpu + client_cpu + s3_seconds) / (os.cpu_count() or 1)
         times = sorted(seconds for seconds, _, _ in results)
         failed = [text for _, status, text in results if status != 201]
         listed = httpx.get(f"{base}/dossiers/{dossier}", headers=headers).json()
@@ -207,7 +212,9 @@ def run_case(label: str, env: dict[str, str], uploads: int, size_mb: float, *,
               f"p50 {statistics.median(times):.2f} s, p95 {p95:.2f} s, max {times[-1]:.2f} s; "
               f"accepted {uploads - len(failed)}, stored {len(stored & found)}, "
               f"queued {queued}, lost {len(stored - found)}; dossier {listed['status']}; "
-              f"server CPU {server_cpu:.1f} s, {s3_cpu}load {os.getloadavg()[0]:.1f}")
+              f"server CPU {server_cpu:.1f} s, {s3_cpu}client CPU {client_cpu:.1f} s "
+              f"(all on {os.cpu_count()} cores: >= {floor:.2f} s), "
+              f"load {os.getloadavg()[0]:.1f}")
         for text in failed[:3]:
             print(f"   refused: {text[:200]}")
         if s3_keys is not None and env.get("SOHOA_S3_OUTBOX") == "true":

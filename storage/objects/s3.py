@@ -25,7 +25,9 @@ from typing import TYPE_CHECKING, BinaryIO
 import certifi
 import urllib3
 from minio import Minio
+from minio.credentials.credentials import Credentials
 from minio.error import MinioException, S3Error
+from minio.helpers import BaseURL
 
 from storage.errors import ObjectNotFoundError, StorageUnavailableError
 from storage.objects.base import (
@@ -46,6 +48,7 @@ from storage.objects.common import (
 )
 from storage.objects.local import LocalObjectStore
 from storage.objects.outbox import OutboxPusher
+from storage.objects.s3_file_put import put_staged_file
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
@@ -88,14 +91,18 @@ class S3ObjectStore:
         self.bucket = config.bucket
         self.spool_dir = spool_dir
         self.url = f"{'https' if config.secure else 'http'}://{config.endpoint}"
+        self._http = _http_client(config.secure)
         self._client = Minio(
             config.endpoint,
             access_key=config.access_key,
             secret_key=config.secret_key,
             secure=config.secure,
             region=config.region,
-            http_client=_http_client(config.secure),
+            http_client=self._http,
         )
+        self._base_url = BaseURL(self.url, config.region)
+        self._credentials = (Credentials(config.access_key, config.secret_key)
+                             if config.access_key and config.secret_key else None)
         self._bucket_ready = False
         self._outbox = (LocalObjectStore(LocalStoreConfig(root=config.outbox,
                                                           url_secret=secrets.token_bytes(32)))
@@ -187,8 +194,8 @@ class S3ObjectStore:
             with suppress(ObjectNotFoundError):
                 return self.stat(key)  # same content already stored: nothing to do
             size = path.stat().st_size
-            with _PUTS, path.open("rb") as source:
-                self._put_object(key, source, size, sha256=sha256, content_type=content_type)
+            with _PUTS:
+                self._put_staged(key, path, size, sha256=sha256, content_type=content_type)
         finally:
             with suppress(FileNotFoundError):
                 path.unlink()
@@ -228,6 +235,21 @@ class S3ObjectStore:
                 part_size=_part_size(size),
                 num_parallel_uploads=1,
             )
+
+    def _put_staged(self, key: str, path: Path, size: int, *, sha256: str,
+                    content_type: str) -> None:
+        """Upload the staged file at ``path`` as ``key``: up to one part in a single PUT
+        signed with the caller's SHA-256 and sent from the file's pages (see
+        :mod:`storage.objects.s3_file_put`); a larger file (or an anonymous request, which
+        is not signed) as :meth:`_put_object` sends it."""
+        if size > _part_size(size) or self._credentials is None:
+            with path.open("rb") as source:
+                self._put_object(key, source, size, sha256=sha256, content_type=content_type)
+            return
+        with self._errors(key):
+            put_staged_file(self._client, self._http, self._base_url, self._credentials,
+                            bucket=self.bucket, key=key, path=path, size=size,
+                            sha256=sha256, content_type=content_type)
 
     def push(self, key: str) -> None:
         """Send the outbox's entry ``key`` to S3 and remove it from the outbox once S3
