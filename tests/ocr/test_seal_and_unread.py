@@ -60,6 +60,35 @@ def test_black_ring_is_print_and_stays() -> None:
     assert np.array_equal(preprocess.lift_gray_seal(sealed, DPI), sealed)
 
 
+def faded_page() -> tuple[np.ndarray, np.ndarray]:
+    """The drawn page printed faded, as a 1999 copy of a copy: each letter's strokes are
+    grains from near black to as light as the seal (3 px, random, blurred), a black signature
+    stroke beside them, and a ring of gray 150 over the lines; and the mask of its
+    letters."""
+    letters = drawn_page(ring=None) < 128
+    rng = np.random.default_rng(5)
+    coarse = rng.uniform(30, 210, (letters.shape[0] // 3 + 1, letters.shape[1] // 3 + 1))
+    grains = np.kron(coarse, np.ones((3, 3)))[: letters.shape[0], : letters.shape[1]]
+    blurred = cv2.GaussianBlur(grains.astype(np.float32), (0, 0), 0.7)  # a scan's blur
+    page = np.where(letters, blurred, 255).astype(np.uint8)
+    cv2.line(page, (500, 900), (900, 700), 0, 5, cv2.LINE_AA)
+    seal = np.full_like(page, 255)
+    cv2.circle(seal, (600, 560), 210, 150, 14, cv2.LINE_AA)
+    cv2.circle(seal, (600, 560), 150, 150, 6, cv2.LINE_AA)
+    return (page.astype(np.float32) * seal / 255.0).astype(np.uint8), letters
+
+
+def test_faded_print_under_a_gray_seal_is_kept() -> None:
+    """157/QĐ-UB of 1999: whitening every grain of print as light as the seal broke
+    "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" into dots (about 11% of this page's print went)."""
+    sealed, letters = faded_page()
+    lifted = preprocess.lift_gray_seal(sealed, DPI)
+    assert (lifted[letters] < 200).mean() > 0.95
+    near_letters = cv2.dilate(letters.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    ring = (sealed < 200) & ~near_letters
+    assert (lifted[ring] == 255).mean() > 0.85
+
+
 def words_of(page: np.ndarray, lines: list[int]) -> list[Word]:
     """One word per drawn line in ``lines`` (0..2), boxed around its ink."""
     words = []
