@@ -203,12 +203,15 @@ def find_gray_seals(gray: Image, dpi: float, dark_level: float, ceiling: float
 
 GRAY_SEAL_PRINT_SHARE = 0.1
 """A piece of ink under a seal with at least this share of its pixels as dark as print
-(:data:`GRAY_SEAL_DARK`) is a letter of faded print and stays whole ..."""
+(:data:`GRAY_SEAL_DARK`) is a letter of print (faded or not) ..."""
 
 GRAY_SEAL_LETTER_INCHES = 0.3
 """... when it is at most this many inches wide and tall (the seal's ring, with the
 letters it crosses, is larger and goes)."""
 
+GRAY_SEAL_WORD_GAP_INCHES = 0.07
+"""... and a lighter piece of letter size at most this far beside such a letter, on its
+line, is a stroke of it or of a letter next to it."""
 
 GRAY_SEAL_FADED = 0.35
 """The print under a seal is faded when at least this share of its letters' ink
@@ -218,10 +221,6 @@ the 48 generated scans 15 to 28% is; under 157/QĐ-UB's, 40 to 62%.)"""
 GRAY_SEAL_GRAIN_INCHES = 0.025
 """Under a seal on crisp print, only the lighter ink of a letter's piece at most this far
 from a print-dark pixel stays: a seal's arc or stroke touching the letter goes beyond it."""
-
-GRAY_SEAL_WORD_GAP_INCHES = 0.07
-"""... and a lighter piece of letter size at most this far beside such a letter, on its
-line, is a stroke of it or of a letter next to it."""
 
 
 def print_pieces(area: Image, dark_level: float, ceiling: float, dpi: float) -> np.ndarray:
