@@ -66,5 +66,7 @@ def test_a_200_dpi_black_and_white_scan_is_smoothed_and_read_better(
     plain = error_rate()
     # 4.4% vs 5.2%: most of both is the seal over the signer; on the character errors of
     # the lines alone (benchmarks/ocr_quality.py's line CER) 1.4% vs 2.7%. Before the
-    # reading order was fixed, the plain reading also lost its recipients' order (0.8 then)
-    assert smooth < 0.9 * plain, (smooth, plain)
+    # reading order was fixed, the plain reading also lost its recipients' order (0.8 then).
+    # Since Tesseract's guesses at pictures are dropped (the signature's signs, read in the
+    # plain reading more), 4.37% vs 4.67%
+    assert smooth < 0.95 * plain, (smooth, plain)
