@@ -17,7 +17,7 @@ from ingest.classify import layout
 from ingest.classify.agencies import snap_agency
 from ingest.classify.handwriting import CropReader, Review, date_blanks, number_blank
 from ingest.classify.lines import Line, ReadDocument
-from ingest.classify.names import repair_name
+from ingest.classify.names import completes, has_surname, repair_name
 from ingest.classify.places import snap_place_names
 from ingest.classify.signer_region import (
     BLOCK_READINGS,
@@ -420,15 +420,20 @@ class FieldExtractor:
                        name: FieldValue | None) -> dict[str, FieldValue | None]:
         """The signer as the page's lines gave it (``name`` at ``name_index`` of
         ``column``, the position above it), completed on a scan where a seal hid a part:
-        when the name is missing or the position is no known one, the block's region is
-        read again as one block of text (:mod:`signer_region`); the name and a known
-        position found there fill in what is missing. A position read there must be a
+        when the name is missing or has no known surname (the end of a name whose start
+        the seal covers: "Thanh Mẫn") or the position is no known one, the block's region
+        is read again as one block of text (:mod:`signer_region`); the name and a known
+        position found there fill in what is missing, and a whole name read there
+        replaces a partial one it completes (:func:`names.completes`: a name without a
+        known surname never beats one with it). A position read there must be a
         known one (a seal's text reads as capitals too), or the deputy's under a "KT."
         line that the end of the line under it confirms (:func:`deputy_position`)."""
         position = self._position(column[:name_index])
         if not _known_position(position):
             position = self._deputy(column[:name_index]) or position
-        if (name is not None and _known_position(position)) or not isinstance(
+        # a name with no known surname is the end of one whose start lies under the seal
+        partial = name is not None and not has_surname(name.value)
+        if (name is not None and not partial and _known_position(position)) or not isinstance(
                 self.reread, BlockReader):
             return {"nguoi_ky": name, "chuc_vu": position}
         region = signer_region(self.document, column)
@@ -439,15 +444,17 @@ class FieldExtractor:
             lines = read_region(self.reread, region, width, psm, dark=dark)
             read_index, read_name = _find_name(lines, self.reread, self.known_names,
                                                whole=True)
-            if name is None and read_name is not None:
+            if read_name is not None and (name is None or (
+                    partial and completes(read_name.value, name.value))):
                 name = FieldValue(read_name.value, 0.8 * read_name.confidence)
+                partial = False
             if not _known_position(position):
                 # the deputy's first: a "KT." line the seal garbled may read as its head
                 read_position = self._deputy(lines[:read_index]) or self._position(
                     lines[:read_index])
                 if _known_position(read_position):
                     position = read_position
-            if name is not None and _known_position(position):
+            if name is not None and not partial and _known_position(position):
                 break
         return {"nguoi_ky": name, "chuc_vu": position}
 

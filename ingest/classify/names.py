@@ -31,6 +31,9 @@ _MORE_GIVEN_NAMES = (
 )
 _GIVEN = (*NAME_SYLLABLES, *_MORE_GIVEN_NAMES)
 _FREQUENT = {word.casefold() for word in (*_GIVEN, *SURNAMES)}
+_SURNAME_SPELLING = {fold(surname): surname for surname in reversed(SURNAMES)}
+"""Each surname by its folded letters; where two share them ("Đoàn", "Doãn"), the more
+frequent one (:data:`SURNAMES` lists it first)."""
 _RANKS = tuple(f"{fold(rank)} " for rank in (
     "Đại tướng", "Thượng tướng", "Trung tướng", "Thiếu tướng", "Đại tá", "Thượng tá",
     "Trung tá", "Thiếu tá", "PGS.TS.", "GS.TS.", "PGS.", "GS.", "TS.", "ThS."))
@@ -56,11 +59,29 @@ def _capital_lost(word: str) -> str:
     return matches[0] if len(matches) == 1 else word
 
 
+def _glued_surname(word: str) -> str:
+    """The surname ``word`` ends with when a seal's strokes read as letters glued to its
+    start ("nemmTrần", "eTrần" for "Trần"): a word that starts with no capital has none
+    inside it, so a capital inside that starts a surname (:data:`SURNAMES`) starts the
+    name; ``word`` as it is otherwise."""
+    if not word or word[0].isupper():
+        return word
+    for start in range(1, len(word) - 1):
+        if word[start].isupper():
+            return _SURNAME_SPELLING.get(fold(word[start:]), word)
+    return word
+
+
 def _name_words(text: str) -> list[str]:
     """The words of a name line without what a seal or a rank leaves beside them: edge
     punctuation, tokens with no letter or a single letter, lower-case words before or
-    after the name, a military or academic rank before it ("Thượng tướng", "PGS.TS.")."""
+    after the name, letters glued to the surname's start (:func:`_glued_surname`), a
+    military or academic rank before it ("Thượng tướng", "PGS.TS.")."""
     words = [token.strip(_EDGES) for token in squash(text).split(" ")]
+    for index, word in enumerate(words):  # up to the name's first word, the surname
+        words[index] = _glued_surname(word)
+        if words[index][:1].isupper():
+            break
     words = [word for word in words if len(word) >= 2 and any(char.isalpha() for char in word)]
     if words and words[0][:2] in ("fi", "Fi") and words[0][2:3].islower():
         words[0] = f"H{words[0][2:]}"  # the "fi" ligature for a bold H ("fia" for "Hà")
@@ -109,3 +130,22 @@ def repair_name(text: str, known: Sequence[str] = (), *, respell: bool = True,
         return value
     first, *rest = value.split(" ")
     return " ".join([first, *(_frequent_spelling(word) for word in rest)])
+
+
+def has_surname(name: str) -> bool:
+    """Whether ``name`` starts with a known surname (:data:`SURNAMES`, compared folded):
+    a Vietnamese name that does not is the end of one, its start lost under a seal."""
+    words = squash(name).split(" ")
+    return fold(words[0]) in _SURNAME_SPELLING
+
+
+def completes(whole: str, part: str) -> bool:
+    """Whether ``whole``, a name that starts with a known surname, is the name ``part``
+    is a piece of: ``part``'s words (folded) are next to each other among ``whole``'s
+    middle and given names ("Trần Thanh Mẫn" completes "Thanh Mẫn", not "Trần Mẫn")."""
+    given = fold(squash(whole)).split(" ")[1:]
+    piece = fold(squash(part)).split(" ")
+    if not has_surname(whole) or not piece or len(piece) > len(given):
+        return False
+    return any(given[start:start + len(piece)] == piece
+               for start in range(len(given) - len(piece) + 1))

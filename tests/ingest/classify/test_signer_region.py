@@ -17,7 +17,7 @@ import pytest
 
 from ingest.classify.extract import FieldExtractor
 from ingest.classify.lines import Line, ReadDocument, read_words_json
-from ingest.classify.names import repair_name
+from ingest.classify.names import completes, has_surname, repair_name
 from ingest.classify.signer_region import (
     BlockReader,
     deputy_position,
@@ -184,3 +184,95 @@ def test_a_name_from_a_region_must_be_whole() -> None:
     assert repair_name("Thanh Trà", whole=True) is None  # "Phạm Thị" lost under the seal
     assert repair_name("NiạnbZZfi Tuyết Mai", whole=True) is None
     assert repair_name("Thanh Trà") == "Thanh Trà"  # a page's own line keeps its reading
+
+
+class _RegionWords(_LineOnly):
+    """Reads every region as the same lines of words (text, pixel row), one after another
+    from the region's left third, and counts the readings."""
+
+    def __init__(self, lines: Sequence[tuple[str, int]]) -> None:
+        self.lines = lines
+        self.readings = 0
+
+    def block(self, page: int, box: tuple[int, int, int, int], *, psm: int = 6,
+              blank: Sequence[tuple[int, int, int, int]] = (),
+              dark: bool = False) -> list[Word]:
+        self.readings += 1
+        words = []
+        for number, (text, top) in enumerate(self.lines, start=1):
+            left = 760
+            for part in text.split(" "):
+                words.append(Word(part, left, top, 20 * len(part), 24, 85, line=number))
+                left += 20 * len(part) + 12
+        return words
+
+
+def _law_end(*signer: Line) -> ReadDocument:
+    """A law's last page: the closing sentence across the page, the signer's lines under
+    it (what the page's reading kept of the block under the seal)."""
+    page = [_line("Luật này được Quốc hội nước Cộng hoà xã hội chủ nghĩa Việt Nam khoá XVI, "
+                  "Kỳ họp thứ Nhất thông qua ngày 24 tháng 4 năm 2026.", 60, 600, 540),
+            *signer]
+    return ReadDocument(pages=[page], page_widths=[600.0], page_heights=[840.0])
+
+
+def test_a_name_without_its_surname_gives_way_to_the_whole_name_of_the_region() -> None:
+    # law 09/2026/QH16 with the re-read of uncovered lines: the seal hides "Trần", the
+    # page reads "Thanh Mẫn"; read as one block, the region has the whole name
+    document = _law_end(_line("Thanh Mẫn", 405, 766, 480))
+    region = _RegionWords([("CHỦ TỊCH", 1300), ("Trần Thanh Mẫn", 1530)])
+    signer = FieldExtractor(document, "luat", region).signer()
+    assert signer["nguoi_ky"] is not None
+    assert signer["nguoi_ky"].value == "Trần Thanh Mẫn"
+    assert signer["chuc_vu"] is not None
+    assert signer["chuc_vu"].value == "CHỦ TỊCH"
+    # the region is read even when the page gave a known position above the partial name
+    # ("CHỦ TỊCH": the list of positions has no "CHỦ TỊCH QUỐC HỘI")
+    document = _law_end(_line("CHỦ TỊCH", 420, 640, 480),
+                        _line("Thanh Mẫn", 405, 766, 480))
+    signer = FieldExtractor(document, "luat", region).signer()
+    assert signer["nguoi_ky"] is not None
+    assert signer["nguoi_ky"].value == "Trần Thanh Mẫn"
+
+
+def test_only_a_whole_name_that_holds_the_page_s_partial_one_replaces_it() -> None:
+    partial = _law_end(_line("CHỦ TỊCH", 420, 640, 480),
+                       _line("Thanh Mẫn", 405, 766, 480))
+    # another person's name in the region (a seal's text, a second signer) is not it
+    other = _RegionWords([("Phạm Văn Hùng", 1530)])
+    signer = FieldExtractor(partial, "luat", other).signer()
+    assert signer["nguoi_ky"] is not None
+    assert signer["nguoi_ky"].value == "Thanh Mẫn"
+    assert other.readings == 3  # every way of reading the region was tried
+    # a name with a known surname and a known position: the region is not read at all
+    whole = _law_end(_line("CHỦ TỊCH", 420, 640, 480),
+                     _line("Trần Thanh Mẫn", 390, 766, 490))
+    longer = _RegionWords([("Nguyễn Trần Thanh Mẫn", 1530)])
+    signer = FieldExtractor(whole, "luat", longer).signer()
+    assert signer["nguoi_ky"] is not None
+    assert signer["nguoi_ky"].value == "Trần Thanh Mẫn"
+    assert longer.readings == 0
+
+
+def test_letters_a_seal_glued_to_the_surname_are_dropped() -> None:
+    # the seal's strokes read as letters touching the name (the law's region, read with
+    # the body's last line whitened: "nemmTrần Thanh Mẫn", "“eTrần Thanh Mẫn")
+    assert repair_name("nemmTrần Thanh Mẫn", whole=True) == "Trần Thanh Mẫn"
+    assert repair_name("“eTrần Thanh Mẫn", whole=True) == "Trần Thanh Mẫn"
+    assert repair_name("xĐoan Văn Hùng", whole=True) == "Đoàn Văn Hùng"
+    # only a surname starts a name there; a glued capital that starts none is no name
+    assert repair_name("nemmThanh Mẫn", whole=True) is None
+    assert repair_name("eTrần Mẫn", whole=True) is None  # two words and a speck: too short
+    # after the surname, a speck's letters are no name ("eHà" stays a speck)
+    assert repair_name("nemmTrần Thanh Mẫn eHà", whole=True) == "Trần Thanh Mẫn"
+
+
+def test_a_name_completes_a_piece_of_its_middle_and_given_names() -> None:
+    assert completes("Trần Thanh Mẫn", "Thanh Mẫn")
+    assert completes("Trần Thanh Mẫn", "thanh man")  # compared folded
+    assert completes("Nguyễn Thị Kim Ngân", "Thị Kim")
+    assert not completes("Trần Thanh Mẫn", "Trần Mẫn")  # not next to each other
+    assert not completes("Trần Thanh Mẫn", "Trần Thanh Mẫn")  # the surname is no given name
+    assert not completes("Thanh Trà Mẫn", "Trà Mẫn")  # no known surname
+    assert has_surname("Trần Thanh Mẫn")
+    assert not has_surname("Thanh Mẫn")
