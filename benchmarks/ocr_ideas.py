@@ -7,19 +7,21 @@ benchmark that switches an idea reads with ``--jobs 1`` (pages in this process).
 
 from __future__ import annotations
 
-from types import ModuleType
+import importlib
 
-from ocr import preprocess, recognise, uncovered
-
-IDEAS: dict[str, tuple[ModuleType, str]] = {
-    "smooth": (preprocess, "SMOOTH_BILEVEL"),
-    "reread": (recognise, "REREAD_DOUBTFUL_LINES"),
-    "choices": (recognise, "SYLLABLE_CHOICES"),
-    "seal": (preprocess, "LIFT_RED_SEAL"),
-    "grayseal": (preprocess, "LIFT_GRAY_SEAL"),
-    "unread": (uncovered, "READ_UNREAD"),
-    "grayedges": (preprocess, "GRAY_EDGES"),
+IDEAS: dict[str, tuple[str, str]] = {
+    "smooth": ("ocr.preprocess", "SMOOTH_BILEVEL"),
+    "reread": ("ocr.recognise", "REREAD_DOUBTFUL_LINES"),
+    "choices": ("ocr.recognise", "SYLLABLE_CHOICES"),
+    "seal": ("ocr.preprocess", "LIFT_RED_SEAL"),
+    "grayseal": ("ocr.preprocess", "LIFT_GRAY_SEAL"),
+    "unread": ("ocr.uncovered", "READ_UNREAD"),
+    "grayedges": ("ocr.preprocess", "GRAY_EDGES"),
 }
+"""Each idea's module and switch, by name. The modules are imported only when an idea is
+switched: importing this file must not import ``ocr`` before the benchmark has put its own
+checkout first on ``sys.path`` (an ``--against`` run would otherwise read with this
+checkout's code)."""
 
 
 def parse(names: str) -> list[str]:
@@ -34,10 +36,8 @@ def parse(names: str) -> list[str]:
 
 def switch(on: str = "", off: str = "") -> str:
     """Turn the named ideas on and off in this process; return a line saying which."""
-    for name in parse(off):
-        module, attribute = IDEAS[name]
-        setattr(module, attribute, False)
-    for name in parse(on):
-        module, attribute = IDEAS[name]
-        setattr(module, attribute, True)
+    for names, value in ((parse(off), False), (parse(on), True)):
+        for name in names:
+            module, attribute = IDEAS[name]
+            setattr(importlib.import_module(module), attribute, value)
     return f"OCR ideas off: {off or 'nothing'}; on: {on or 'nothing'}"
