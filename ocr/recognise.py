@@ -253,6 +253,8 @@ def recognise_page(prepared: PreparedPage, lang: str, limits: OcrLimits) -> Page
     if REREAD_DOUBTFUL_LINES:
         found = reread_doubtful_lines(found, prepared.ocr_image, lang,
                                       limits.page_timeout_seconds)
+    if doubles.DROP_INSIDE:
+        found = doubles.drop_marks_inside(found)
     height, width = prepared.display.shape[:2]
     words, text = reading_order([to_display(w, prepared.ocr_scale) for w in found], width)
     mean = _mean(words)

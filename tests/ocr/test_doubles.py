@@ -4,7 +4,7 @@ also read in the line of "Số: 115/GM-CCT" below it."""
 
 from __future__ import annotations
 
-from ocr.doubles import drop_double_reads
+from ocr.doubles import drop_double_reads, drop_marks_inside
 from ocr.model import Word
 
 
@@ -43,3 +43,24 @@ def test_words_of_one_line_and_lines_above_each_other_stay() -> None:
     words = same_line + above + below
     assert drop_double_reads(words) == words
     assert drop_double_reads([]) == []
+
+
+def sure(text: str, left: int, top: int, width: int, height: int, confidence: float) -> Word:
+    """A word of line 1 read with ``confidence``."""
+    return Word(text, left, top, width, height, confidence, 1, 1)
+
+
+def test_marks_over_a_name_are_dropped_and_words_beside_it_kept() -> None:
+    """46/TB-UBND's signer line as OCR read it: the signature's strokes over "Trần" and
+    "Hiền" read as "^" and "VÀ" (inside their boxes, unsure) had joined the name."""
+    name = [sure("Trần", 1546, 3111, 121, 52, 72), sure("^", 1615, 3108, 17, 24, 22),
+            sure("Phước", 1685, 3121, 157, 42, 96), sure("Hiền", 1859, 3111, 113, 52, 93),
+            sure("VÀ", 1906, 3108, 34, 24, 61)]
+    assert [w.text for w in drop_marks_inside(name)] == ["Trần", "Phước", "Hiền"]
+    # a word read as sure as print stays, even where Tesseract's box of the word before
+    # reaches over it ("tịch" over "Ủy" on a real page)
+    council = [sure("tịch", 672, 652, 130, 54, 96), sure("Ủy", 757, 652, 37, 64, 94)]
+    assert drop_marks_inside(council) == council
+    # an unsure word beside another, not inside its box, stays
+    beside = [sure("Hiền", 1859, 3111, 113, 52, 93), sure("Và", 1980, 3111, 60, 52, 40)]
+    assert drop_marks_inside(beside) == beside
