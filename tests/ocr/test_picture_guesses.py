@@ -8,16 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from ingest.synthetic import generate_documents
 from ocr import recognise
-from ocr.inputs import iter_pages
-from ocr.model import OcrLimits, PageImage, Word
-from ocr.preprocess import prepare_page
-from ocr.recognise import DEFAULT_LANG, drop_picture_guesses, recognise_page
-from tests.support.synthetic_pdf import Degradation, scan_pdf
-
-LIMITS = OcrLimits()
-SEED = 777
+from ocr.model import Word
+from ocr.recognise import drop_picture_guesses
+from tests.support.synthetic_pdf import Degradation
+from tests.support.unseen_scans import read, scanned
 
 
 def word(text: str, left: int, top: int, width: int = 30, height: int = 40,
@@ -38,19 +33,6 @@ def test_tall_unsure_signs_are_dropped_and_words_kept() -> None:
     kept = drop_picture_guesses([*body, signature, frame, digits, sure, title, speck])
     assert kept == [*body, sure, title, speck]
     assert drop_picture_guesses([]) == []
-
-
-def scanned(tmp_path: Path, index: int, degradation: Degradation) -> list[PageImage]:
-    """Pages of generated document ``index`` (seed 777) scanned with ``degradation``."""
-    document = generate_documents(index + 1, seed=SEED)[index]
-    pdf = tmp_path / f"{document.doc_id}.pdf"
-    scan_pdf(document, pdf, degradation)
-    return list(iter_pages(pdf))
-
-
-def read(page: PageImage) -> str:
-    """The page's text as ``sohoa ocr`` reads it."""
-    return recognise_page(prepare_page(page, LIMITS), DEFAULT_LANG, LIMITS).text
 
 
 @pytest.mark.parametrize("drop", [True, False])

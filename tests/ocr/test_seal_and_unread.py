@@ -10,16 +10,11 @@ import cv2
 import numpy as np
 import pytest
 
-from ingest.synthetic import generate_documents
 from ocr import preprocess, uncovered
-from ocr.inputs import iter_pages
-from ocr.model import OcrLimits, PageImage, Word
-from ocr.preprocess import prepare_page
-from ocr.recognise import DEFAULT_LANG, recognise_page
-from tests.support.synthetic_pdf import Degradation, scan_pdf
+from ocr.model import Word
+from tests.support.synthetic_pdf import Degradation
+from tests.support.unseen_scans import read, scanned
 
-LIMITS = OcrLimits()
-SEED = 777
 DPI = 300
 
 
@@ -118,19 +113,6 @@ def test_unread_line_is_found_and_read_lines_are_not() -> None:
     assert line.top >= 300 + 220 - 80
     assert line.bottom <= 300 + 220 + 30
     assert uncovered.find_unread_lines(words_of(page, [0, 1, 2]), page) == []
-
-
-def scanned(tmp_path: Path, index: int, degradation: Degradation) -> list[PageImage]:
-    """Pages of generated document ``index`` (seed 777) scanned with ``degradation``."""
-    document = generate_documents(index + 1, seed=SEED)[index]
-    pdf = tmp_path / f"{document.doc_id}.pdf"
-    scan_pdf(document, pdf, degradation)
-    return list(iter_pages(pdf))
-
-
-def read(page: PageImage) -> str:
-    """The page's text as ``sohoa ocr`` reads it."""
-    return recognise_page(prepare_page(page, LIMITS), DEFAULT_LANG, LIMITS).text
 
 
 def test_signer_block_under_a_gray_seal_is_read(

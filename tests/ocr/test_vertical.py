@@ -9,16 +9,12 @@ import cv2
 import numpy as np
 import pytest
 
-from ingest.synthetic import generate_documents
 from ocr import vertical
-from ocr.inputs import iter_pages
-from ocr.model import Image, OcrLimits, PageImage, Word
-from ocr.preprocess import prepare_page
-from ocr.recognise import DEFAULT_LANG, read_words, recognise_page
-from tests.support.synthetic_pdf import Degradation, scan_pdf
+from ocr.model import Image, Word
+from ocr.recognise import DEFAULT_LANG, read_words
+from tests.support.synthetic_pdf import Degradation
+from tests.support.unseen_scans import read, scanned
 
-LIMITS = OcrLimits()
-SEED = 777
 ROWS = 6
 PITCH = 90
 
@@ -85,19 +81,6 @@ def test_a_worse_reading_across_keeps_the_vertical_one() -> None:
         return [word("x", 40, 40, confidence=10.0)]
 
     assert vertical.read_vertical_lines(words, page, DEFAULT_LANG, 30.0, unsure) == words
-
-
-def scanned(tmp_path: Path, index: int, degradation: Degradation) -> list[PageImage]:
-    """Pages of generated document ``index`` (seed 777) scanned with ``degradation``."""
-    document = generate_documents(index + 1, seed=SEED)[index]
-    pdf = tmp_path / f"{document.doc_id}.pdf"
-    scan_pdf(document, pdf, degradation)
-    return list(iter_pages(pdf))
-
-
-def read(page: PageImage) -> str:
-    """The page's text as ``sohoa ocr`` reads it."""
-    return recognise_page(prepare_page(page, LIMITS), DEFAULT_LANG, LIMITS).text
 
 
 @pytest.mark.parametrize("again", [True, False])
