@@ -14,7 +14,7 @@ import numpy as np
 from ocr import doubles, syllables, tesseract, uncovered, vertical
 from ocr.layout import reading_order
 from ocr.model import Image, OcrLimits, PageResult, PreparedPage, Word
-from ocr.stacked import stack
+from ocr.stacked import stack, words_box
 
 DEFAULT_LANG = "vie"
 """Tesseract's language for Vietnamese documents. ``vie`` alone, not ``vie+eng``: with
@@ -119,7 +119,7 @@ def reread_doubtful_lines(words: list[Word], image: Image, lang: str,
     gray = image if image.ndim == 2 else np.asarray(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY))
     crops, origins = [], []
     for line in doubtful:
-        left, top, right, bottom = _box(line)
+        left, top, right, bottom = words_box(line)
         pad = max(4, (bottom - top) // 3)
         x0, y0 = max(left - pad, 0), max(top - pad, 0)
         crop = gray[y0 : bottom + pad, x0 : right + pad]
@@ -140,11 +140,6 @@ def reread_doubtful_lines(words: list[Word], image: Image, lang: str,
         gone = {id(w) for w in line}
         words = [w for w in words if id(w) not in gone] + placed
     return words
-
-
-def _box(words: list[Word]) -> tuple[int, int, int, int]:
-    return (min(w.left for w in words), min(w.top for w in words),
-            max(w.left + w.width for w in words), max(w.top + w.height for w in words))
 
 
 def _segments(words: list[Word], height: float) -> list[list[Word]]:
@@ -177,12 +172,12 @@ def find_split_accents(words: list[Word]) -> list[tuple[list[Word], list[Word]]]
     for accents in segments:
         if max(w.height for w in accents) >= ACCENT_HEIGHT * height:
             continue
-        left, _, right, bottom = _box(accents)
+        left, _, right, bottom = words_box(accents)
         below = [seg for seg in segments if seg is not accents
-                 and -0.3 * height <= _box(seg)[1] - bottom <= 0.5 * height
-                 and _box(seg)[0] < right and _box(seg)[2] > left]
+                 and -0.3 * height <= words_box(seg)[1] - bottom <= 0.5 * height
+                 and words_box(seg)[0] < right and words_box(seg)[2] > left]
         if below:
-            text = min(below, key=lambda seg: _box(seg)[1])
+            text = min(below, key=lambda seg: words_box(seg)[1])
             pairs.setdefault(id(text), ([], text))[0].extend(accents)
     return list(pairs.values())
 
@@ -192,7 +187,7 @@ def repair_split_accents(words: list[Word], image: Image, lang: str,
     """Read again, as one line (``--psm 7``), every run of text found by
     :func:`find_split_accents`, together with its accents; keep the better reading."""
     for accents, text in find_split_accents(words):
-        left, top, right, bottom = _box(accents + text)
+        left, top, right, bottom = words_box(accents + text)
         pad = max(4, (bottom - top) // 4)
         x0, y0 = max(left - pad, 0), max(top - pad, 0)
         crop = image[y0 : bottom + pad, x0 : right + pad]

@@ -44,3 +44,9 @@ def stack(crops: Sequence[np.ndarray[Any, Any]], white: int = 255) -> Stack:
         slots.append((y, y + crop.shape[0]))
         y += crop.shape[0] + gap
     return Stack(canvas=canvas, gap=gap, slots=tuple(slots))
+
+
+def words_box(words: Sequence[Word]) -> tuple[int, int, int, int]:
+    """The box around ``words``: left, top, right, bottom."""
+    return (min(w.left for w in words), min(w.top for w in words),
+            max(w.left + w.width for w in words), max(w.top + w.height for w in words))

@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 
 from ocr.model import Image, Word
-from ocr.stacked import stack
+from ocr.stacked import stack, words_box
 
 ReadWords = Callable[[Image, str, int, float], list[Word]]
 """How words are read from an image: (image, lang, psm, timeout) -> words."""
@@ -63,7 +63,7 @@ def find_vertical_lines(words: list[Word]) -> list[list[Word]]:
     for line in lines.values():
         if len(line) < 2 or not _stacked(line):
             continue
-        left, top, right, bottom = _box(line)
+        left, top, right, bottom = words_box(line)
         if bottom - top >= TALLER * (right - left):
             found.append(line)
     return found
@@ -86,14 +86,14 @@ def read_vertical_lines(words: list[Word], image: Image, lang: str, timeout: flo
     edge = max(1, round(0.1 * height))  # a letter's antialiased rim outside its word's box
     crops, origins, replaced = [], [], []
     for line in vertical:
-        left, top, right, bottom = _box(line)
+        left, top, right, bottom = words_box(line)
         tops = sorted(w.top for w in line)
         step = round((tops[-1] - tops[0]) / (len(tops) - 1))
         x0, y0 = max(left - pad, 0), max(top - max(pad, step), 0)
         x1, y1 = min(right + pad, gray.shape[1]), min(bottom + max(pad, step), gray.shape[0])
         inside = [w for w in words if x0 <= w.left + w.width / 2 < x1
                   and y0 <= w.top + w.height / 2 < y1]
-        x0, y0, x1, y1 = _box(inside)  # the words to replace, whole
+        x0, y0, x1, y1 = words_box(inside)  # the words to replace, whole
         x0, y0 = max(min(x0, left - pad), 0), max(min(y0, top - max(pad, step)), 0)
         x1 = min(max(x1, right + pad), gray.shape[1])
         y1 = min(max(y1, bottom + max(pad, step)), gray.shape[0])
@@ -131,11 +131,6 @@ def read_vertical_lines(words: list[Word], image: Image, lang: str, timeout: flo
         gone = {id(w) for w in inside}
         words = [w for w in words if id(w) not in gone] + placed
     return words
-
-
-def _box(words: list[Word]) -> tuple[int, int, int, int]:
-    return (min(w.left for w in words), min(w.top for w in words),
-            max(w.left + w.width for w in words), max(w.top + w.height for w in words))
 
 
 def _mean(words: list[Word]) -> float:
