@@ -7,7 +7,8 @@ Every step is a small pure function on numpy images; :func:`prepare_page` chains
    (Tesseract's OSD asked when the up/down signal is weak);
 3. ``display``: the scan as it came (colour kept), turned upright and deskewed;
 4. ``ocr_image``: ``display`` without red ink, with a flat white background, light
-   denoising, without a gray seal (:func:`lift_gray_seal`), without horizontal rules
+   denoising, without a gray seal (:func:`lift_gray_seal`) or, on a black-and-white
+   scan, a black seal's rings (:func:`ocr.black_seal.lift_black_seal`), without horizontal rules
    (:func:`remove_rules`), upscaled to ``OcrLimits.target_dpi`` when scanned coarser,
    then binarised (or, :data:`GRAY_EDGES`, with the gray of the print's edges kept:
    :func:`gray_edges`); a black-and-white
@@ -19,7 +20,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ocr import tesseract
+from ocr import black_seal, tesseract
 from ocr.model import Image, OcrLimits, PageImage, PreparedPage
 
 ANALYSIS_DPI = 150.0
@@ -583,6 +584,8 @@ def prepare_page(page: PageImage, limits: OcrLimits, osd: bool = True,
         clean = denoise(clean)
         if LIFT_GRAY_SEAL:
             clean = lift_gray_seal(clean, page.dpi)
+    elif black_seal.LIFT_BLACK_SEAL:
+        clean = black_seal.lift_black_seal(clean, page.dpi)
     if REMOVE_RULES:
         clean = remove_rules(clean, page.dpi)
     if page.bilevel and SMOOTH_BILEVEL:
