@@ -24,6 +24,7 @@ from ingest.classify.signer_region import (
     BlockReader,
     deputy_position,
     read_region,
+    sealed_position,
     signer_region,
 )
 from ingest.classify.spelling import correct_marks
@@ -430,7 +431,8 @@ class FieldExtractor:
         line that the end of the line under it confirms (:func:`deputy_position`)."""
         position = self._position(column[:name_index])
         if not _known_position(position):
-            position = self._deputy(column[:name_index]) or position
+            position = self._deputy(column[:name_index]) or self._sealed(
+                column[:name_index]) or position
         # a name with no known surname is the end of one whose start lies under the seal
         partial = name is not None and not has_surname(name.value)
         if (name is not None and not partial and _known_position(position)) or not isinstance(
@@ -452,6 +454,8 @@ class FieldExtractor:
                 # the deputy's first: a "KT." line the seal garbled may read as its head
                 read_position = self._deputy(lines[:read_index]) or self._position(
                     lines[:read_index])
+                if not _known_position(read_position):
+                    read_position = self._sealed(lines[:read_index]) or read_position
                 if _known_position(read_position):
                     position = read_position
             if name is not None and not partial and _known_position(position):
@@ -466,6 +470,17 @@ class FieldExtractor:
             return None
         value, index = found
         return FieldValue(value, 0.8 * _ocr_certainty([above[index]]))
+
+    def _sealed(self, above: list[Line]) -> FieldValue | None:
+        """The position whose line's start the seal hid, among ``above`` on a scan (see
+        :func:`sealed_position`); None on a text layer, whose lines are exact."""
+        if any(line.bold is not None for line in above):
+            return None
+        found = sealed_position([_better_reading(line, self.reread) for line in above])
+        if found is None:
+            return None
+        value, index = found
+        return FieldValue(value, 0.7 * _ocr_certainty([above[index]]))
 
     def _position(self, above: list[Line]) -> FieldValue | None:
         """The position among the capitalised lines above the name: those under the last

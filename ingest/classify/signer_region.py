@@ -235,3 +235,61 @@ def _deputy(head_text: str) -> str | None:
         deputy = "THỨ TRƯỞNG" if head == "BỘ TRƯỞNG" else f"PHÓ {head}"
         return deputy if deputy in POSITIONS and not head.startswith("PHÓ ") else None
     return None
+
+
+SEALED_TAIL = 0.5
+"""How much of a position (share of its letters, at least :data:`SEALED_LETTERS`) the end
+of a line must show for the line to be read as that position with its start under the
+seal."""
+
+SEALED_LETTERS = 5
+"""The fewest letters of a position's end that name it when the seal hid its start."""
+
+
+def _letters(text: str) -> str:
+    return "".join(char for char in fold(text) if char.isalpha())
+
+
+def _common_tail(left: str, right: str) -> int:
+    count = 0
+    while count < min(len(left), len(right)) and left[-1 - count] == right[-1 - count]:
+        count += 1
+    return count
+
+
+def sealed_position(lines: Sequence[str]) -> tuple[str, int] | None:
+    """The position whose start the seal hid, and the index in ``lines`` (the signer
+    column's lines above the name, top to bottom) of the line that shows its end: the
+    lowest line in capitals whose last letters are the end of a position of the list
+    (:data:`SEALED_TAIL` of its letters; "HỦ TỊCH" of "CHỦ TỊCH", "…CH QUỐC HỘI" of "CHỦ
+    TỊCH QUỐC HỘI"), cut inside a word or at the line's start. A head and its deputy end
+    alike ("CHỦ TỊCH", "PHÓ CHỦ TỊCH"); a deputy signs for the head under a "KT." line
+    (Decree 30, Art. 13), so with no such line above, the position is the head's (with
+    one, see :func:`deputy_position`). None when no line shows such an end, or it ends
+    more than one position."""
+    # "KT." however the seal garbled it ("KTSEHỦ TƯỚNG" for "KT. THỦ TƯỚNG"): no
+    # Vietnamese word starts with "kt"
+    if any(_SIGNS_FOR.match(text) or _letters(text).startswith("kt") for text in lines):
+        return None
+    for index in range(len(lines) - 1, -1, -1):
+        if not is_upper_line(lines[index]):
+            continue
+        read = _letters(lines[index])
+        # where the line's words start, counted in letters from its end: a position's end
+        # that starts a word after another word is another position's ("TỔNG THƯ KÝ")
+        words = [_letters(word) for word in squash(lines[index]).split(" ")]
+        starts = {sum(len(word) for word in words[cut:]) for cut in range(1, len(words))}
+        matches = []
+        for position in POSITIONS:
+            letters = _letters(position)
+            tail = _common_tail(read, letters)
+            if tail >= max(SEALED_LETTERS, SEALED_TAIL * len(letters)) and (
+                    tail == len(read) or tail not in starts):
+                matches.append(position)
+        heads = [position for position in matches if not any(
+            position in (f"PHÓ {other}", "THỨ TRƯỞNG") for other in matches)]
+        if len(heads) == 1:
+            return heads[0], index
+        if matches:
+            return None
+    return None

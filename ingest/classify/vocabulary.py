@@ -128,6 +128,7 @@ _POSITION_HEADS = (
     "GIÁM ĐỐC TRUNG TÂM", "KẾ TOÁN TRƯỞNG", "THƯ KÝ", "CHỦ TỌA", "NGƯỜI LẬP BIÊN BẢN",
     "TỔ TRƯỞNG", "TRƯỞNG KHU PHỐ", "TRƯỞNG ẤP", "CHÁNH VĂN PHÒNG UBND", "TRƯỞNG CHI NHÁNH",
     "THỦ TƯỚNG", "CHỦ NHIỆM ỦY BAN", "TỔNG KIỂM TOÁN NHÀ NƯỚC", "THỐNG ĐỐC",
+    "CHỦ TỊCH QUỐC HỘI",  # signs the laws and resolutions of the National Assembly
 )
 POSITIONS: tuple[str, ...] = tuple(
     sorted({*_POSITION_HEADS, *(f"PHÓ {head}" for head in _POSITION_HEADS
