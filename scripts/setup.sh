@@ -99,5 +99,10 @@ say "import-linter (the layers of ../shared/spec/architecture.md)"
 # a CI run stays well under 30 minutes; the slowest tests are listed at the end.
 selection=(-m "not slow or ci_sample")
 [ "${SOHOA_TESTS:-}" = all ] && selection=()
-say "pytest ${selection[*]}"
-exec .venv/bin/pytest "${selection[@]}" --durations=25 "$@"
+# One pytest worker per core (at most 4; SOHOA_TEST_WORKERS overrides, 0 runs in this
+# process): much of the suite waits on Tesseract, servers and the browser, so two workers
+# on two cores finish far sooner. A test file stays on one worker (its module fixtures,
+# such as a served office, are made once).
+workers="${SOHOA_TEST_WORKERS:-$(n=$(nproc); echo $(( n > 4 ? 4 : n )))}"
+say "pytest ${selection[*]} on $workers workers"
+exec .venv/bin/pytest "${selection[@]}" -n "$workers" --dist loadfile --durations=25 "$@"

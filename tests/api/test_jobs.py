@@ -48,7 +48,9 @@ def test_upload_then_fixity_job_runs_in_worker(service: Service) -> None:
     job_id = queued.json()["id"]
     assert queued.json()["status"] == "queued"
     with worker(service, unique_name("w-fixity")):
-        done = wait_for_job(service, job_id, "intake-job", lambda b: b["status"] == "done")
+        # behind the upload's OCR job, which takes a minute on a loaded two-core machine
+        done = wait_for_job(service, job_id, "intake-job", lambda b: b["status"] == "done",
+                            timeout=180)
     result = done["result"]
     assert isinstance(result, dict)
     assert result["ok"] is True
@@ -115,8 +117,9 @@ def test_job_of_killed_worker_is_retried_and_completes_once(service: Service) ->
 
     name = unique_name("w-doomed")
     with worker(service, name) as doomed:
-        running = wait_for_job(service, job_id, "intake-kill",
-                               lambda b: b["status"] == "running" and b["progress_done"] > 0)
+        running = wait_for_job(service, job_id, "intake-kill",  # maybe behind an OCR job
+                               lambda b: b["status"] == "running" and b["progress_done"] > 0,
+                               timeout=180)
         with service.runtime.db.session() as session:
             job = session.get(Job, job_id)
             assert job is not None
