@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from ingest.synthetic import Block, SyntheticDocument
@@ -58,6 +59,7 @@ def _upload_and_read(service: Service, headers: dict[str, str], dossier: int,
     return {"id": document_id, **answer.json()}
 
 
+@pytest.mark.slow  # two OCR jobs and a retrained model on each backend: 1.5-2.5 min
 def test_correction_changes_the_next_answer(service: Service, tmp_path: Path) -> None:
     unit = unique_name("CLS")
     service.add_unit(unit)

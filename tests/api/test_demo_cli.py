@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from api.runtime import open_records
@@ -98,6 +99,7 @@ def test_a_small_demo_office_and_a_second_run_refused(tmp_path: Path) -> None:
     assert "already has users" in again.stderr
 
 
+@pytest.mark.slow  # the whole demo office: about 1 min (the small demo runs in CI)
 def test_the_full_demo_office(tmp_path: Path) -> None:
     """The default size (14 dossiers, about 20 s): the 14th is the first whose plan needs
     a signature in the neighbouring commune's cycle slot (it failed before)."""

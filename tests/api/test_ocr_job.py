@@ -6,6 +6,7 @@ import json
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from storage.records import Document, DocumentFile
@@ -14,6 +15,9 @@ from tests.support.names import unique_name
 from tests.support.workers import worker
 
 
+# a corpus scan OCR'd by a worker on each backend, 1.5 min: test_dossier_life samples
+# the upload-to-OCR path in CI
+@pytest.mark.slow
 def test_ocr_job_stores_searchable_pdf_text_and_words(service: Service, corpus_dir: Path) -> None:
     source = corpus_dir / "vi-admin" / "s100-005-bao_cao.pdf"  # two pages
     truth = json.loads(source.with_suffix(".json").read_text(encoding="utf-8"))

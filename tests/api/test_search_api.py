@@ -7,6 +7,8 @@ import json
 import time
 from pathlib import Path
 
+import pytest
+
 from ingest.synthetic import Block, SyntheticDocument
 from tests.api.conftest import Service
 from tests.support.cli import run
@@ -31,6 +33,7 @@ def _letter(kind: str, title: str, summary: str, body: str) -> SyntheticDocument
     return SyntheticDocument(doc_id=kind, doc_type=kind, fields={}, blocks=blocks)
 
 
+@pytest.mark.slow  # OCR jobs of generated scans on each backend: about 1 min
 def test_search_finds_ocr_text_without_diacritics(service: Service, tmp_path: Path) -> None:
     unit = unique_name("SRCH")
     service.add_unit(unit)

@@ -35,6 +35,9 @@ def browser(office: LiveOffice) -> Iterator[Browser]:
         yield launched
 
 
+# a served office, a worker and Chromium, 2 min: test_browser_registers samples the
+# browser in CI
+@pytest.mark.slow
 def test_upload_watch_review_and_tray(office: LiveOffice, browser: Browser,
                                       tmp_path: Path) -> None:
     assert SCAN.is_file(), f"the corpus is missing: {SCAN}"
