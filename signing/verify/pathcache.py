@@ -93,20 +93,31 @@ def _implicit_times(contents: bytes) -> set[datetime]:
 _NOT_DER = (ValueError, IndexError, OverflowError, TypeError)
 
 
-def _dates(data: bytes, found: set[datetime], depth: int = 0) -> None:
+def _dates(data: bytes, found: set[datetime], depth: int = 0,
+           guessed: bool = False) -> None:
     """Every UTCTime and GeneralizedTime in the DER ``data``, into ``found``; also inside
     OCTET and BIT STRINGs and implicitly tagged values that hold DER (extensions, an OCSP
     response's body) or a time's text. Raises one of ``_NOT_DER`` when ``data`` is not
-    DER, :class:`_UnreadableError` when a time cannot be read."""
+    DER, :class:`_UnreadableError` when a time cannot be read.
+
+    ``guessed``: ``data`` lies inside such a string, so it may be no DER at all but a
+    signature's or a key's random bytes, which parse as a "time" often enough (about one
+    RSA signature in 150 starts with a UTCTime tag and a length that fits). There a "time"
+    that is not a time's text (digits, then Z or an offset) means the bytes are not DER;
+    a time's text that cannot be read still makes the material unreadable."""
     if depth > 32:
+        if guessed:
+            raise ValueError("nested too deeply to be DER")
         raise _UnreadableError("nested too deeply")
     pointer, end = 0, len(data)
     while pointer < end:
         (class_, method, tag, _header, contents, _trailer), pointer = parser._parse(
             data, end, pointer)
         if method == 1:
-            _dates(contents, found, depth + 1)
+            _dates(contents, found, depth + 1, guessed)
         elif class_ == 0 and tag in (23, 24):
+            if guessed and not _TIME_TEXT.fullmatch(contents):
+                raise ValueError("a time tag without a time's text: not DER")
             found.add(_time(tag, contents))
         elif class_ != 0 or tag in (3, 4):
             if class_ != 0 and _TIME_TEXT.fullmatch(contents):
@@ -114,7 +125,7 @@ def _dates(data: bytes, found: set[datetime], depth: int = 0) -> None:
             inner = contents[1:] if tag == 3 and class_ == 0 else contents
             nested: set[datetime] = set()
             try:
-                _dates(inner, nested, depth + 1)
+                _dates(inner, nested, depth + 1, guessed=True)
             except _NOT_DER:
                 continue  # not DER: a key, a signature, a digest
             found |= nested

@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from asn1crypto import core
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.x509.oid import NameOID
@@ -203,3 +204,26 @@ def test_a_signatures_own_certificates_are_parsed_once(served_pki: RunningPki,
         found.append(extract_certs_for_validation(signature.signed_data).signer_cert)
     assert found[0] is found[1]
     assert found[0].dump() == key.certificate.dump()
+
+
+def test_signature_bytes_that_look_like_a_time_tag_do_not_stop_caching() -> None:
+    """About one RSA signature in 150 begins with a UTCTime tag and a length that fits:
+    such bytes are not DER, so a certificate signed so is still cached (CI once lost
+    every cache hit to a demo root whose signature did this)."""
+    real = core.UTCTime(datetime(2026, 12, 7, 4, 0, tzinfo=UTC)).dump()
+    looks_like_a_time = b"\x17\x05" + bytes([0x9f, 0x02, 0xe1, 0x44, 0x7a]) + bytes(range(40))
+    signature = core.BitString.load(b"\x03" + bytes([len(looks_like_a_time) + 1]) + b"\x00"
+                                    + looks_like_a_time).dump()
+    der = core.Sequence.load(b"\x30" + bytes([len(real) + len(signature)]) + real
+                             + signature).dump()
+    assert pathcache.dates_in(der) == {datetime(2026, 12, 7, 4, 0, tzinfo=UTC)}
+
+
+def test_a_nested_time_that_cannot_be_read_stops_caching() -> None:
+    """A time's text inside an extension that is no date (month 13) is not guessed at:
+    the material is not cached."""
+    bad_time = b"\x17\x0d" + b"261307040000Z"
+    extension = b"\x04" + bytes([len(bad_time)]) + bad_time
+    der = b"\x30" + bytes([len(extension)]) + extension
+    with pytest.raises(pathcache._UnreadableError):
+        pathcache.dates_in(der)
