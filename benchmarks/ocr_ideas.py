@@ -18,6 +18,7 @@ IDEAS: dict[str, tuple[str, str]] = {
     "unread": ("ocr.uncovered", "READ_UNREAD"),
     "grayedges": ("ocr.preprocess", "GRAY_EDGES"),
     "blackseal": ("ocr.black_seal", "LIFT_BLACK_SEAL"),
+    "compound": ("ocr.recognise", "COMPOUND_PAIRS"),
 }
 """Each idea's module and switch, by name. The modules are imported only when an idea is
 switched: importing this file must not import ``ocr`` before the benchmark has put its own

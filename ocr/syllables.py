@@ -9,14 +9,23 @@ combines the LSTM's scores with how common the syllable is in real Vietnamese te
 The frequencies are ``wordfreq``'s Vietnamese list (subtitles, Wikipedia, web text, news:
 real text, not this project's generator); written Vietnamese puts a space between
 syllables, so its words are syllables.
+
+A syllable alone often cannot tell: "qua" and "quả", "thấm" and "thẩm" are all frequent.
+Its neighbours can: most Vietnamese words are two syllables, and "kết quả", "thẩm quyền"
+are words of the dictionary while "kết qua", "thấm quyền" are not. :func:`rerank_line`
+chooses a line's spellings together, among the same LSTM alternatives, giving a bonus to
+each two neighbours that make (part of) a word of pyvi's dictionary
+(:func:`compound_pairs`), again real text and not this project's generator.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib.resources
 import itertools
 import math
 import unicodedata
+from collections.abc import Sequence
 
 from ocr.errors import OcrUnavailableError
 
@@ -69,26 +78,29 @@ def _spelling_score(letters: tuple[tuple[str, float], ...], frequencies: dict[st
     return sum(_log(score) for _, score in letters) + WEIGHT * math.log(frequency)
 
 
-def rerank(text: str, choices: tuple[CharChoices, ...] | None,
-           frequencies: dict[str, float]) -> str:
-    """The spelling of a word Tesseract read as ``text`` that best combines its characters'
-    LSTM alternatives (``choices``, one group per character) with syllable frequency.
-
-    Punctuation around the letters is kept as read; words with digits or other signs inside,
-    longer than 7 letters, or whose alternatives are missing are returned unchanged. A new
-    spelling is taken only when it is a known syllable and beats the one read by
-    :data:`MARGIN`.
-    """
-    if choices is None or len(choices) != len(text):
-        return text
+def _core_span(text: str) -> tuple[int, int]:
+    """Where the letters of ``text`` start and end (punctuation around them left out)."""
     start, end = 0, len(text)
     while start < end and not text[start].isalpha():
         start += 1
     while end > start and not text[end - 1].isalpha():
         end -= 1
+    return start, end
+
+
+def spellings(text: str, choices: tuple[CharChoices, ...] | None,
+              frequencies: dict[str, float]) -> list[tuple[str, float]]:
+    """The spellings of a word Tesseract read as ``text`` worth weighing, with their scores
+    (:func:`_spelling_score`, higher is better): the reading first, then each known
+    syllable its characters' LSTM alternatives (``choices``) spell, best first.
+    Punctuation around the letters is kept as read; a word with digits or other signs
+    inside, longer than 7 letters or without alternatives has its reading only."""
+    if choices is None or len(choices) != len(text):
+        return [(text, 0.0)]
+    start, end = _core_span(text)
     core = choices[start:end]
     if not core or len(core) > 7 or not text[start:end].isalpha():
-        return text
+        return [(text, 0.0)]
     options: list[list[tuple[str, float]]] = []
     for group, read in zip(core, text[start:end], strict=True):
         best = max((score for char, score in group if char == read), default=group[0][1])
@@ -96,19 +108,114 @@ def rerank(text: str, choices: tuple[CharChoices, ...] | None,
                                  if char != read and score >= MIN_SCORE and char.isalpha()
                                  and len(char) == 1 and char.isupper() == read.isupper()]
         options.append(kept[:MAX_ALTERNATIVES])
-    if all(len(option) == 1 for option in options):
-        return text
-    if math.prod(len(option) for option in options) > MAX_CANDIDATES:
-        return text
     read_score = _spelling_score(tuple(option[0] for option in options), frequencies)
-    best_letters, best_score = None, read_score + MARGIN
+    found = [(text, read_score)]
+    if all(len(option) == 1 for option in options) or \
+            math.prod(len(option) for option in options) > MAX_CANDIDATES:
+        return found
+    others: list[tuple[str, float]] = []
     for letters in itertools.product(*options):
         spelling = "".join(char for char, _ in letters)
-        if unicodedata.normalize("NFC", spelling.lower()) not in frequencies:
+        if spelling == text[start:end] or \
+                unicodedata.normalize("NFC", spelling.lower()) not in frequencies:
             continue
-        score = _spelling_score(letters, frequencies)
+        others.append((text[:start] + spelling + text[end:],
+                       _spelling_score(letters, frequencies)))
+    others.sort(key=lambda item: -item[1])
+    return found + others[:MAX_SPELLINGS]
+
+
+MAX_SPELLINGS = 6
+"""At most this many other spellings of one word are weighed in its line."""
+
+
+def rerank(text: str, choices: tuple[CharChoices, ...] | None,
+           frequencies: dict[str, float]) -> str:
+    """The spelling of a word Tesseract read as ``text`` that best combines its characters'
+    LSTM alternatives (``choices``, one group per character) with syllable frequency.
+
+    A new spelling is taken only when it is a known syllable and beats the one read by
+    :data:`MARGIN` (see :func:`spellings`)."""
+    found = spellings(text, choices, frequencies)
+    best_text, best_score = found[0][0], found[0][1] + MARGIN
+    for spelling, score in found[1:]:
         if score > best_score:
-            best_letters, best_score = letters, score
-    if best_letters is None:
-        return text
-    return text[:start] + "".join(char for char, _ in best_letters) + text[end:]
+            best_text, best_score = spelling, score
+    return best_text
+
+
+PAIR_BONUS = 2.0
+"""What two neighbouring syllables of a line gain (natural log units) when together they
+are (part of) a word of the Vietnamese dictionary (:func:`compound_pairs`)."""
+
+_TONES = {"\u0300": "2", "\u0301": "1", "\u0309": "3", "\u0303": "4", "\u0323": "5"}
+
+
+def _toneless(syllable: str) -> str:
+    """``syllable`` in lower case with its tone mark taken off and named after it, so that
+    the old and new placements of a tone ("uỷ", "ủy"; "hoà", "hòa") compare equal."""
+    decomposed = unicodedata.normalize("NFD", syllable.lower())
+    tone = "".join(_TONES.get(char, "") for char in decomposed)
+    bare = "".join(char for char in decomposed if char not in _TONES)
+    return unicodedata.normalize("NFC", bare) + tone
+
+
+@functools.cache
+def compound_pairs() -> frozenset[tuple[str, str]]:
+    """Every two neighbouring syllables of a word of pyvi's Vietnamese dictionary
+    (``pyvi/models/words.txt``, 31,000 words, MIT; read as data, pyvi is not imported), as
+    :func:`_toneless` keys. Raises :class:`OcrUnavailableError` when pyvi is missing."""
+    try:
+        words = importlib.resources.files("pyvi").joinpath("models", "words.txt")
+        text = words.read_text(encoding="utf-8")
+    except (ImportError, OSError) as error:  # pragma: no cover - a declared dependency
+        raise OcrUnavailableError("the pyvi package (its Vietnamese dictionary) is not "
+                                  "installed", subject="pyvi") from error
+    pairs: set[tuple[str, str]] = set()
+    for entry in text.splitlines():
+        parts = [_toneless(part) for part in unicodedata.normalize("NFC", entry).split()]
+        pairs.update(itertools.pairwise(parts))
+    return frozenset(pairs)
+
+
+def _joined(left: str, right: str, pairs: frozenset[tuple[str, str]]) -> bool:
+    """Whether ``left`` and ``right`` (neighbours in a line) form a dictionary pair: no
+    punctuation between them."""
+    if not left or not right or not left[-1].isalpha() or not right[0].isalpha():
+        return False
+    start, end = _core_span(left)
+    first = left[start:end]
+    start, end = _core_span(right)
+    second = right[start:end]
+    return (_toneless(first), _toneless(second)) in pairs
+
+
+def rerank_line(words: Sequence[tuple[str, tuple[CharChoices, ...] | None]],
+                frequencies: dict[str, float],
+                pairs: frozenset[tuple[str, str]]) -> list[str]:
+    """The spellings of one line's words (each as read, with its LSTM alternatives) that
+    best combine each word's score (:func:`spellings`) with :data:`PAIR_BONUS` for each
+    two neighbours that make a dictionary word; the reading keeps its :data:`MARGIN`."""
+    lattice = []
+    for text, choices in words:
+        found = spellings(text, choices, frequencies)
+        lattice.append([(found[0][0], found[0][1] + MARGIN), *found[1:]])
+    best: list[list[tuple[float, int]]] = []
+    for index, options in enumerate(lattice):
+        row: list[tuple[float, int]] = []
+        for spelling, score in options:
+            if index == 0:
+                row.append((score, -1))
+                continue
+            row.append(max((best[index - 1][back][0] + score + (
+                PAIR_BONUS if _joined(previous, spelling, pairs) else 0.0), back)
+                for back, (previous, _) in enumerate(lattice[index - 1])))
+        best.append(row)
+    if not best:
+        return []
+    chosen = max(range(len(best[-1])), key=lambda option: best[-1][option][0])
+    result: list[str] = []
+    for index in range(len(lattice) - 1, -1, -1):
+        result.append(lattice[index][chosen][0])
+        chosen = best[index][chosen][1]
+    return result[::-1]

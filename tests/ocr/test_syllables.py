@@ -7,7 +7,7 @@ import cv2
 import numpy as np
 
 from ocr import tesseract
-from ocr.syllables import rerank
+from ocr.syllables import _toneless, compound_pairs, rerank, rerank_line
 
 FREQUENCIES = {"phẩm": 1e-4, "phâm": 1e-8, "đổi": 3e-4, "đôi": 2e-4, "hưởng": 3.5e-4,
                "hương": 2.3e-4, "thuế": 8e-5}
@@ -72,3 +72,42 @@ def test_the_syllable_table_is_wordfreqs_vietnamese_list() -> None:
     for not_a_syllable in ("phâm", "trr", "triên"):
         assert not_a_syllable not in table
     assert table["của"] > table["hưởng"] > table["đãi"]
+
+
+def _sure(word: str) -> tuple[tuple[tuple[str, float], ...], ...]:
+    return tuple(((char, 97.0),) for char in word)
+
+
+LINE_FREQUENCIES = {"kết": 2e-4, "qua": 6e-4, "quả": 3e-4, "khoa": 1e-4, "học": 4e-4}
+QUA = _choices((("q", 97.0),), (("u", 97.0),), (("a", 60.0), ("ả", 40.0)))
+
+
+def test_a_neighbour_that_makes_a_dictionary_word_chooses_the_spelling() -> None:
+    """"qua" and "quả" are both frequent syllables, and alone the LSTM's reading stands;
+    beside "kết" only "quả" makes a word of the dictionary ("kết quả")."""
+    pairs = compound_pairs()
+    assert rerank("qua", QUA, LINE_FREQUENCIES) == "qua"
+    line = [("kết", _sure("kết")), ("qua", QUA), ("khoa", _sure("khoa")), ("học", _sure("học"))]
+    assert rerank_line(line, LINE_FREQUENCIES, pairs) == ["kết", "quả", "khoa", "học"]
+    # without a neighbour that makes a word, or across punctuation, the reading stands
+    assert rerank_line([("qua", QUA), ("khoa", _sure("khoa"))], LINE_FREQUENCIES,
+                       pairs) == ["qua", "khoa"]
+    assert rerank_line([("kết.", _choices(*_sure("kết"), ((".", 97.0),))), ("qua", QUA)],
+                       LINE_FREQUENCIES, pairs) == ["kết.", "qua"]
+
+
+def test_a_pair_the_reading_already_makes_is_kept() -> None:
+    """"qua" read beside "đi" makes "đi qua": nothing to gain by changing it."""
+    line = [("đi", _sure("đi")), ("qua", QUA)]
+    assert rerank_line(line, {**LINE_FREQUENCIES, "đi": 5e-4}, compound_pairs()) == [
+        "đi", "qua"]
+
+
+def test_the_dictionary_is_pyvis_and_tone_placement_does_not_matter() -> None:
+    pairs = compound_pairs()
+    assert len(pairs) > 20000
+    assert (_toneless("kết"), _toneless("quả")) in pairs
+    assert (_toneless("kết"), _toneless("qua")) not in pairs
+    assert _toneless("uỷ") == _toneless("ủy")
+    assert _toneless("hoà") == _toneless("hòa")
+    assert _toneless("qua") != _toneless("quả")
