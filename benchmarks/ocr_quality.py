@@ -35,10 +35,11 @@ smoothing of black-and-white scans; ``reread``: low-confidence lines read again 
 frequencies; ``seal``: the red seal lifted by colour; ``grayseal``: a gray seal lifted by
 shape and tone; ``unread``: lines of ink no word covers read again; ``grayedges``: the
 gray of the print's edges kept for Tesseract instead of a binarised page; ``blackseal``: a
-black seal's rings whitened on black-and-white pages). ``grayedges`` and ``blackseal`` are
-off by default (see their settings): ``--on grayedges,blackseal`` measures them;
-``grayseal`` is on since it keeps faded print under a seal, ``unread`` since it reads lines
-the page's segmentation dropped).
+black seal's rings whitened on black-and-white pages; ``compound``: a line's spellings
+chosen together, neighbours that make a dictionary word preferred). ``grayedges`` is off
+by default (see its setting): ``--on grayedges`` measures it; ``grayseal`` is on since it
+keeps faded print under a seal, ``unread`` since it reads lines the page's segmentation
+dropped, ``blackseal`` since it follows a real seal's ring and keeps the print crossing it).
 ``--baseline`` also times, per page, what OCRmyPDF's Tesseract work costs at the least: OSD
 plus one recognition of the unprocessed page. ``--turn`` rotates every page first (e.g.
 180) to check orientation. Single process, one Tesseract thread (``OMP_THREAD_LIMIT=1``).
@@ -313,7 +314,7 @@ def main() -> int:
     parser.add_argument("--generated", type=int, default=48)
     parser.add_argument("--off", default="", help=f"ideas to turn off: {','.join(IDEAS)}")
     parser.add_argument("--on", default="",
-                        help="ideas off by default to turn on (grayedges,blackseal)")
+                        help="ideas off by default to turn on (grayedges)")
     parser.add_argument("--baseline", action="store_true")
     parser.add_argument("--turn", type=int, default=0, choices=(0, 90, 180, 270))
     parser.add_argument("--against", metavar="COMMIT", default=None,
