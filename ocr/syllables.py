@@ -178,16 +178,13 @@ def compound_pairs() -> frozenset[tuple[str, str]]:
     return frozenset(pairs)
 
 
-def _joined(left: str, right: str, pairs: frozenset[tuple[str, str]]) -> bool:
-    """Whether ``left`` and ``right`` (neighbours in a line) form a dictionary pair: no
-    punctuation between them."""
-    if not left or not right or not left[-1].isalpha() or not right[0].isalpha():
-        return False
-    start, end = _core_span(left)
-    first = left[start:end]
-    start, end = _core_span(right)
-    second = right[start:end]
-    return (_toneless(first), _toneless(second)) in pairs
+def _pair_ends(spelling: str) -> tuple[str | None, str | None]:
+    """The :func:`_toneless` key of ``spelling``'s letters as the left and as the right
+    member of a dictionary pair: None on a side where punctuation ends it (a pair never
+    spans a comma or a full stop)."""
+    start, end = _core_span(spelling)
+    key = _toneless(spelling[start:end]) if start < end else None
+    return (key if end == len(spelling) else None, key if start == 0 else None)
 
 
 def rerank_line(words: Sequence[tuple[str, tuple[CharChoices, ...] | None]],
@@ -200,16 +197,18 @@ def rerank_line(words: Sequence[tuple[str, tuple[CharChoices, ...] | None]],
     for text, choices in words:
         found = spellings(text, choices, frequencies)
         lattice.append([(found[0][0], found[0][1] + MARGIN), *found[1:]])
+    ends = [[_pair_ends(spelling) for spelling, _ in options] for options in lattice]
     best: list[list[tuple[float, int]]] = []
     for index, options in enumerate(lattice):
         row: list[tuple[float, int]] = []
-        for spelling, score in options:
+        for option, (_, score) in enumerate(options):
             if index == 0:
                 row.append((score, -1))
                 continue
+            right = ends[index][option][1]
             row.append(max((best[index - 1][back][0] + score + (
-                PAIR_BONUS if _joined(previous, spelling, pairs) else 0.0), back)
-                for back, (previous, _) in enumerate(lattice[index - 1])))
+                PAIR_BONUS if left is not None and right is not None and (left, right) in pairs
+                else 0.0), back) for back, (left, _) in enumerate(ends[index - 1])))
         best.append(row)
     if not best:
         return []
