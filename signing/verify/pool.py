@@ -23,7 +23,7 @@ to the next; until every worker has started, documents are verified in the calle
 thread (the first answer does not wait for the workers' imports). Trust anchors cross the
 process boundary as DER and are parsed once per worker and anchor set. A worker that dies
 (killed, out of memory) fails the document it held with :class:`VerificationPoolError`
-and is replaced.
+and is replaced; one that died while idle never had a document, which goes to the next.
 """
 
 from __future__ import annotations
@@ -61,6 +61,8 @@ def default_processes() -> int:
 _READY = "ready"
 _STARTUP_SECONDS = 300.0
 _STOP_SECONDS = 60.0
+_SEND_ATTEMPTS = 3
+"""Workers tried in turn for one document when each is found dead as it is handed it."""
 
 
 def _serve(connection: Connection, speedups: bool) -> None:
@@ -126,6 +128,16 @@ class _Worker:
 
     process: BaseProcess
     connection: Connection
+
+    def alive(self) -> bool:
+        """Whether the worker (idle, with nothing asked) can take a document. Its exit
+        shows first on its pipe: an idle worker never writes, so a readable pipe is the end
+        of file its death left. ``process.is_alive`` alone lags: the forkserver reaps the
+        process before it reports the exit status."""
+        try:
+            return self.process.is_alive() and not self.connection.poll(0)
+        except (OSError, ValueError):
+            return False
 
     def stop(self) -> None:
         """Ask the worker to stop (closing the pipe is enough; it ends after its current
@@ -212,7 +224,7 @@ class VerificationPool:
                     raise VerificationPoolError("the verification pool is closed")
                 while self._idle:
                     worker = self._idle.pop()
-                    if worker.process.is_alive():
+                    if worker.alive():
                         return worker
                     self._forget(worker)  # died while idle: no document lost, replaced
                 if not self._started:
@@ -236,6 +248,27 @@ class VerificationPool:
                 self._spawn()  # the next documents find a worker again
             self._changed.notify_all()
 
+    def _hand_over(self, message: tuple[Any, ...], source: str) -> _Worker | None:
+        """Send ``message`` (a document to verify) to an idle worker and return that worker,
+        or None while the workers are still starting. A worker found dead as it is handed
+        the document never had it, so the next one takes it."""
+        failure: Exception | None = None
+        for _ in range(_SEND_ATTEMPTS):
+            worker = self._take()
+            if worker is None:
+                return None
+            try:
+                worker.connection.send(message)
+                return worker
+            except (OSError, ValueError) as error:
+                self._lost(worker)
+                failure = error
+            except BaseException:
+                self._lost(worker)
+                raise
+        raise VerificationPoolError("no verification worker could take the document; "
+                                    "try again", subject=source) from failure
+
     def check(self, data: bytes, source: str, *, trust_roots: Sequence[asn1_x509.Certificate],
               online: bool = False) -> VerificationReport:
         """Verify the PDF ``data`` (named ``source``) in a worker and wait for its report.
@@ -243,7 +276,8 @@ class VerificationPool:
         Raises what :func:`signing.incoming.check_pdf` raises (an empty file or not a PDF:
         :class:`~storage.errors.BadInputError`), or :class:`VerificationPoolError` when
         the worker died or the pool is closed."""
-        worker = self._take()
+        message = (data, source, tuple(root.dump() for root in trust_roots), online)
+        worker = self._hand_over(message, source)
         if worker is None:  # workers still importing
             from signing.incoming import VerifySetup, check_pdf
             from signing.pades import TrustServices
@@ -252,8 +286,6 @@ class VerificationPool:
                                 online=online)
             return check_pdf(data, source, setup)
         try:
-            roots = tuple(root.dump() for root in trust_roots)
-            worker.connection.send((data, source, roots, online))
             kind, value = worker.connection.recv()
         except (EOFError, OSError) as error:
             self._lost(worker)

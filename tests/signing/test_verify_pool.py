@@ -19,6 +19,7 @@ from signing.document import RoleOptions, sign_document
 from signing.keys import unlock_pkcs12
 from signing.pades import Level, TrustServices
 from signing.verify import VerificationReport, verify_pdf
+from signing.verify import pool as pool_module
 from signing.verify.pool import VerificationPool, VerificationPoolError
 from storage.errors import BadInputError
 from tests.support.pki_server import RunningPki
@@ -155,6 +156,25 @@ def test_worker_killed_while_idle_loses_no_document(
     finally:
         pool.close()
     assert not _live_pids() & set(pool.worker_pids())
+
+
+def test_a_worker_found_dead_as_it_is_handed_a_document_passes_it_on(
+        signed: bytes, root: asn1_x509.Certificate, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pool's look at an idle worker can miss its death (it is made just before the
+    hand-over): the document it could not be handed goes to another worker."""
+    pool = VerificationPool(1)
+    try:
+        assert pool.wait_started(120)
+        (pid,) = pool.worker_pids()
+        os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while pid in _live_pids() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        monkeypatch.setattr(pool_module._Worker, "alive", lambda self: True)
+        assert pool.check(signed, "qd.pdf", trust_roots=[root]).valid
+        assert pool.worker_pids() != [pid]
+    finally:
+        pool.close()
 
 
 def _live_pids() -> set[int]:
