@@ -63,6 +63,10 @@ class Settings(BaseSettings):
         description="Accept an upload once it is fsynced in data_dir/s3-outbox and send it to "
                     "S3 in the background (read from there until sent) instead of waiting "
                     "for its PUT")
+    s3_spool_dir: Path | None = Field(
+        default=None,
+        description="Where uploads bound for S3 are written while they arrive and are hashed "
+                    "(default: the system temp dir); it needs room for the largest upload")
     queue_name: str = "sohoa"
     secret_key: SecretStr | None = Field(
         default=None, description="Signs download URLs; default a random key kept in data_dir"
@@ -224,6 +228,7 @@ class Settings(BaseSettings):
                 secure=self.s3_secure,
                 region=self.s3_region,
                 outbox=(self.data_dir / "s3-outbox").resolve() if self.s3_outbox else None,
+                spool=self.s3_spool_dir.resolve() if self.s3_spool_dir else None,
             )
         return LocalStoreConfig(
             root=(self.data_dir / "objects").resolve(),

@@ -49,6 +49,8 @@ class S3StoreConfig:
     secure: bool = False
     region: str | None = None
     outbox: Path | None = None
+    spool: Path | None = None
+    """Where writes wait while they arrive and are hashed (default: the system temp dir)."""
 
 
 StoreConfig = LocalStoreConfig | S3StoreConfig

@@ -81,15 +81,16 @@ def _http_client(secure: bool) -> urllib3.PoolManager:
 class S3ObjectStore:
     """An :class:`~storage.objects.base.ObjectStore` keeping objects in one S3 bucket.
 
-    ``spool_dir`` is where writes are spooled while hashed (default: the system temp dir);
-    it needs free space for the largest object being written. With ``config.outbox``, staged
-    uploads go through that outbox (see :mod:`storage.objects.outbox`).
+    ``spool_dir`` (else ``config.spool``) is where writes are spooled while hashed (default:
+    the system temp dir); it needs free space for the largest object being written. With
+    ``config.outbox``, staged uploads go through that outbox (see
+    :mod:`storage.objects.outbox`).
     """
 
     def __init__(self, config: S3StoreConfig, *, spool_dir: Path | None = None) -> None:
         self.config = config
         self.bucket = config.bucket
-        self.spool_dir = spool_dir
+        self.spool_dir = spool_dir if spool_dir is not None else config.spool
         self.url = f"{'https' if config.secure else 'http'}://{config.endpoint}"
         self._http = _http_client(config.secure)
         self._client = Minio(
@@ -164,6 +165,10 @@ class S3ObjectStore:
         dir): a file written there is sent by :meth:`put_file` in one PUT."""
         if self._outbox is not None:
             return self._outbox.staging_dir()
+        return self._spool_root()
+
+    def _spool_root(self) -> Path:
+        """The spool directory (created if need be), else the system temp dir."""
         directory = self.spool_dir or Path(tempfile.gettempdir())
         try:
             directory.mkdir(parents=True, exist_ok=True)
@@ -283,7 +288,7 @@ class S3ObjectStore:
     def _spool_file(self, where: str) -> BinaryIO:
         """An anonymous temporary file (deleted on close) to hold a write while it is hashed."""
         try:
-            return tempfile.TemporaryFile(prefix="sohoa-put-", dir=self.spool_dir)
+            return tempfile.TemporaryFile(prefix="sohoa-put-", dir=self._spool_root())
         except OSError as exc:
             raise StorageUnavailableError(f"cannot create a file: {exc}", subject=where) from exc
 

@@ -104,7 +104,9 @@ def make_settings(kind: str, data_dir: Path, *, database_url: str | None = None,
         assert s3
         values.update(database_url=database_url, redis_url=redis_url,
                       s3_endpoint=s3.endpoint, s3_access_key=s3.access_key,
-                      s3_secret_key=s3.secret_key, s3_bucket=unique_name("sohoa-test"))
+                      s3_secret_key=s3.secret_key, s3_bucket=unique_name("sohoa-test"),
+                      s3_spool_dir=data_dir / "spool")  # not the shared /tmp: a test sees
+        # its own staging files only, not those of tests running beside it
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 

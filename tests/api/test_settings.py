@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -40,3 +41,24 @@ def test_bad_value_names_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOHOA_TOKEN_HOURS", "forever")
     with pytest.raises(ValueError, match="token_hours"):
         Settings()
+
+
+def test_s3_uploads_are_spooled_where_configured(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """``SOHOA_S3_SPOOL_DIR`` is where an upload bound for S3 is written as it arrives (the
+    directory is made when first needed); without it, the system temp dir."""
+    from storage.objects.factory import open_object_store
+
+    monkeypatch.setenv("SOHOA_S3_ENDPOINT", "127.0.0.1:1")
+    spool = tmp_path / "spool" / "uploads"
+    monkeypatch.setenv("SOHOA_S3_SPOOL_DIR", str(spool))
+    config = Settings(_env_file=None, data_dir=tmp_path).store_config()
+    assert isinstance(config, S3StoreConfig)
+    assert config.spool == spool.resolve()
+    assert open_object_store(config).staging_dir() == spool.resolve()
+    assert spool.is_dir()
+    monkeypatch.delenv("SOHOA_S3_SPOOL_DIR")
+    config = Settings(_env_file=None, data_dir=tmp_path).store_config()
+    assert isinstance(config, S3StoreConfig)
+    assert config.spool is None
+    assert str(open_object_store(config).staging_dir()) == tempfile.gettempdir()
