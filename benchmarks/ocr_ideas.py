@@ -19,6 +19,8 @@ IDEAS: dict[str, tuple[str, str]] = {
     "grayedges": ("ocr.preprocess", "GRAY_EDGES"),
     "blackseal": ("ocr.black_seal", "LIFT_BLACK_SEAL"),
     "compound": ("ocr.recognise", "COMPOUND_PAIRS"),
+    "tones": ("ocr.syllables", "RESTORE_TONES"),
+    "marks": ("ocr.recognise", "MEND_MARKS"),
 }
 """Each idea's module and switch, by name. The modules are imported only when an idea is
 switched: importing this file must not import ``ocr`` before the benchmark has put its own

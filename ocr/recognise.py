@@ -12,7 +12,7 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from ocr import doubles, syllables, tesseract, uncovered, vertical
+from ocr import doubles, marks, syllables, tesseract, uncovered, vertical
 from ocr.layout import reading_order
 from ocr.model import Image, OcrLimits, PageResult, PreparedPage, Word
 from ocr.stacked import stack, words_box
@@ -61,16 +61,22 @@ REREAD_SCALE = 1.5
 """How much a doubtful line is enlarged before it is read again."""
 
 
+MEND_MARKS = True
+"""Full stops before a word in lower case are read as the commas they are, and an I or l
+touching a digit as the digit one (:func:`ocr.marks.mend_line`)."""
+
+
 def read_words(image: Image, lang: str, psm: int, timeout: float) -> list[Word]:
     """Tesseract's words on ``image``; with :data:`SYLLABLE_CHOICES`, each word's spelling
-    re-ranked by :func:`ocr.syllables.rerank`."""
+    re-ranked by :func:`ocr.syllables.rerank`; with :data:`MEND_MARKS`, each line's
+    punctuation and digit ones mended (:func:`ocr.marks.mend_line`)."""
     if not SYLLABLE_CHOICES:
-        return tesseract.recognise(image, lang=lang, psm=psm, timeout=timeout)
+        return _mended(tesseract.recognise(image, lang=lang, psm=psm, timeout=timeout))
     frequencies = syllables.syllable_frequencies()
     found = tesseract.recognise_choices(image, lang=lang, psm=psm, timeout=timeout)
     if not COMPOUND_PAIRS:
-        return [replace(word, text=syllables.rerank(word.text, choices, frequencies))
-                if choices else word for word, choices in found]
+        return _mended([replace(word, text=syllables.rerank(word.text, choices, frequencies))
+                        if choices else word for word, choices in found])
     pairs = syllables.compound_pairs()
     words: list[Word] = []
     for _, group in itertools.groupby(found, key=lambda item: (item[0].block, item[0].line)):
@@ -79,7 +85,20 @@ def read_words(image: Image, lang: str, psm: int, timeout: float) -> list[Word]:
                                       frequencies, pairs)
         words.extend(replace(word, text=text) for (word, _), text in zip(line, texts,
                                                                          strict=True))
-    return words
+    return _mended(words)
+
+
+def _mended(words: list[Word]) -> list[Word]:
+    """``words`` with each line's marks mended (:data:`MEND_MARKS`)."""
+    if not MEND_MARKS:
+        return words
+    mended: list[Word] = []
+    for _, group in itertools.groupby(words, key=lambda word: (word.block, word.line)):
+        line = list(group)
+        texts = marks.mend_line([word.text for word in line])
+        mended.extend(word if word.text == text else replace(word, text=text)
+                      for word, text in zip(line, texts, strict=True))
+    return mended
 
 
 

@@ -187,16 +187,107 @@ def _pair_ends(spelling: str) -> tuple[str | None, str | None]:
     return (key if end == len(spelling) else None, key if start == 0 else None)
 
 
+RESTORE_TONES = True
+"""A syllable read without a tone mark may have lost it (a small mark on a low-resolution or
+blurred scan: "khiêu nại", "sinh sông", "nhận thây"): in a line's choice
+(:func:`rerank_line`) it is also weighed with each tone added, where that spelling is a
+known syllable and makes a dictionary word with a neighbour's spelling."""
+
+RESTORE_RATIO = 0.5
+"""A toned spelling is weighed only when it is at least this share as frequent as the
+reading: "hành chính công" never becomes "chính cống" (a word too), nor "Cổng thông tin"
+"thông tín", whose toned syllables are rare beside the ones read."""
+
+RESTORE_COST = 0.5
+"""What a tone the LSTM did not see costs (natural log units): with the reading's
+:data:`MARGIN`, less than one :data:`PAIR_BONUS`."""
+
+_TONE_MARKS = tuple(_TONES)
+
+
+def toned_variants(text: str, frequencies: dict[str, float]) -> list[str]:
+    """``text`` (a word as read, punctuation around it kept) with a tone mark added to its
+    letters, each spelling that is a known syllable at least :data:`RESTORE_RATIO` as
+    frequent as the reading, one per tone (the more frequent placement: "ủy", not "uỷ");
+    none when its letters already carry a tone, hold a digit or sign, or are longer
+    than 7."""
+    start, end = _core_span(text)
+    core = text[start:end]
+    if not core or len(core) > 7 or not core.isalpha():
+        return []
+    decomposed = unicodedata.normalize("NFD", core)
+    if any(char in _TONES for char in decomposed):
+        return []
+    least = RESTORE_RATIO * frequencies.get(unicodedata.normalize("NFC", core.lower()),
+                                            UNKNOWN)
+    by_tone: dict[str, tuple[float, str]] = {}
+    for index, char in enumerate(core):
+        if char.lower() not in _VOWELS:
+            continue
+        for mark in _TONE_MARKS:
+            spelling = unicodedata.normalize(
+                "NFC", core[:index] + unicodedata.normalize("NFD", char) + mark
+                + core[index + 1:])
+            frequency = frequencies.get(unicodedata.normalize("NFC", spelling.lower()), 0.0)
+            if frequency >= least and frequency > by_tone.get(mark, (0.0, ""))[0]:
+                by_tone[mark] = (frequency, spelling)
+    return [text[:start] + spelling + text[end:]
+            for _, spelling in sorted(by_tone.values(), reverse=True)]
+
+
+_VOWELS = frozenset("aăâeêioôơuưy")
+
+
+def _restored(lattice: list[list[tuple[str, float]]], frequencies: dict[str, float],
+              pairs: frozenset[tuple[str, str]]) -> list[list[tuple[str, float]]]:
+    """``lattice`` with, for each word's reading that makes no dictionary word with its
+    neighbours' spellings, its :func:`toned_variants` that make one, scored as the reading
+    without its :data:`MARGIN` and less :data:`RESTORE_COST`: a variant wins only by making
+    more dictionary words with its neighbours than the reading does, never by being the
+    more frequent syllable. A line's first word (its left neighbour ends the line above)
+    and names ("tỉnh Thanh Hóa", not "tỉnh Thành") are left as read."""
+    ends = [[_pair_ends(spelling) for spelling, _ in options] for options in lattice]
+
+    def paired(index: int, spelling: str) -> bool:
+        left, right = _pair_ends(spelling)
+        return (index > 0 and right is not None and any(
+            (end, right) in pairs for end, _ in ends[index - 1] if end is not None)) or (
+            index + 1 < len(lattice) and left is not None and any(
+                (left, end) in pairs for _, end in ends[index + 1] if end is not None))
+
+    grown = [lattice[0]] if lattice else []
+    for index, options in enumerate(lattice[1:], start=1):
+        text, score = options[0]
+        if _title_case(text) or paired(index, text):
+            grown.append(options)
+            continue
+        known = {spelling for spelling, _ in options}
+        grown.append(options + [
+            (variant, score - MARGIN - RESTORE_COST)
+            for variant in toned_variants(text, frequencies)
+            if variant not in known and paired(index, variant)])
+    return grown
+
+
+def _title_case(text: str) -> bool:
+    """Whether ``text`` starts with a capital and goes on in lower case: a name."""
+    start, end = _core_span(text)
+    return end - start > 1 and text[start].isupper() and not text[start:end].isupper()
+
+
 def rerank_line(words: Sequence[tuple[str, tuple[CharChoices, ...] | None]],
                 frequencies: dict[str, float],
                 pairs: frozenset[tuple[str, str]]) -> list[str]:
     """The spellings of one line's words (each as read, with its LSTM alternatives) that
     best combine each word's score (:func:`spellings`) with :data:`PAIR_BONUS` for each
-    two neighbours that make a dictionary word; the reading keeps its :data:`MARGIN`."""
+    two neighbours that make a dictionary word; the reading keeps its :data:`MARGIN`.
+    With :data:`RESTORE_TONES`, a toneless reading is also weighed with a tone added."""
     lattice = []
     for text, choices in words:
         found = spellings(text, choices, frequencies)
         lattice.append([(found[0][0], found[0][1] + MARGIN), *found[1:]])
+    if RESTORE_TONES:
+        lattice = _restored(lattice, frequencies, pairs)
     ends = [[_pair_ends(spelling) for spelling, _ in options] for options in lattice]
     best: list[list[tuple[float, int]]] = []
     for index, options in enumerate(lattice):

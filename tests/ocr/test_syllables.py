@@ -7,7 +7,15 @@ import cv2
 import numpy as np
 
 from ocr import tesseract
-from ocr.syllables import _toneless, compound_pairs, rerank, rerank_line
+from ocr.syllables import (
+    CharChoices,
+    _toneless,
+    compound_pairs,
+    rerank,
+    rerank_line,
+    syllable_frequencies,
+    toned_variants,
+)
 
 FREQUENCIES = {"phẩm": 1e-4, "phâm": 1e-8, "đổi": 3e-4, "đôi": 2e-4, "hưởng": 3.5e-4,
                "hương": 2.3e-4, "thuế": 8e-5}
@@ -111,3 +119,35 @@ def test_the_dictionary_is_pyvis_and_tone_placement_does_not_matter() -> None:
     assert _toneless("uỷ") == _toneless("ủy")
     assert _toneless("hoà") == _toneless("hòa")
     assert _toneless("qua") != _toneless("quả")
+
+
+def _line(text: str) -> list[tuple[str, tuple[CharChoices, ...] | None]]:
+    return [(word, _sure(word)) for word in text.split()]
+
+
+def test_a_tone_lost_on_the_scan_is_restored_where_it_makes_a_word() -> None:
+    """Words read from 46/TB-UBND's colour scan with their tone mark lost, the LSTM seeing
+    no other: the toned spelling makes a dictionary word with its neighbour."""
+    frequencies, pairs = syllable_frequencies(), compound_pairs()
+    for read, meant in (("bà Gái khiêu nại Quyết định", "bà Gái khiếu nại Quyết định"),
+                        ("nhiều thê hệ sinh sông", "nhiều thế hệ sinh sống"),
+                        ("các san phẩm", "các sản phẩm")):
+        assert " ".join(rerank_line(_line(read), frequencies, pairs)) == meant
+    assert "Trần" in toned_variants("Trân", frequencies)
+    assert set(toned_variants("(thây,", frequencies)) == {"(thầy,", "(thấy,"}
+    assert toned_variants("Uy", frequencies) == ["Ủy"]  # one placement per tone
+    assert toned_variants("công", frequencies) == []  # "cống", "cộng" are too rare beside it
+    assert toned_variants("khiếu", frequencies) == []  # has its tone
+    assert toned_variants("3D", frequencies) == []
+
+
+def test_a_restored_tone_never_wins_on_frequency_alone() -> None:
+    """A toneless reading that already makes a word stays, though the toned spelling makes
+    one too and is the more frequent syllable ("đầu từ", "tự vẫn" are words); so does one
+    with no neighbour to make a word with."""
+    frequencies, pairs = syllable_frequencies(), compound_pairs()
+    for read in ("được đầu tư", "đẩy mạnh tư vấn", "sông", "theo quy định của pháp luật",
+                 "thủ tục hành chính công", "Cổng thông tin điện tử",
+                 "tư đồng bộ",  # the line's first word: "đầu" ends the line above
+                 "Hoằng Hóa, tỉnh Thanh Hóa"):  # a name
+        assert " ".join(rerank_line(_line(read), frequencies, pairs)) == read

@@ -1,0 +1,35 @@
+"""Full stops that are commas and letters that are the digit one, set right from the
+words around them (``ocr/marks.py``); the cases are the 2191/CT-CS real scan's."""
+
+from __future__ import annotations
+
+import pytest
+
+from ocr.marks import mend_line
+
+
+@pytest.mark.parametrize(("read", "meant"), [
+    ("sản xuất. kinh doanh", "sản xuất, kinh doanh"),
+    ("kinh tế. khu công nghệ cao. khu", "kinh tế, khu công nghệ cao, khu"),
+    ("Điều I2 Luật Thuế TNDN số 67/2025/QHI5 quy định:",
+     "Điều 12 Luật Thuế TNDN số 67/2025/QH15 quy định:"),
+    ("khoản I Điều 14", "khoản 1 Điều 14"),
+    ("l. Thu nhập", "1. Thu nhập"),
+    ("!. Doanh nghiệp", "1. Doanh nghiệp"),
+])
+def test_what_a_low_resolution_scan_confuses_is_set_right(read: str, meant: str) -> None:
+    assert " ".join(mend_line(read.split())) == meant
+
+
+@pytest.mark.parametrize("text", [
+    "năm 2025. Các cơ quan",  # a sentence ends
+    "tài liệu, v.v. và các",  # an abbreviation keeps its full stops
+    "e) ... doanh nghiệp",  # an ellipsis
+    "Mục I. Phụ lục số I",  # Roman numerals
+    "I. MỤC ĐÍCH",
+    "TP. Hồ Chí Minh",
+    "Điều 1. Phạm vi",
+    "ttcbth@quangngai. gov.vn",  # an address, split
+])
+def test_what_the_text_means_is_left_alone(text: str) -> None:
+    assert " ".join(mend_line(text.split())) == text
