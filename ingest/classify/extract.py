@@ -17,7 +17,7 @@ from ingest.classify import layout
 from ingest.classify.agencies import snap_agency
 from ingest.classify.handwriting import CropReader, Review, date_blanks, number_blank
 from ingest.classify.lines import Line, ReadDocument
-from ingest.classify.names import completes, has_surname, repair_name
+from ingest.classify.names import completes, has_surname, mend_sealed_name, repair_name
 from ingest.classify.places import snap_place_names
 from ingest.classify.signer_region import (
     BLOCK_READINGS,
@@ -437,10 +437,10 @@ class FieldExtractor:
         partial = name is not None and not has_surname(name.value)
         if (name is not None and not partial and _known_position(position)) or not isinstance(
                 self.reread, BlockReader):
-            return {"nguoi_ky": name, "chuc_vu": position}
+            return _signer(name, position)
         region = signer_region(self.document, column)
         if region is None:
-            return {"nguoi_ky": name, "chuc_vu": position}
+            return _signer(name, position)
         width = self.document.page_widths[region.page]
         for psm, dark in BLOCK_READINGS:
             lines = read_region(self.reread, region, width, psm, dark=dark)
@@ -460,7 +460,7 @@ class FieldExtractor:
                     position = read_position
             if name is not None and not partial and _known_position(position):
                 break
-        return {"nguoi_ky": name, "chuc_vu": position}
+        return _signer(name, position)
 
     def _deputy(self, above: list[Line]) -> FieldValue | None:
         """The deputy's position under a "KT. <head>" line among ``above`` (see
@@ -688,3 +688,12 @@ def _find_name(column: list[Line], reread: Reread | None, known: Sequence[str] =
         if value:
             return index, FieldValue(value, 0.9 * _ocr_certainty([line]))
     return len(column), None
+
+
+def _signer(name: FieldValue | None, position: FieldValue | None,
+            ) -> dict[str, FieldValue | None]:
+    """The signer's fields; a name without a known surname mended where a seal's ring shows
+    on it (:func:`names.mend_sealed_name`)."""
+    if name is not None and not has_surname(name.value):
+        name = replace(name, value=mend_sealed_name(name.value))
+    return {"nguoi_ky": name, "chuc_vu": position}

@@ -149,3 +149,30 @@ def completes(whole: str, part: str) -> bool:
         return False
     return any(given[start:start + len(piece)] == piece
                for start in range(len(given) - len(piece) + 1))
+
+
+def mend_sealed_name(name: str) -> str:
+    """``name`` as it was before a seal's ring ran over the first letters of its words,
+    when it shows that damage twice: a first word that is no surname but one surname with
+    its first letter changed ("Tham" for "Phạm"), and a middle or given name that is no
+    known one but one known one less its first letter ("Hị" for "Thị"). Each must be the
+    only such name; otherwise ``name`` is returned as read. One such word alone is no
+    proof: a rare surname ("Ninh") is not a known one either."""
+    words = squash(name).split(" ")
+    if len(words) < 2 or has_surname(name):
+        return name
+    surnames = [surname for surname in SURNAMES if len(fold(surname)) == len(fold(words[0]))
+                and fold(surname)[1:] == fold(words[0])[1:]]
+    if len(surnames) != 1:
+        return name
+    mended, damaged = [surnames[0]], 0
+    for word in words[1:]:
+        if word.casefold() in _FREQUENT:
+            mended.append(word)
+            continue
+        lost = [given for given in _GIVEN if given[1:].casefold() == word.casefold()]
+        if len(set(lost)) != 1:
+            return name
+        mended.append(lost[0])
+        damaged += 1
+    return " ".join(mended) if damaged else name

@@ -9,7 +9,7 @@ from typing import Any
 import pymupdf as _pymupdf
 
 from ingest.classify import Classifier, FieldExtractor, Line, ReadDocument
-from ingest.classify.names import repair_name
+from ingest.classify.names import mend_sealed_name, repair_name
 from ingest.classify.reading import read_file
 from ingest.classify.stamps import ESignature
 from ocr.pipeline import OcrOptions
@@ -190,6 +190,19 @@ def test_a_surname_whose_capital_ocr_lost() -> None:
         "nguoi_ky": "Trần Ngọc Căng", "chuc_vu": "CHỦ TỊCH"}
     assert repair_name("ương Văn Hòa") is None  # Dương or Lương: no guess
     assert repair_name("ê Văn Tám") is None  # one letter left: no guess
+
+
+def test_a_name_a_ring_ran_over_the_first_letters_of() -> None:
+    """464/TTg-CĐS's black seal: 'Tham Hị Thanh Trà' for 'Phạm Thị Thanh Trà'. Mended only
+    where two words show the damage and each has one mending; a rare surname alone
+    ('Ninh') or a name with a known surname is left as read."""
+    assert _signer_fields([_line("KT. THỦ TƯỚNG", 560), _line("PHÓ THỦ TƯỚNG", 576),
+                           _line("Tham Hị Thanh Trà", 660)]) == {
+        "nguoi_ky": "Phạm Thị Thanh Trà", "chuc_vu": "PHÓ THỦ TƯỚNG"}
+    assert mend_sealed_name("Tham Hị Thanh Trà") == "Phạm Thị Thanh Trà"
+    for name in ("Ninh Văn Hùng", "Tham Văn Hùng", "Nguyễn Hị Lan", "Thanh Mẫn",
+                 "Lã Hị Lan"):  # Lã: Hà, Tạ or La
+        assert mend_sealed_name(name) == name
 
 
 def _certified(signer: list[Line], person: str) -> dict[str, str]:
