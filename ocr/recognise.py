@@ -62,8 +62,12 @@ REREAD_SCALE = 1.5
 
 
 MEND_MARKS = True
-"""Full stops before a word in lower case are read as the commas they are, and an I or l
-touching a digit as the digit one (:func:`ocr.marks.mend_line`)."""
+"""Full stops before a word in lower case are read as the commas they are, an I or l
+touching a digit as the digit one, straight quotes as curly ones and a misread m2 as m2
+(:func:`ocr.marks.mend_line`). Measured with ``benchmarks/ocr_quality.py --sets
+corpus,generated,real --generated 48`` against ``--off marks``: real pages' body CER
+1.35% -> 0.88% with :data:`ocr.syllables.RESTORE_TONES` on, 1.61% -> 1.14% with it off;
+the corpus and the unseen scans read byte-identical."""
 
 
 def read_words(image: Image, lang: str, psm: int, timeout: float) -> list[Word]:

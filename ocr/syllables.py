@@ -15,7 +15,9 @@ Its neighbours can: most Vietnamese words are two syllables, and "kết quả", 
 are words of the dictionary while "kết qua", "thấm quyền" are not. :func:`rerank_line`
 chooses a line's spellings together, among the same LSTM alternatives, giving a bonus to
 each two neighbours that make (part of) a word of pyvi's dictionary
-(:func:`compound_pairs`), again real text and not this project's generator.
+(:func:`compound_pairs`), again real text and not this project's generator. Where the scan
+lost a tone mark and the LSTM saw none, the syllable with the tone restored is weighed too
+(:data:`RESTORE_TONES`).
 """
 
 from __future__ import annotations
@@ -191,7 +193,10 @@ RESTORE_TONES = True
 """A syllable read without a tone mark may have lost it (a small mark on a low-resolution or
 blurred scan: "khiêu nại", "sinh sông", "nhận thây"): in a line's choice
 (:func:`rerank_line`) it is also weighed with each tone added, where that spelling is a
-known syllable and makes a dictionary word with a neighbour's spelling."""
+known syllable and makes a dictionary word with a neighbour's spelling (:func:`_restored`).
+Measured with ``benchmarks/ocr_quality.py --sets corpus,generated,real --generated 48``
+against ``--off tones``: real pages' body CER 1.14% -> 0.88% with ``ocr.marks`` on,
+1.61% -> 1.35% with it off; corpus 0.28% and unseen scans 0.41% unchanged."""
 
 RESTORE_RATIO = 0.5
 """A toned spelling is weighed only when it is at least this share as frequent as the
