@@ -145,12 +145,7 @@ def test_worker_killed_while_idle_loses_no_document(
         signed: bytes, root: asn1_x509.Certificate) -> None:
     pool = VerificationPool(1)
     try:
-        assert pool.wait_started(120)
-        (pid,) = pool.worker_pids()
-        os.kill(pid, signal.SIGKILL)
-        deadline = time.monotonic() + 30
-        while pid in _live_pids() and time.monotonic() < deadline:
-            time.sleep(0.05)
+        pid = _kill_the_idle_worker(pool)
         assert pool.check(signed, "qd.pdf", trust_roots=[root]).valid
         assert pool.worker_pids() != [pid]
     finally:
@@ -164,17 +159,23 @@ def test_a_worker_found_dead_as_it_is_handed_a_document_passes_it_on(
     hand-over): the document it could not be handed goes to another worker."""
     pool = VerificationPool(1)
     try:
-        assert pool.wait_started(120)
-        (pid,) = pool.worker_pids()
-        os.kill(pid, signal.SIGKILL)
-        deadline = time.monotonic() + 30
-        while pid in _live_pids() and time.monotonic() < deadline:
-            time.sleep(0.05)
+        pid = _kill_the_idle_worker(pool)
         monkeypatch.setattr(pool_module._Worker, "alive", lambda self: True)
         assert pool.check(signed, "qd.pdf", trust_roots=[root]).valid
         assert pool.worker_pids() != [pid]
     finally:
         pool.close()
+
+
+def _kill_the_idle_worker(pool: VerificationPool) -> int:
+    """Start ``pool``'s one worker, kill it while idle and wait until it is gone; its pid."""
+    assert pool.wait_started(120)
+    (pid,) = pool.worker_pids()
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while pid in _live_pids() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return pid
 
 
 def _live_pids() -> set[int]:
