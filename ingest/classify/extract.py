@@ -694,6 +694,6 @@ def _signer(name: FieldValue | None, position: FieldValue | None,
             ) -> dict[str, FieldValue | None]:
     """The signer's fields; a name without a known surname mended where a seal's ring shows
     on it (:func:`names.mend_sealed_name`)."""
-    if name is not None and not has_surname(name.value):
-        name = replace(name, value=mend_sealed_name(name.value))
+    if name is not None and (mended := mend_sealed_name(name.value)) != name.value:
+        name = replace(name, value=mended)
     return {"nguoi_ky": name, "chuc_vu": position}
