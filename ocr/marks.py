@@ -22,6 +22,7 @@ _NUMBERED_BY = frozenset({"khoản", "điều"})
 """Words numbered in Arabic digits only (a "Mục I", a "Phụ lục số I" is Roman)."""
 _LIST_ONE = frozenset({"l.", "!.", "l)"})
 _OPENING = "\"“"
+_CLOSING = ".,;:!?)]}\"'”’…"
 _SQUARE_METRE = re.compile(r"(?<=[\d/])m[^0-9A-Za-z\s.,;:]")
 """An m after a number or a slash with a mark or a letter not of English beside it: the
 superscript two of a square metre, misread ("16m)", "62,9mể"; "5mm", "3ml" stay)."""
@@ -38,8 +39,6 @@ def _digit_one(word: str, before: str | None) -> str:
         return _ONE_BESIDE_DIGIT.sub("1", word)
     return word
 
-
-_CLOSING = ".,;:!?)]}\"'”’…"
 
 
 def _comma(word: str, after: str | None) -> str:
@@ -77,8 +76,9 @@ def _square_metre(word: str, bracket_open: bool) -> str:
 
 
 def mend_line(words: Sequence[str]) -> list[str]:
-    """One line's words (in reading order) with the full stops that are commas and the
-    letters that are the digit one set right (see the module's docstring)."""
+    """One line's words (in reading order) with the full stops that are commas, the letters
+    that are the digit one, straight quotes and misread square metres set right (see the
+    module's docstring)."""
     mended = []
     brackets = 0
     for index, word in enumerate(words):
